@@ -1,0 +1,34 @@
+package dev.m2m100.engine;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The engine's public face: text in, text out. Thread-safe; every call goes through the one scheduler that
+ * owns the model, so concurrent callers are batched together.
+ */
+public interface Translator extends AutoCloseable {
+
+    /**
+     * Queues the texts for translation. The future completes with one translation per text, in order, or
+     * exceptionally with {@link OverloadedException} (queue full), {@link dev.m2m100.tokenizer.UnsupportedLanguageException}, or
+     * {@link IllegalArgumentException} (a text the model cannot take).
+     */
+    CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
+                                              GenerationOptions options);
+
+    /** Blocking convenience form of {@link #translate}. */
+    default List<String> translateNow(List<String> texts, String fromLang, String toLang, GenerationOptions options) {
+        return translate(texts, fromLang, toLang, options).join();
+    }
+
+    /** Language codes the model supports ("en", "ja", …), in the model's order. */
+    List<String> languages();
+
+    /** Work waiting plus work running, for metrics and readiness. */
+    SchedulerStats stats();
+
+    /** Stops accepting work, finishes what is running, then frees the model. */
+    @Override
+    void close();
+}
