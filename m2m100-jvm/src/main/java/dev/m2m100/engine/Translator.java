@@ -25,6 +25,12 @@ public interface Translator extends AutoCloseable {
     /** Language codes the model supports ("en", "ja", …), in the model's order. */
     List<String> languages();
 
+    /** Number of encoder input tokens (language token and {@code </s>} included) the text becomes. */
+    int countSourceTokens(String text, String fromLang);
+
+    /** Longest encoder input, in tokens, the model accepts. */
+    int maxSourceTokens();
+
     /** Work waiting plus work running, for metrics and readiness. */
     SchedulerStats stats();
 
