@@ -10,14 +10,16 @@ repository root:
 It writes, under tokenizer/src/test/resources/spm/:
   * golden-m2m100-tiny.jsonl  -- a few thousand generated strings encoded with
     testdata/m2m100-tiny/sentencepiece.bpe.model (BPE, nmt_nfkc): one JSON object per line,
-    {"text": ..., "pieces": [...], "ids": [...]} exactly as spm_encode prints them;
+    {"text": ..., "pieces": [...], "ids": [...], "decoded": ...} exactly as spm_encode prints them
+    (and spm_decode gives the pieces back as text);
+  * golden-decode-m2m100-tiny.jsonl -- random piece sequences and spm_decode's text for them;
   * unigram-test.model and golden-unigram.jsonl -- a small UNIGRAM model (nmt_nfkc, with
     user-defined symbols) trained here by spm_train on the same strings, and its encodings;
   * bpe-user-symbols.model and golden-bpe-user-symbols.jsonl -- a small BPE model with
     user-defined symbols, and its encodings.
 The strings come from a fixed seed, so a rerun reproduces golden-m2m100-tiny.jsonl byte for byte;
 spm_train may write slightly different model files from run to run, which is fine because each
-golden file is regenerated together with its model. Commit all five files together.
+golden file is regenerated together with its model. Commit all six files together.
 """
 import json
 import os
@@ -132,15 +134,42 @@ def spm_encode(model, lines, fmt):
     return out
 
 
+def spm_decode(model, piece_lines):
+    data = "".join(line + "\n" for line in piece_lines).encode("utf-8")
+    res = subprocess.run(["spm_decode", "--model", model, "--input_format", "piece"], input=data,
+                         check=True, capture_output=True)
+    out = res.stdout.decode("utf-8").split("\n")[:-1]
+    assert len(out) == len(piece_lines), f"spm_decode gave {len(out)} lines for {len(piece_lines)} inputs"
+    return out
+
+
 def write_golden(model, lines, path):
     pieces = spm_encode(model, lines, "piece")
     ids = spm_encode(model, lines, "id")
+    decoded = spm_decode(model, pieces)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        for text, p, i in zip(lines, pieces, ids):
-            obj = {"text": text, "pieces": p.split(" ") if p else [], "ids": [int(x) for x in i.split()]}
+        for text, p, i, d in zip(lines, pieces, ids, decoded):
+            obj = {"text": text, "pieces": p.split(" ") if p else [], "ids": [int(x) for x in i.split()],
+                   "decoded": d}
             assert len(obj["pieces"]) == len(obj["ids"]), text
             f.write(json.dumps(obj, ensure_ascii=False) + "\n")
     print(f"wrote {path}: {len(lines)} lines")
+
+
+def write_decode_golden(model, rng, count, path):
+    """Random piece sequences (any vocabulary piece, control and unknown ones included) and spm_decode's text."""
+    res = subprocess.run(["spm_export_vocab", "--model", model], check=True, capture_output=True)
+    vocab = [line.split("\t")[0] for line in res.stdout.decode("utf-8").split("\n") if line]
+    common = [p for p in vocab if p.startswith("\u2581")] + ["\u2581"] * 20 + ["<unk>", "<s>", "</s>", "\U0001f36b"]
+    seqs = []
+    for _ in range(count):
+        n = rng.randint(0, 12)
+        seqs.append([rng.choice(common if rng.random() < 0.5 else vocab) for _ in range(n)])
+    decoded = spm_decode(model, [" ".join(s) for s in seqs])
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for s, d in zip(seqs, decoded):
+            f.write(json.dumps({"pieces": s, "decoded": d}, ensure_ascii=False) + "\n")
+    print(f"wrote {path}: {count} lines")
 
 
 def train(lines, prefix, model_type, vocab_size):
@@ -172,6 +201,8 @@ def main():
     lines = generate(rng, 3000)
     write_golden(os.path.join(FIXTURE, "sentencepiece.bpe.model"), lines,
                  os.path.join(OUT, "golden-m2m100-tiny.jsonl"))
+    write_decode_golden(os.path.join(FIXTURE, "sentencepiece.bpe.model"), rng, 1000,
+                        os.path.join(OUT, "golden-decode-m2m100-tiny.jsonl"))
     small = lines[:1500]
     uni = train(lines, os.path.join(OUT, "unigram-test"), "unigram", 1000)
     write_golden(uni, small, os.path.join(OUT, "golden-unigram.jsonl"))

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Differential test against the C++ SentencePiece (spm_encode 0.1.97): golden pieces and ids for
- * thousands of generated strings. Regenerate with tokenizer/src/test/scripts/make_spm_golden.py.
+ * thousands of generated strings, and spm_decode's text for piece sequences. Regenerate with tokenizer/src/test/scripts/make_spm_golden.py.
  */
 class SentencePieceGoldenTest {
 
@@ -44,6 +44,37 @@ class SentencePieceGoldenTest {
         assertEquals("BPE", model.proto().getTrainerSpec().getModelType().name());
         assertTrue(model.proto().getTrainerSpec().getUserDefinedSymbolsCount() > 0);
         check(model, "/spm/golden-bpe-user-symbols.jsonl", 1500);
+    }
+
+    @Test
+    void decodingRandomPieceSequencesMatchesSpmDecode() throws IOException {
+        SentencePieceModel model = SentencePieceModel.load(Fixtures.modelDir().resolve("sentencepiece.bpe.model"));
+        ObjectMapper json = new ObjectMapper();
+        List<String> failures = new ArrayList<>();
+        int lines = 0;
+        try (InputStream in = SentencePieceGoldenTest.class.getResourceAsStream("/spm/golden-decode-m2m100-tiny.jsonl")) {
+            if (in == null) {
+                throw new IOException("missing test resource /spm/golden-decode-m2m100-tiny.jsonl");
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = r.readLine()) != null; ) {
+                lines++;
+                JsonNode c = json.readTree(line);
+                List<String> pieces = new ArrayList<>();
+                c.get("pieces").forEach(p -> pieces.add(p.asText()));
+                String decoded = model.decodePieces(pieces);
+                if (!decoded.equals(c.get("decoded").asText())) {
+                    failures.add("line " + lines + " " + pieces + "\n  expected "
+                            + json.writeValueAsString(c.get("decoded").asText()) + "\n  got      "
+                            + json.writeValueAsString(decoded));
+                }
+            }
+        }
+        assertEquals(1000, lines);
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " of " + lines + " decodes differ from spm_decode; first ones:\n"
+                    + String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
+        }
     }
 
     private static SentencePieceModel loadResource(String name) throws IOException {
@@ -77,6 +108,12 @@ class SentencePieceGoldenTest {
                     failures.add(golden + " line " + lines + " " + json.writeValueAsString(text)
                             + "\n  expected " + expectedPieces + " " + Arrays.toString(expectedIds)
                             + "\n  got      " + pieces + " " + Arrays.toString(ids));
+                }
+                String decoded = model.decodePieces(expectedPieces);
+                if (!decoded.equals(c.get("decoded").asText())) {
+                    failures.add(golden + " line " + lines + " decode of " + expectedPieces
+                            + "\n  expected " + json.writeValueAsString(c.get("decoded").asText())
+                            + "\n  got      " + json.writeValueAsString(decoded));
                 }
             }
         }
