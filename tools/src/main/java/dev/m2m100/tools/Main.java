@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "M2M100 translation engine and service for the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
