@@ -16,6 +16,7 @@ public final class CpuBackend implements Backend {
 
     private final WorkerPool pool;
     private final LinearKernel kernel;
+    private final ArrayPool arrays = new ArrayPool();
 
     /** {@code threads} workers (0 = one per available processor) and the plain Vector API kernel. */
     public CpuBackend(int threads) {
@@ -56,7 +57,7 @@ public final class CpuBackend implements Backend {
         if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("cannot allocate a " + rows + " x " + cols + " tensor");
         }
-        return new CpuTensor(new float[rows * cols], rows, cols);
+        return new CpuTensor(arrays.take(rows * cols), rows, cols, arrays);
     }
 
     @Override

@@ -47,8 +47,19 @@ public final class VectorLinearKernel implements LinearKernel {
         });
     }
 
+    /** Output columns per cache block: their weight rows stay in L2 while every input row passes over them. */
+    private static final int BLOCK_BYTES = 128 * 1024;
+
     private static void compute(float[] x, int rows, int in, float[] w, int o0, int o1, int outs, float[] bias,
                                 Epilogue ep, float[] out) {
+        int block = Math.max(4, BLOCK_BYTES / (4 * in) / 4 * 4);
+        for (int b = o0; b < o1; b += block) {
+            computeBlock(x, rows, in, w, b, Math.min(o1, b + block), outs, bias, ep, out);
+        }
+    }
+
+    private static void computeBlock(float[] x, int rows, int in, float[] w, int o0, int o1, int outs, float[] bias,
+                                     Epilogue ep, float[] out) {
         float[] sums = new float[8];
         int r = 0;
         for (; r + 2 <= rows; r += 2) {
