@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.m2m100.tools.convert.ConvertCommand.class,
+                dev.m2m100.tools.randommodel.RandomModelCommand.class,
         })
 public final class Main implements Runnable {
 

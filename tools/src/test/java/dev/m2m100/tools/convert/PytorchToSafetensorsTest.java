@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.engine.safetensors.SafetensorsWriter.Dtype;
+import dev.m2m100.tools.ParsedSafetensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,26 +26,6 @@ class PytorchToSafetensorsTest {
     static final Path FIXTURE = Path.of("..", "testdata", "m2m100-tiny");
     static final Path BIN = FIXTURE.resolve("pytorch/pytorch_model.bin");
 
-    /** A parsed safetensors file: header JSON and the data section. */
-    record Parsed(JsonNode header, List<String> order, byte[] data) {
-        static Parsed read(Path p) throws IOException {
-            byte[] all = Files.readAllBytes(p);
-            long n = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            JsonNode h = new ObjectMapper().readTree(new String(all, 8, (int) n, java.nio.charset.StandardCharsets.UTF_8));
-            List<String> order = new ArrayList<>();
-            for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
-                order.add(it.next());
-            }
-            byte[] data = java.util.Arrays.copyOfRange(all, 8 + (int) n, all.length);
-            return new Parsed(h, order, data);
-        }
-
-        byte[] bytes(String name) {
-            JsonNode off = header.get(name).get("data_offsets");
-            return java.util.Arrays.copyOfRange(data, off.get(0).asInt(), off.get(1).asInt());
-        }
-    }
-
     @Test
     void fixtureCheckpointConvertsToExactlyTheFixtureSafetensors(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("model.safetensors");
@@ -56,8 +36,8 @@ class PytorchToSafetensorsTest {
                 r.droppedAliases().stream().sorted((a, b) -> order(a) - order(b)).toList());
 
         Path expected = FIXTURE.resolve("model.safetensors");
-        Parsed want = Parsed.read(expected);
-        Parsed got = Parsed.read(out);
+        ParsedSafetensors want = ParsedSafetensors.read(expected);
+        ParsedSafetensors got = ParsedSafetensors.read(out);
         assertEquals(want.order(), got.order(), "tensor order in the header");
         for (String name : want.order()) {
             assertEquals(want.header().get(name), got.header().get(name), "header entry of " + name);
@@ -79,7 +59,7 @@ class PytorchToSafetensorsTest {
         PytorchToSafetensors.convert(BIN, out, null);
         JsonNode checks = new ObjectMapper().readTree(FIXTURE.resolve("reference/checks.json").toFile());
         JsonNode shapes = checks.get("safetensors_tensors");
-        Parsed got = Parsed.read(out);
+        ParsedSafetensors got = ParsedSafetensors.read(out);
         assertEquals(shapes.size() + 1, got.header().size(), "tensors + __metadata__");
         for (Iterator<Map.Entry<String, JsonNode>> it = shapes.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -101,8 +81,8 @@ class PytorchToSafetensorsTest {
     void castToBf16RoundsToNearestEven(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("mbf.safetensors");
         PytorchToSafetensors.convert(BIN, out, Dtype.BF16);
-        Parsed f32 = Parsed.read(FIXTURE.resolve("model.safetensors"));
-        Parsed bf = Parsed.read(out);
+        ParsedSafetensors f32 = ParsedSafetensors.read(FIXTURE.resolve("model.safetensors"));
+        ParsedSafetensors bf = ParsedSafetensors.read(out);
         String name = "model.shared.weight";
         assertEquals("BF16", bf.header().get(name).get("dtype").asText());
         ByteBuffer a = ByteBuffer.wrap(f32.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);

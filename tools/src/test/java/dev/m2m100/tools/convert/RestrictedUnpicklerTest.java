@@ -177,7 +177,7 @@ class RestrictedUnpicklerTest {
         }
         Path out = tmp.resolve("m.safetensors");
         PytorchToSafetensors.convert(bin, out, dev.m2m100.engine.safetensors.SafetensorsWriter.Dtype.F32);
-        PytorchToSafetensorsTest.Parsed p = PytorchToSafetensorsTest.Parsed.read(out);
+        dev.m2m100.tools.ParsedSafetensors p = dev.m2m100.tools.ParsedSafetensors.read(out);
         assertEquals("F32", p.header().get("w").get("dtype").asText());
         java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(p.bytes("w")).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         float[] want = {1f, -2f, 0.5f, 0f, 65504f, 0x1p-24f};
