@@ -1,9 +1,13 @@
 package dev.m2m100.engine.backend;
 
 import dev.m2m100.engine.backend.cpu.CpuBackend;
+import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import java.util.Locale;
 
-/** Picks the backend for a device name ("auto", "cpu", "cuda", "cuda:N") and a number format. */
+/**
+ * Picks the backend for a device name ("auto", "cpu", "cuda", "cuda:N") and a weight storage format ("auto",
+ * "f32", "bf16", "f16", "int8"; activations and accumulation stay f32).
+ */
 public final class Backends {
     private Backends() {}
 
@@ -12,11 +16,15 @@ public final class Backends {
         String fmt = dtype.toLowerCase(Locale.ROOT);
         return switch (dev) {
             case "auto", "cpu" -> {
-                if (!fmt.equals("auto") && !fmt.equals("f32")) {
-                    throw new IllegalArgumentException("the cpu backend computes in f32 only; dtype '" + dtype
-                            + "' is not supported on cpu (f16/bf16 checkpoints are upcast on load with dtype f32)");
-                }
-                yield new CpuBackend(threads);
+                WeightFormat format = switch (fmt) {
+                    case "auto", "f32" -> WeightFormat.F32;
+                    case "bf16" -> WeightFormat.BF16;
+                    case "f16" -> WeightFormat.F16;
+                    case "int8" -> WeightFormat.INT8;
+                    default -> throw new IllegalArgumentException("dtype '" + dtype
+                            + "' is not supported on cpu (f32, bf16, f16, int8)");
+                };
+                yield new CpuBackend(threads, format);
             }
             default -> throw new IllegalArgumentException("device '" + device
                     + "' is not available in this build (supported: auto, cpu)");

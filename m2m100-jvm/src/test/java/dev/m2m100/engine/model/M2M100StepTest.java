@@ -59,6 +59,20 @@ class M2M100StepTest {
     @Test
     void stepReproducesGreedyIdsForAllCasesBatchedTogether() {
         for (M2M100Model m : List.of(model, fp16Model)) {
+            greedyViaStep(m);
+        }
+    }
+
+    /** The checkpoint's F16 copy as CPU storage format (widened in the kernel): same ids as the fp16 upcast. */
+    @Test
+    void f16WeightStorageReproducesGreedyIds() throws IOException {
+        try (M2M100Model m = M2M100Model.load(Fixtures.tinyModel(), ModelOptions.DEFAULTS.withThreads(2).withDtype("f16"))) {
+            greedyViaStep(m);
+        }
+    }
+
+    static void greedyViaStep(M2M100Model m) {
+        {
             List<int[]> sources = new ArrayList<>();
             List<int[]> sequences = new ArrayList<>();
             for (Case c : ReferenceCases.load()) {

@@ -6,11 +6,16 @@ import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
 import dev.m2m100.engine.backend.WeightVector;
+import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
+import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 import dev.m2m100.engine.generation.LogitRule;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
- * The CPU backend: float32 throughout, activations and weights as heap arrays, matrix products through a
- * {@link LinearKernel} (Vector API), loops spread over one fixed {@link WorkerPool}.
+ * The CPU backend: float32 activations on the heap, weights packed once by a {@link LinearKernel} (by default
+ * the optimized {@link GemmLinearKernel}, storing f32, or bf16/f16/int8 widened to f32 in registers), every
+ * loop spread over one fixed {@link WorkerPool}.
  */
 public final class CpuBackend implements Backend {
 
@@ -18,17 +23,23 @@ public final class CpuBackend implements Backend {
     private final LinearKernel kernel;
     private final ArrayPool arrays = new ArrayPool();
 
-    /** {@code threads} workers (0 = one per available processor) and the plain Vector API kernel. */
+    /** {@code threads} workers (0 = one per available processor), the optimized kernel, f32 weights. */
     public CpuBackend(int threads) {
-        this(threads, new VectorLinearKernel());
+        this(threads, WeightFormat.F32);
     }
 
-    public CpuBackend(int threads, LinearKernel kernel) {
+    /** {@code threads} workers (0 = one per available processor), the optimized kernel, weights stored as {@code format}. */
+    public CpuBackend(int threads, WeightFormat format) {
+        this(threads, pool -> new GemmLinearKernel(pool, format));
+    }
+
+    /** {@code threads} workers and the kernel the factory makes over the backend's pool. */
+    public CpuBackend(int threads, Function<WorkerPool, LinearKernel> kernelFactory) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
         }
         this.pool = new WorkerPool(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
-        this.kernel = kernel;
+        this.kernel = kernelFactory.apply(pool);
     }
 
     @Override
@@ -37,14 +48,17 @@ public final class CpuBackend implements Backend {
     }
 
     public int threads() {
-        return pool.threads();
+        return pool.parallelism();
     }
 
     // ---- memory ------------------------------------------------------------------------------------------
 
     @Override
     public WeightMatrix matrix(float[] values, int rows, int cols) {
-        return new CpuMatrix(values, rows, cols);
+        if (values.length != (long) rows * cols) {
+            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
+        }
+        return new CpuMatrix(kernel.pack(values, rows, cols));
     }
 
     @Override
@@ -82,6 +96,7 @@ public final class CpuBackend implements Backend {
         int d = tab.cols();
         check(pos.cols() == d && o.cols() == d && ids.length == o.rows() && positionIds.length == ids.length,
                 "embed: shapes do not match");
+        float[] row = new float[d];
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= tab.rows()) {
                 throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary [0, "
@@ -91,11 +106,11 @@ public final class CpuBackend implements Backend {
                 throw new IllegalArgumentException("position " + positionIds[i] + " is outside the table [0, "
                         + pos.rows() + ")");
             }
-            int to = ids[i] * d;
-            int po = positionIds[i] * d;
             int oo = i * d;
+            tab.packed.readRow(ids[i], o.data(), oo);
+            pos.packed.readRow(positionIds[i], row, 0);
             for (int c = 0; c < d; c++) {
-                o.data()[oo + c] = tab.data[to + c] * scale + pos.data[po + c];
+                o.data()[oo + c] = o.data()[oo + c] * scale + row[c];
             }
         }
     }
@@ -140,7 +155,7 @@ public final class CpuBackend implements Backend {
                 && (b == null || b.length == m.rows()) && in.data() != o.data(),
                 "linear: shapes do not match (x " + in.rows() + "x" + in.cols() + ", W " + m.rows() + "x" + m.cols()
                         + ", out " + o.rows() + "x" + o.cols() + ")");
-        kernel.apply(in.data(), in.rows(), m.packed(kernel), b, epilogue, o.data(), pool);
+        kernel.apply(in.data(), in.rows(), m.packed, b, epilogue, o.data());
     }
 
     // ---- attention ----------------------------------------------------------------------------------------
@@ -155,7 +170,7 @@ public final class CpuBackend implements Backend {
         int hd = width / heads;
         int seqs = seqStarts.length - 1;
         float[] a = in.data();
-        pool.parallelFor(seqs * heads, t -> {
+        parallelFor(seqs * heads, t -> {
             int s = t / heads;
             int h = t % heads;
             int start = seqStarts[s];
@@ -187,7 +202,7 @@ public final class CpuBackend implements Backend {
             System.arraycopy(a, src + 2 * width, c.values(slots[i], layer), positions[i] * width, width);
         }
         int hd = width / heads;
-        pool.parallelFor(slots.length * heads, t -> {
+        parallelFor(slots.length * heads, t -> {
             int i = t / heads;
             int h = t % heads;
             int n = positions[i] + 1;
@@ -231,7 +246,7 @@ public final class CpuBackend implements Backend {
                     "crossAttention: slot " + slots[i] + " holds fewer than " + lengths[i] + " positions");
         }
         int hd = width / heads;
-        pool.parallelFor(slots.length * heads, t -> {
+        parallelFor(slots.length * heads, t -> {
             int i = t / heads;
             int h = t % heads;
             int n = lengths[i];
@@ -289,12 +304,21 @@ public final class CpuBackend implements Backend {
                 throw new IllegalArgumentException("logit rule " + r + " names a token outside [0, " + vocab + ")");
             }
         }
-        pool.parallelFor(rows, r -> CpuTopK.row(in.data(), r * vocab, vocab, rules[r] == null ? LogitRule.NONE : rules[r],
+        parallelFor(rows, r -> CpuTopK.row(in.data(), r * vocab, vocab, rules[r] == null ? LogitRule.NONE : rules[r],
                 k, outLogProbs, outIds, r * k));
+    }
+
+    private void parallelFor(int tasks, IntConsumer body) {
+        pool.parallelFor(tasks, 1, (worker, from, to) -> {
+            for (int t = from; t < to; t++) {
+                body.accept(t);
+            }
+        });
     }
 
     @Override
     public void close() {
+        kernel.close();
         pool.close();
     }
 

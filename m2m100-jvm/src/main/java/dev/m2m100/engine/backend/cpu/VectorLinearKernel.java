@@ -1,6 +1,7 @@
 package dev.m2m100.engine.backend.cpu;
 
 import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,10 +13,21 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorLinearKernel implements LinearKernel {
 
+    private final WorkerPool pool;
+
+    public VectorLinearKernel(WorkerPool pool) {
+        this.pool = pool;
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    private record Plain(float[] w, int outFeatures, int inFeatures) implements PackedWeight {}
+    private record Plain(float[] w, int outFeatures, int inFeatures) implements PackedWeight {
+        @Override
+        public void readRow(int row, float[] dst, int off) {
+            System.arraycopy(w, row * inFeatures, dst, off, inFeatures);
+        }
+    }
 
     @Override
     public PackedWeight pack(float[] weight, int outFeatures, int inFeatures) {
@@ -27,12 +39,11 @@ public final class VectorLinearKernel implements LinearKernel {
     }
 
     @Override
-    public void apply(float[] x, int rows, PackedWeight packed, float[] bias, Epilogue epilogue, float[] out,
-                      WorkerPool pool) {
+    public void apply(float[] x, int rows, PackedWeight packed, float[] bias, Epilogue epilogue, float[] out) {
         Plain p = (Plain) packed;
         int outs = p.outFeatures();
         int in = p.inFeatures();
-        int threads = pool.threads();
+        int threads = pool.parallelism();
         // Chunks of whole 4-output blocks, a few per thread for balance.
         int chunk = Math.max(4, ((outs + threads * 4 - 1) / (threads * 4) + 3) / 4 * 4);
         if ((long) rows * outs * in < 32_768) {
@@ -40,10 +51,12 @@ public final class VectorLinearKernel implements LinearKernel {
         }
         int tasks = (outs + chunk - 1) / chunk;
         final int c = chunk;
-        pool.parallelFor(tasks, t -> {
-            int o0 = t * c;
-            int o1 = Math.min(outs, o0 + c);
-            compute(x, rows, in, p.w(), o0, o1, outs, bias, epilogue, out);
+        pool.parallelFor(tasks, 1, (worker, from, to) -> {
+            for (int t = from; t < to; t++) {
+                int o0 = t * c;
+                int o1 = Math.min(outs, o0 + c);
+                compute(x, rows, in, p.w(), o0, o1, outs, bias, epilogue, out);
+            }
         });
     }
 

@@ -10,6 +10,7 @@ import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
 import dev.m2m100.engine.generation.LogitRule;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,15 +19,18 @@ import org.junit.jupiter.api.Test;
 class CpuBackendTest {
 
     private static CpuBackend backend;
+    private static CpuBackend plain;
 
     @BeforeAll
     static void start() {
         backend = new CpuBackend(2);
+        plain = new CpuBackend(2, VectorLinearKernel::new);
     }
 
     @AfterAll
     static void stop() {
         backend.close();
+        plain.close();
     }
 
     static float[] random(Random r, int n) {
@@ -43,8 +47,14 @@ class CpuBackendTest {
 
     @Test
     void linearMatchesADoublePrecisionReferenceOnAwkwardShapes() {
+        for (CpuBackend backend : List.of(CpuBackendTest.backend, plain)) {
+            linearMatchesReference(backend);
+        }
+    }
+
+    private static void linearMatchesReference(CpuBackend backend) {
         Random r = new Random(7);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {5, 13, 37}, {2, 4, 8}, {7, 9, 64}, {4, 70, 130}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {5, 13, 37}, {2, 4, 8}, {7, 9, 64}, {4, 70, 130}, {13, 33, 300}};
         for (int[] s : shapes) {
             int rows = s[0], outs = s[1], in = s[2];
             float[] x = random(r, rows * in);
@@ -77,14 +87,21 @@ class CpuBackendTest {
 
     @Test
     void aRowsResultDoesNotDependOnItsBatch() {
+        for (CpuBackend backend : List.of(CpuBackendTest.backend, plain)) {
+            rowIndependence(backend);
+        }
+    }
+
+    private static void rowIndependence(CpuBackend backend) {
         Random r = new Random(11);
-        int in = 100, outs = 37;
+        int in = 300, outs = 37;
+        int rows = 13;
         WeightMatrix m = backend.matrix(random(r, outs * in), outs, in);
-        float[] x = random(r, 5 * in);
-        Tensor all = backend.allocate(5, outs);
-        backend.linear(tensor(x, 5, in), m, null, Epilogue.NONE, all);
+        float[] x = random(r, rows * in);
+        Tensor all = backend.allocate(rows, outs);
+        backend.linear(tensor(x, rows, in), m, null, Epilogue.NONE, all);
         float[] batched = backend.download(all);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < rows; i++) {
             Tensor one = backend.allocate(1, outs);
             backend.linear(tensor(Arrays.copyOfRange(x, i * in, (i + 1) * in), 1, in), m, null, Epilogue.NONE, one);
             assertArrayEquals(Arrays.copyOfRange(batched, i * outs, (i + 1) * outs), backend.download(one), 0f);
@@ -188,25 +205,6 @@ class CpuBackendTest {
         for (int l = 0; l < 2; l++) {
             assertEquals(2f, c.keys(0, l)[7]);
             assertEquals(1f, c.values(1, l)[0]);
-        }
-    }
-
-    @Test
-    void workerPoolRunsEveryTaskOnceAndPropagatesFailures() {
-        try (WorkerPool pool = new WorkerPool(3)) {
-            int[] hits = new int[1000];
-            for (int round = 0; round < 50; round++) {
-                pool.parallelFor(1000, t -> hits[t]++);
-            }
-            for (int h : hits) {
-                assertEquals(50, h);
-            }
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.parallelFor(10, t -> {
-                if (t == 7) {
-                    throw new IllegalStateException("boom");
-                }
-            }));
-            assertEquals("boom", e.getMessage());
         }
     }
 }
