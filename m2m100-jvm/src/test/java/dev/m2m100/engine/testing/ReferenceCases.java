@@ -21,10 +21,24 @@ public final class ReferenceCases {
      * @param decoderIds     teacher-forcing decoder input {@code [batch][t]}
      * @param logitPositions decoder positions the logits belong to
      * @param logits         {@code [batch][position index][vocab]}
-     * @param greedy         greedy output sequences {@code [batch][len]}
+     * @param greedy         greedy output sequences {@code [batch][len]} (batch-padded with 1)
+     * @param beam           beam output sequences {@code [batch][len]} (batch-padded with 1)
+     * @param beamScores     beam {@code sequences_scores}
+     * @param forcedBos      the target language token
      */
     public record Case(String id, int[][] inputIds, int[][] attentionMask, float[][][] encoderStates,
-                       int[][] decoderIds, int[] logitPositions, float[][][] logits, int[][] greedy) {
+                       int[][] decoderIds, int[] logitPositions, float[][][] logits, int[][] greedy,
+                       int[][] beam, float[] beamScores, int forcedBos) {
+
+        /** A generated sequence without the batch padding after it ended. */
+        public static int[] unpadded(int[] seq) {
+            int n = seq.length;
+            while (n > 0 && seq[n - 1] == 1) {
+                n--;
+            }
+            return java.util.Arrays.copyOf(seq, n);
+        }
+
 
         /** Source b without its right padding. */
         public int[] source(int b) {
@@ -69,7 +83,8 @@ public final class ReferenceCases {
             out.add(new Case(c.get("id").asText(), ints2(c.get("input_ids")), ints2(c.get("attention_mask")),
                     floats3(c.get("encoder_last_hidden_state")), ints2(tf.get("decoder_input_ids")),
                     ints1(tf.get("logits_positions")), floats3(tf.get("logits")),
-                    ints2(c.get("greedy").get("sequences"))));
+                    ints2(c.get("greedy").get("sequences")), ints2(c.get("beam").get("sequences")),
+                    floats1(c.get("beam").get("sequences_scores")), c.get("forced_bos_token_id").intValue()));
         }
         return out;
     }
@@ -78,6 +93,14 @@ public final class ReferenceCases {
         int[] a = new int[n.size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = n.get(i).intValue();
+        }
+        return a;
+    }
+
+    private static float[] floats1(JsonNode n) {
+        float[] a = new float[n.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = n.get(i).floatValue();
         }
         return a;
     }
