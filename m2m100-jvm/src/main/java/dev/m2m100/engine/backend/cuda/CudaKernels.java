@@ -162,7 +162,8 @@ public final class CudaKernels {
 
     /**
      * For each pair i and each of {@code planes} planes ({@code planeStride} elements apart): copies the first
-     * len[i] positions of sequence from[i] in src to sequence to[i] in dst. src and dst must not overlap.
+     * len[i] positions of sequence from[i] in src to sequence to[i] in dst. src may be dst only when no
+     * sequence is both a source and a target (the caller checks that on its host-side indices).
      */
     public void copyCacheRows(Precision p, DeviceBuffer src, DeviceBuffer dst, int planes, long planeStride,
                               long seqStride, int tokStride, DeviceBuffer from, DeviceBuffer to, DeviceBuffer len,
@@ -173,9 +174,6 @@ public final class CudaKernels {
         positive(width, "width", shapes);
         if (planes > 65535) {
             throw new IllegalArgumentException("copyCacheRows [" + shapes + "]: more than 65535 planes");
-        }
-        if (src.pointer() == dst.pointer()) {
-            throw new IllegalArgumentException("copyCacheRows [" + shapes + "]: src and dst are the same buffer");
         }
         requireBytes(src, planes * planeStride * p.bytes(), "src", shapes);
         requireBytes(dst, planes * planeStride * p.bytes(), "dst", shapes);

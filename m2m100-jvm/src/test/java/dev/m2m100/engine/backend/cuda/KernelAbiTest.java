@@ -91,7 +91,7 @@ class KernelAbiTest {
                         AttentionLayout.dense(16, 64, 20000), 0.125f));
         assertThrows(IllegalArgumentException.class, () -> AttentionLayout.dense(2, 256, 10));
         assertThrows(IllegalArgumentException.class,
-                () -> k.copyCacheRows(Precision.FP32, big, big, 1, 64, 64, 64, big, big, big, 1, 64));
+                () -> k.copyCacheRows(Precision.FP32, small, big, 1, 64, 64, 64, big, big, big, 1, 64));
         assertTrue(r.launches.isEmpty());
     }
 
