@@ -4,10 +4,18 @@ import static dev.m2m100.engine.backend.cuda.GpuAssert.close;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+
+import dev.m2m100.engine.safetensors.DType;
+import dev.m2m100.engine.safetensors.TensorInfo;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,6 +192,23 @@ class CudaKernelsGpuTest {
             want[i] = x[i] + (delta[i] + bias[i % n]);
         }
         close(want, dev.downloadFloats(xd, rows * n), 1e-6, 1e-6, "bias_residual");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void weightUploadConvertsAcrossChunkBoundaries(Precision p) {
+        int n = (1 << 20) + 5;
+        float[] values = random(new Random(12), n, 1.0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(4L * n);
+            MemorySegment.copy(values, 0, seg,
+                    ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, n);
+            TensorInfo info = new TensorInfo("w",
+                    DType.F32, new long[] {n}, 0, 4L * n, Path.of("test"));
+            DeviceBuffer dst = dev.pool.allocate(WeightUploader.deviceBytes(info, p), "w");
+            WeightUploader.upload(info, seg, p, dst);
+            assertArrayEquals(CudaTestDevice.stored(p, values), dev.download(p, dst, n));
+        }
     }
 
     @Test
