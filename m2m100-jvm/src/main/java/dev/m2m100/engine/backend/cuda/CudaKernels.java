@@ -23,27 +23,23 @@ public final class CudaKernels {
     }
 
     /**
-     * out[t, :] = table[ids[t], :] * scale + sinusoid(positions[t]) (zero for {@code paddingIdx}), fp32 out.
-     * {@code ids} and {@code positions} are int32 [tokens].
+     * out[t, :] = table[ids[t], :] * scale + posTable[positionIds[t], :], fp32 out [tokens, d]; both tables in
+     * the storage type ({@code vocab × d} and {@code posRows × d}); ids and positionIds int32 [tokens],
+     * validated by the caller (an out-of-range entry yields NaN rows, never an out-of-bounds read).
      */
-    public void embed(Precision p, DeviceBuffer ids, DeviceBuffer positions, DeviceBuffer table, int vocab, int d,
-                      float scale, int paddingIdx, DeviceBuffer out, int tokens) {
-        String shapes = "tokens=" + tokens + " vocab=" + vocab + " d=" + d;
+    public void embed(Precision p, DeviceBuffer ids, DeviceBuffer positionIds, DeviceBuffer table, int vocab, int d,
+                      float scale, DeviceBuffer posTable, int posRows, DeviceBuffer out, int tokens) {
+        String shapes = "tokens=" + tokens + " vocab=" + vocab + " d=" + d + " posRows=" + posRows;
         positive(tokens, "tokens", shapes);
         positive(d, "d", shapes);
         requireBytes(ids, 4L * tokens, "ids", shapes);
-        requireBytes(positions, 4L * tokens, "positions", shapes);
+        requireBytes(positionIds, 4L * tokens, "positionIds", shapes);
         requireBytes(table, (long) vocab * d * p.bytes(), "embedding table", shapes);
+        requireBytes(posTable, (long) posRows * d * p.bytes(), "position table", shapes);
         requireBytes(out, 4L * tokens * d, "output", shapes);
         launcher.launch("embed_" + p.suffix(), Dim3.of(tokens), Dim3.of(rowThreads(d)), 0, shapes,
-                KernelArgs.of().ptr(ids).ptr(positions).ptr(table).i32(vocab).f32(scale).i32(d).i32(paddingIdx)
-                        .f32(negLogTimescale(d)).ptr(out).i32(d));
-    }
-
-    /** The fp32 constant -ln(10000) / (d/2 - 1) of the sinusoidal table, rounded as the reference does. */
-    static float negLogTimescale(int d) {
-        int half = d / 2;
-        return half > 1 ? (float) -(Math.log(10000.0) / (half - 1)) : 0.0f;
+                KernelArgs.of().ptr(ids).ptr(positionIds).ptr(table).i32(vocab).f32(scale).i32(d).ptr(posTable)
+                        .i32(posRows).ptr(out).i32(d));
     }
 
     /** y = LayerNorm(x) with fp32 gamma/beta; x fp32 [rows, d], y storage-typed [rows, d]. */
