@@ -95,7 +95,8 @@ public final class Gemm {
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
         boolean relu = epilogue == Epilogue.RELU;
-        pool.parallelFor(panels, grain, (worker, from, to) -> panels(pool.scratch(worker), x, xOffset, m, w, bias,
+        final Object call = new Object(); // identifies this call: each worker packs x once per call
+        pool.parallelFor(panels, grain, (worker, from, to) -> panels(call, pool.scratch(worker), x, xOffset, m, w, bias,
                 relu, residual, residualOffset, out, outOffset, from, to));
     }
 
@@ -110,14 +111,17 @@ public final class Gemm {
         return a < b + bLen && b < a + aLen;
     }
 
-    private static void panels(WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
+    private static void panels(Object call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
                                boolean relu, float[] residual, int rOffset, float[] out, int oOffset,
                                int fromPanel, int toPanel) {
         final int k = w.k();
         final WeightFormat format = w.format();
         final MemorySegment data = w.data();
         final long bytesPerStep = (long) NR * format.bytesPerWeight();
-        final float[] acc = scratch.floats(m * NR);
+        final float[] acc = scratch.accumulators(m * NR);
+        // A single row is already in packed order.
+        final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, MR);
+        final int aBase = m == 1 ? xOffset : 0;
         final MemorySegment wide = format == WeightFormat.F32 ? null : scratch.segment((long) KC * NR * 4);
         for (int p = fromPanel; p < toPanel; p++) {
             for (int k0 = 0; k0 < k; k0 += KC) {
@@ -149,15 +153,16 @@ public final class Gemm {
                 }
                 final boolean first = k0 == 0;
                 for (int r = 0; r < m; r += MR) {
-                    final int xo = xOffset + r * k + k0;
-                    final int ao = r * NR;
-                    switch (Math.min(MR, m - r)) {
-                        case 6 -> kernel6(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 5 -> kernel5(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 4 -> kernel4(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 3 -> kernel3(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 2 -> kernel2(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        default -> kernel1(x, xo, k, b, bOff, kLen, acc, ao, first);
+                    final int rows = Math.min(MR, m - r);
+                    final int ao = aBase + r * k + k0 * rows; // packed A: row block r..r+rows-1 stored as [kk][rows]
+                    final int co = r * NR;
+                    switch (rows) {
+                        case 6 -> kernel6(a, ao, b, bOff, kLen, acc, co, first);
+                        case 5 -> kernel5(a, ao, b, bOff, kLen, acc, co, first);
+                        case 4 -> kernel4(a, ao, b, bOff, kLen, acc, co, first);
+                        case 3 -> kernel3(a, ao, b, bOff, kLen, acc, co, first);
+                        case 2 -> kernel2(a, ao, b, bOff, kLen, acc, co, first);
+                        default -> kernel1(a, ao, b, bOff, kLen, acc, co, first);
                     }
                 }
             }
@@ -273,31 +278,31 @@ public final class Gemm {
     // Generated shape: R rows × 16 columns; c{r}{0,1} accumulate row r. Each step broadcasts x[r][kk] and does
     // one FMA per accumulator, so every element's sum runs over kk in the same order in every kernel.
 
-    /** Accumulates 1 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel1(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 1 row(s) × 16 columns over kLen k steps; A packed as a[kk*1 + r], B rows 64 bytes apart. */
+    static void kernel1(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         if (first) {
             c00 = FloatVector.zero(S);
             c01 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
         }
-        final int x0 = xo;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
     }
 
-    /** Accumulates 2 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel2(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 2 row(s) × 16 columns over kLen k steps; A packed as a[kk*2 + r], B rows 64 bytes apart. */
+    static void kernel2(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         if (first) {
@@ -306,32 +311,31 @@ public final class Gemm {
             c10 = FloatVector.zero(S);
             c11 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
     }
 
-    /** Accumulates 3 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel3(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 3 row(s) × 16 columns over kLen k steps; A packed as a[kk*3 + r], B rows 64 bytes apart. */
+    static void kernel3(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -343,40 +347,38 @@ public final class Gemm {
             c20 = FloatVector.zero(S);
             c21 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
     }
 
-    /** Accumulates 4 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel4(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 4 row(s) × 16 columns over kLen k steps; A packed as a[kk*4 + r], B rows 64 bytes apart. */
+    static void kernel4(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -391,48 +393,45 @@ public final class Gemm {
             c30 = FloatVector.zero(S);
             c31 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
-            c30 = FloatVector.fromArray(S, acc, ao + 48);
-            c31 = FloatVector.fromArray(S, acc, ao + 56);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        final int x3 = xo + 3 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[x3 + kk]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
-        c30.intoArray(acc, ao + 48);
-        c31.intoArray(acc, ao + 56);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
     }
 
-    /** Accumulates 5 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel5(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 5 row(s) × 16 columns over kLen k steps; A packed as a[kk*5 + r], B rows 64 bytes apart. */
+    static void kernel5(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -450,56 +449,52 @@ public final class Gemm {
             c40 = FloatVector.zero(S);
             c41 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
-            c30 = FloatVector.fromArray(S, acc, ao + 48);
-            c31 = FloatVector.fromArray(S, acc, ao + 56);
-            c40 = FloatVector.fromArray(S, acc, ao + 64);
-            c41 = FloatVector.fromArray(S, acc, ao + 72);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        final int x3 = xo + 3 * ldx;
-        final int x4 = xo + 4 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[x3 + kk]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[x4 + kk]);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
-        c30.intoArray(acc, ao + 48);
-        c31.intoArray(acc, ao + 56);
-        c40.intoArray(acc, ao + 64);
-        c41.intoArray(acc, ao + 72);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
     }
 
-    /** Accumulates 6 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel6(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 6 row(s) × 16 columns over kLen k steps; A packed as a[kk*6 + r], B rows 64 bytes apart. */
+    static void kernel6(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -520,59 +515,54 @@ public final class Gemm {
             c50 = FloatVector.zero(S);
             c51 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
-            c30 = FloatVector.fromArray(S, acc, ao + 48);
-            c31 = FloatVector.fromArray(S, acc, ao + 56);
-            c40 = FloatVector.fromArray(S, acc, ao + 64);
-            c41 = FloatVector.fromArray(S, acc, ao + 72);
-            c50 = FloatVector.fromArray(S, acc, ao + 80);
-            c51 = FloatVector.fromArray(S, acc, ao + 88);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        final int x3 = xo + 3 * ldx;
-        final int x4 = xo + 4 * ldx;
-        final int x5 = xo + 5 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[x3 + kk]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[x4 + kk]);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, x[x5 + kk]);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
-        c30.intoArray(acc, ao + 48);
-        c31.intoArray(acc, ao + 56);
-        c40.intoArray(acc, ao + 64);
-        c41.intoArray(acc, ao + 72);
-        c50.intoArray(acc, ao + 80);
-        c51.intoArray(acc, ao + 88);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
     }
 }
