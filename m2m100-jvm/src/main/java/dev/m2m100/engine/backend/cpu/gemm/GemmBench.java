@@ -19,15 +19,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp m2m100-jvm/target/classes \
  *      dev.m2m100.engine.backend.cpu.gemm.GemmBench [--threads T] [--formats f32,bf16,f16,int8]
- *      [--m 1,5,16,64] [--shapes 1024x4096,1024x1024,1024x128112,4096x1024] [--reps 5] [--min-ms 200]
+ *      [--m 1,5,16,64] [--shapes 1024x4096,1024x1024,1024x128112,4096x1024] [--reps 5] [--min-ms 200] [--warmup-ms 1000]
  *      [--no-bandwidth]
  * </pre>
  * Shapes are {@code KxN}. Output: one line per case, {@code gemm fmt=.. m=.. k=.. n=.. ms=<median>
- * gflops=<median> best_gflops=.. wgbps=<median weight GB/s>}, plus {@code bandwidth gbps=..} lines.
+ * gflops=<median> best_gflops=.. wgbps=<median weight GB/s> spread=<(max-min)/min of the batches>
+ * caller_cpu_gflops=<flops per CPU second of the calling thread: with --threads 1, the speed the kernel
+ * would have alone on a core, which is robust against other processes>}, plus {@code bandwidth} lines.
  * (See tools/bench/gemm-compare.sh, which runs this next to OpenBLAS via numpy.)
  */
 public final class GemmBench {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private GemmBench() {
     }
@@ -39,6 +42,7 @@ public final class GemmBench {
         String shapes = "1024x4096,1024x1024,1024x128112,4096x1024";
         int reps = 5;
         long minMs = 200;
+        long warmupMs = 1000;
         boolean bandwidth = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -48,6 +52,7 @@ public final class GemmBench {
                 case "--shapes" -> shapes = args[++i];
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--min-ms" -> minMs = Long.parseLong(args[++i]);
+                case "--warmup-ms" -> warmupMs = Long.parseLong(args[++i]);
                 case "--no-bandwidth" -> bandwidth = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see GemmBench javadoc)");
             }
@@ -82,16 +87,25 @@ public final class GemmBench {
                         System.out.printf(Locale.ROOT, "# packed %s %dx%d in %.0f ms (%d bytes)%n", format, n, k, packMs,
                                 pw.byteSize());
                         for (int m : ms) {
-                            double[] sec = time(() -> Gemm.linear(pool, x, 0, m, pw, bias, Epilogue.NONE, null, out, 0),
-                                    reps, minMs);
+                            long[] calls = new long[1];
+                            long[] cpu0 = new long[1];
+                            double[] sec = time(() -> {
+                                Gemm.linear(pool, x, 0, m, pw, bias, Epilogue.NONE, null, out, 0);
+                                calls[0]++;
+                            }, () -> {
+                                calls[0] = 0;
+                                cpu0[0] = CPU.getCurrentThreadCpuTime();
+                            }, reps, warmupMs, minMs);
+                            double cpuPerCall = (CPU.getCurrentThreadCpuTime() - cpu0[0]) / 1e9 / calls[0];
                             double med = median(sec);
                             double best = Arrays.stream(sec).min().orElseThrow();
                             double flops = 2.0 * m * n * k;
                             System.out.printf(Locale.ROOT,
-                                    "gemm fmt=%s m=%d k=%d n=%d ms=%.3f gflops=%.1f best_gflops=%.1f wgbps=%.1f spread=%.0f%%%n",
+                                    "gemm fmt=%s m=%d k=%d n=%d ms=%.3f gflops=%.1f best_gflops=%.1f wgbps=%.1f spread=%.0f%%"
+                                            + " caller_cpu_gflops=%.1f%n",
                                     format.name().toLowerCase(Locale.ROOT), m, k, n, med * 1e3, flops / med / 1e9,
                                     flops / best / 1e9, pw.streamedBytes() / med / 1e9,
-                                    100 * (Arrays.stream(sec).max().orElseThrow() - best) / best);
+                                    100 * (Arrays.stream(sec).max().orElseThrow() - best) / best, flops / cpuPerCall / 1e9);
                         }
                     }
                 }
@@ -102,14 +116,18 @@ public final class GemmBench {
         }
     }
 
-    /** Seconds per call of each of {@code reps} batches, each batch lasting at least {@code minMs}. */
-    private static double[] time(Runnable body, int reps, long minMs) {
-        long warm = System.nanoTime() + minMs * 1_000_000L;
+    /**
+     * Seconds per call of each of {@code reps} batches, each batch lasting at least {@code minMs}, after
+     * {@code warmupMs} of calls (the JIT needs them); {@code afterWarmup} runs between the two phases.
+     */
+    private static double[] time(Runnable body, Runnable afterWarmup, int reps, long warmupMs, long minMs) {
+        long warm = System.nanoTime() + warmupMs * 1_000_000L;
         int calls = 0;
         do {
             body.run();
             calls++;
         } while (System.nanoTime() < warm || calls < 3);
+        afterWarmup.run();
         double[] out = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             long start = System.nanoTime();
@@ -150,7 +168,7 @@ public final class GemmBench {
                     a3 = a3.add(FloatVector.fromMemorySegment(S, buf, off + 96, ByteOrder.LITTLE_ENDIAN));
                 }
                 sink[worker] += a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
-            }), reps, 300);
+            }), () -> { }, reps, 1000, 300);
             double med = median(sec);
             System.out.printf(Locale.ROOT, "bandwidth gbps=%.1f best_gbps=%.1f (streaming read, %d threads, sink %.0f)%n",
                     bytes / med / 1e9, bytes / Arrays.stream(sec).min().orElseThrow() / 1e9, pool.parallelism(),
