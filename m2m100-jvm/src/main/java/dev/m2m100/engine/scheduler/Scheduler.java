@@ -217,7 +217,7 @@ public final class Scheduler implements AutoCloseable {
         for (Iterator<Sequence> it = queue.iterator(); it.hasNext(); ) {
             Request r = it.next().request;
             if (r.expired(now)) {
-                r.fail(timeout(r), completions);
+                r.fail(timeout(), completions);
             }
             if (r.isOver()) {
                 it.remove();
@@ -252,7 +252,7 @@ public final class Scheduler implements AutoCloseable {
         for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
             if (s.request.expired(now)) {
-                s.request.fail(timeout(s.request), completions);
+                s.request.fail(timeout(), completions);
             }
             if (s.request.isOver()) {
                 release(s);
@@ -261,7 +261,7 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private static TimeoutException timeout(Request r) {
+    private static TimeoutException timeout() {
         return new TimeoutException("the request did not finish within its time limit");
     }
 
@@ -357,6 +357,7 @@ public final class Scheduler implements AutoCloseable {
         decodeSteps.incrementAndGet();
         generatedTokens.addAndGet(totalRows);
 
+        List<Sequence> finished = new ArrayList<>();
         List<int[]> copyFrom = new ArrayList<>();
         List<int[]> copyTo = new ArrayList<>();
         at = 0;
@@ -378,7 +379,7 @@ public final class Scheduler implements AutoCloseable {
                 release(s);
                 it.remove();
                 completedSequences.incrementAndGet();
-                s.request.deliver(s.index, s.search.result(), completions);
+                finished.add(s);
             } else if (!RowReorder.isIdentity(parents)) {
                 RowReorder.Plan plan = RowReorder.plan(s.rows, parents);
                 s.rows = plan.rows();
@@ -387,6 +388,11 @@ public final class Scheduler implements AutoCloseable {
                     copyTo.add(plan.copyTo());
                 }
             }
+        }
+        // Stats first, so that a caller who sees its future complete also sees the sequence gone.
+        activeCount = active.size();
+        for (Sequence s : finished) {
+            s.request.deliver(s.index, s.search.result(), completions);
         }
         if (!copyFrom.isEmpty()) {
             try {
