@@ -194,13 +194,25 @@ public final class Scheduler implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            dropFinishedRequests();
-            if (!admitted.isEmpty()) {
-                start(admitted);
-            }
-            activeCount = active.size();
-            if (!active.isEmpty()) {
-                step();
+            try {
+                dropFinishedRequests();
+                if (!admitted.isEmpty()) {
+                    start(admitted);
+                }
+                activeCount = active.size();
+                if (!active.isEmpty()) {
+                    step();
+                }
+            } catch (RuntimeException | Error e) {
+                // A bug of ours must not kill the only decode loop: fail what was running and go on.
+                LOG.log(Level.ERROR, "scheduler iteration failed", e);
+                for (Sequence s : admitted) {
+                    if (!active.contains(s)) {
+                        s.request.fail(new IllegalStateException("scheduler failure: " + e, e), completions);
+                        release(s);
+                    }
+                }
+                failAllActive(new IllegalStateException("scheduler failure: " + e, e));
             }
             activeCount = active.size();
         }
