@@ -94,12 +94,12 @@ class LifecycleTest {
         for (int i = 0; i < n; i++) {
             texts.add("Request number " + i + " is in flight.");
         }
-        List<String> expected = held.translateNow(texts, "en", "de", GenerationOptions.DEFAULTS);
+        List<String> expected = held.translateNow(texts, "en", "de", TranslationApiTest.SHORT);
         held.hold();
 
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String body = TranslationApiTest.request("en", "de", "r" + i, texts.get(i));
+            String body = TranslationApiTest.request(16, "en", "de", "r" + i, texts.get(i));
             inFlight.add(CompletableFuture.supplyAsync(() -> h.post(Routes.TRANSLATION, body),
                     r -> Thread.ofVirtual().start(r)));
         }

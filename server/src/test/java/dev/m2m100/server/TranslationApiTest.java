@@ -46,9 +46,20 @@ class TranslationApiTest {
         h.close();
     }
 
+    /** Generation capped at 16 new tokens: the random test model rarely stops by itself. */
+    static final GenerationOptions SHORT = new GenerationOptions(null, 16, null, null, null, null);
+
     static String request(String from, String to, String... idText) {
+        return request(null, from, to, idText);
+    }
+
+    /** A request with {@code maxLength} set (null: no options). */
+    static String request(Integer maxLength, String from, String to, String... idText) {
         ObjectNode root = Harness.JSON.createObjectNode();
         ObjectNode payload = root.putObject("payload");
+        if (maxLength != null) {
+            payload.putObject("options").put("maxLength", maxLength);
+        }
         payload.put("fromLang", from);
         ArrayNode records = payload.putArray("records");
         for (int i = 0; i < idText.length; i += 2) {
@@ -82,14 +93,14 @@ class TranslationApiTest {
     void recordsComeBackInOrderWithIdsVerbatimAndUtf8() {
         String[] idText = {"b", "Guten Morgen.", "", "Bonjour", "  spaced id ", "人生はチョコレートの箱のようなものだ。",
                 "日本語のID", "Hello", "b", "Hello again, world!"};
-        HttpResponse<String> r = h.post(Routes.TRANSLATION, request("en", "fr", idText));
+        HttpResponse<String> r = h.post(Routes.TRANSLATION, request(16, "en", "fr", idText));
         assertEquals(200, r.statusCode(), r.body());
         JsonNode result = json(r).get("result");
         List<String> texts = new ArrayList<>();
         for (int i = 1; i < idText.length; i += 2) {
             texts.add(idText[i]);
         }
-        List<String> expected = direct(texts, "en", "fr", GenerationOptions.DEFAULTS);
+        List<String> expected = direct(texts, "en", "fr", SHORT);
         assertEquals(texts.size(), result.size());
         for (int i = 0; i < texts.size(); i++) {
             assertEquals(idText[2 * i], result.get(i).get("id").textValue());
@@ -164,9 +175,9 @@ class TranslationApiTest {
         }
         pieces.add(current);
         assertTrue(pieces.size() >= 2, "the text must need splitting");
-        String expected = String.join(" ", direct(pieces, "en", "fr", GenerationOptions.DEFAULTS));
+        String expected = String.join(" ", direct(pieces, "en", "fr", SHORT));
 
-        HttpResponse<String> r = h.post(Routes.TRANSLATION, request("en", "fr", "long", text.toString()));
+        HttpResponse<String> r = h.post(Routes.TRANSLATION, request(16, "en", "fr", "long", text.toString()));
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(expected, json(r).get("result").get(0).get("text").textValue());
     }
@@ -368,7 +379,7 @@ class TranslationApiTest {
         double translationsBefore = MetricsText.sum(before, "m2m100_http_requests_seconds_count",
                 "route=\"/translation\"", "status=\"200\"");
         double tokensBefore = MetricsText.sum(before, "m2m100_generated_tokens_total");
-        HttpResponse<String> ok = h.post(Routes.TRANSLATION, request("en", "fr", "1", "Good evening, everyone."));
+        HttpResponse<String> ok = h.post(Routes.TRANSLATION, request(8, "en", "fr", "1", "Good evening, everyone."));
         assertEquals(200, ok.statusCode());
         assertError(h.post(Routes.TRANSLATION, "{"), 400, ErrorCodes.MALFORMED_JSON, null);
 
