@@ -5,12 +5,13 @@
 # Fixed flags: the Vector API (CPU backend) and native access (JCuda). Tunable flags come from JAVA_OPTS
 # (heap share of the container memory limit, GC, ...). JCuda unpacks its native libraries into
 # java.io.tmpdir, so that must be writable even when the root filesystem is read-only: it is $TMPDIR, a
-# volume (/tmp) in the image and an emptyDir in Kubernetes.
+# volume (/tmp) in the image and an emptyDir in Kubernetes. It must not be mounted noexec: the natives are
+# loaded from there (Docker's --tmpfs defaults to noexec, hence --tmpfs /tmp:exec).
 set -eu
 APP_HOME="${M2M100_HOME:-/opt/m2m100}"
 TMP_DIR="${TMPDIR:-/tmp}"
 if [ ! -w "$TMP_DIR" ]; then
-  echo "m2m100: temp directory $TMP_DIR is not writable; mount a volume there (docker: --tmpfs $TMP_DIR," \
+  echo "m2m100: temp directory $TMP_DIR is not writable; mount a volume there (docker: --tmpfs $TMP_DIR:exec," \
        "Kubernetes: an emptyDir) or point TMPDIR at a writable path." >&2
   exit 1
 fi
