@@ -196,8 +196,9 @@ public final class BenchCommand implements Callable<Integer> {
                 r.name(), r.sequences(), r.beams(), r.newTokens(), r.medianSeconds(), r.minSeconds(), r.maxSeconds(),
                 r.runs().size());
         out.printf(Locale.ROOT, "  encoder %.1f ms, decoder %.2f ms/step (%d steps, %.1f rows/step), beam copies %.1f ms, "
-                        + "other %.1f ms%n", med.encodeNanos() / 1e6, r.decodeMsPerStep(), med.steps(),
-                med.steps() == 0 ? 0.0 : (double) med.stepRows() / med.steps(), med.copyNanos() / 1e6, med.otherNanos() / 1e6);
+                        + "other %.1f ms; process CPU %.2f s%n", med.encodeNanos() / 1e6, r.decodeMsPerStep(), med.steps(),
+                med.steps() == 0 ? 0.0 : (double) med.stepRows() / med.steps(), med.copyNanos() / 1e6, med.otherNanos() / 1e6,
+                med.cpuNanos() / 1e9);
         out.printf(Locale.ROOT, "  %.3f sentences/s, %.1f generated tokens/s; peak RSS %.2f GiB (now %.2f GiB); load %.2f s; "
                         + "load average %s%n", r.sentencesPerSecond(), r.tokensPerSecond(), r.peakRssBytes() / GIB,
                 r.rssBytes() / GIB, r.loadSeconds(), loadAverage());

@@ -41,14 +41,22 @@ public final class BenchRunner {
         List<List<int[]>> batches = c.batches();
         List<GeneratedSequence> results = new ArrayList<>(c.sources().size());
         timing.reset();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (List<int[]> batch : batches) {
             results.addAll(engine.generate(batch, targetLangId, options));
         }
         long wall = System.nanoTime() - t0;
+        long cpu = processCpuNanos() - cpu0;
         TimedStepModel.Times t = timing.times();
         check(c, results);
-        return new RunTimes(wall, t.encodeNanos(), t.stepNanos(), t.copyNanos(), t.steps(), t.stepRows());
+        return new RunTimes(wall, t.encodeNanos(), t.stepNanos(), t.copyNanos(), t.steps(), t.stepRows(), cpu);
+    }
+
+    /** CPU time of this process so far (-1 where the JVM cannot tell). */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     /** {@code warmups} untimed runs, then {@code runs} timed ones. */

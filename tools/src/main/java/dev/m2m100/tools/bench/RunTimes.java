@@ -9,8 +9,10 @@ package dev.m2m100.tools.bench;
  * @param copyNanos   inside beam reordering (cache row copies)
  * @param steps       decoder steps run
  * @param stepRows    decoder rows summed over the steps
+ * @param cpuNanos    CPU time of the whole process during the run (all threads; spinning workers included)
  */
-public record RunTimes(long wallNanos, long encodeNanos, long stepNanos, long copyNanos, long steps, long stepRows) {
+public record RunTimes(long wallNanos, long encodeNanos, long stepNanos, long copyNanos, long steps, long stepRows,
+                       long cpuNanos) {
 
     public double wallSeconds() {
         return wallNanos / 1e9;
