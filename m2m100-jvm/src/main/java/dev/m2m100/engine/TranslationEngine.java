@@ -38,26 +38,20 @@ public final class TranslationEngine implements Translator {
     }
 
     /**
-     * Loads the tokenizer and the model of a Hugging Face M2M100 folder and starts the scheduler.
-     * {@code device} "auto" runs on the CPU for now (no GPU backend in this build yet) and says so in the log.
+     * Loads the tokenizer and the model of a Hugging Face M2M100 folder and starts the scheduler. The device
+     * ("auto", "cpu", "cuda", "cuda:N") is resolved by the backend layer, which logs why "auto" chose what it
+     * chose; an unavailable device is an {@link IllegalArgumentException} naming it.
      */
     public static TranslationEngine open(Path modelDir, EngineSettings settings) throws IOException {
-        String device = settings.device() == null ? "auto" : settings.device().trim().toLowerCase(java.util.Locale.ROOT);
-        if (device.equals("auto")) {
-            LOG.log(Level.INFO, "device auto: using the CPU (this build has no GPU backend wired in yet)");
-            device = "cpu";
-        } else if (!device.equals("cpu")) {
-            throw new IllegalArgumentException("device '" + settings.device() + "' is not available in this build"
-                    + " (supported: auto, cpu)");
-        }
         M2M100Tokenizer tokenizer = M2M100Tokenizer.load(modelDir);
-        M2M100Model model = M2M100Model.load(modelDir, ModelOptions.from(settings).withDevice(device));
+        M2M100Model model = M2M100Model.load(modelDir, ModelOptions.from(settings));
         try {
             if (tokenizer.size() > model.vocabSize()) {
                 throw new IOException(modelDir + ": the tokenizer has " + tokenizer.size()
                         + " ids but the model's vocabulary only " + model.vocabSize());
             }
-            LOG.log(Level.INFO, "loaded " + modelDir + " on " + model.deviceName());
+            LOG.log(Level.INFO, "loaded " + modelDir + " on " + model.deviceName() + " (device setting '"
+                    + settings.device() + "')");
             return create(model, new TokenizerCodec(tokenizer), model.config().generation(), settings);
         } catch (IOException | RuntimeException e) {
             model.close();

@@ -48,8 +48,11 @@ public final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--ids", description = "print generated id sequences instead of text")
     boolean ids;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto or cpu (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
+
+    @Option(names = "--dtype", defaultValue = "auto", description = "weight format: auto, f32, f16, bf16, int8 (default: ${DEFAULT-VALUE})")
+    String dtype;
 
     @Option(names = "--threads", defaultValue = "0", description = "CPU worker threads (0 = all cores)")
     int threads;
@@ -85,9 +88,9 @@ public final class TranslateCommand implements Callable<Integer> {
             err.println("m2m100 translate: --beams and --max-new-tokens must be at least 1");
             return 2;
         }
-        EngineSettings settings = EngineSettings.DEFAULTS.withDevice(device);
-        settings = new EngineSettings(settings.device(), settings.dtype(), threads, settings.maxQueuedSequences(),
-                settings.maxActiveSequences(), settings.maxBatchRows());
+        EngineSettings d = EngineSettings.DEFAULTS;
+        EngineSettings settings = new EngineSettings(device, dtype, threads, d.maxQueuedSequences(),
+                d.maxActiveSequences(), d.maxBatchRows());
         GenerationOptions options = new GenerationOptions(beams, maxNewTokens, null, null, null, null);
         try (TranslationEngine engine = TranslationEngine.open(model, settings)) {
             int target = engine.codec().languageId(to);
