@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 ServeCommand.class,
                 dev.m2m100.tools.load.LoadCommand.class,
+                TranslateCommand.class,
         })
 public final class Main implements Runnable {
 
