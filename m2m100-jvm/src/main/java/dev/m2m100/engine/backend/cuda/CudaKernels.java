@@ -75,15 +75,17 @@ public final class CudaKernels {
         requireBytes(y, (long) rows * d * p.bytes(), "y", shapes);
     }
 
-    /** y = act(y + bias) in place; y and bias storage-typed, y [rows, n]. */
+    /** y = act(y + bias) in place; y and bias storage-typed (bias may be null), y [rows, n]. */
     public void biasAct(Precision p, DeviceBuffer y, DeviceBuffer bias, int rows, int n, boolean relu) {
         String shapes = "rows=" + rows + " n=" + n + (relu ? " relu" : "");
         positive(rows, "rows", shapes);
         positive(n, "n", shapes);
         requireBytes(y, (long) rows * n * p.bytes(), "y", shapes);
-        requireBytes(bias, (long) n * p.bytes(), "bias", shapes);
+        if (bias != null) {
+            requireBytes(bias, (long) n * p.bytes(), "bias", shapes);
+        }
         launcher.launch("bias_act_" + p.suffix(), epilogueGrid(rows, n, shapes), Dim3.of(EPILOGUE_THREADS), 0, shapes,
-                KernelArgs.of().ptr(y).i32(n).ptr(bias).i32(n).i32(relu ? 1 : 0));
+                KernelArgs.of().ptr(y).i32(n).ptrOrNull(bias).i32(n).i32(relu ? 1 : 0));
     }
 
     /** x += y + bias; x and y fp32 [rows, n], bias storage-typed (may be null). */
@@ -103,25 +105,25 @@ public final class CudaKernels {
     /**
      * Attention for {@code queries} query rows: query i attends to the first {@code kvLen[i]} positions of
      * key/value sequence {@code kvSeq[i]} (both int32 [queries]); no length may exceed {@code maxLen}.
-     * {@code kvSequences} is the number of sequences the k/v buffers hold (for the bounds check).
+     * {@code kvExtent} is how many elements from the start of k (and of v) the host has checked that those
+     * positions lie within — see {@link AttentionLayout#extent}; it must fit the buffers.
      */
     public void attention(Precision p, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer kvSeq,
-                          DeviceBuffer kvLen, DeviceBuffer out, int queries, int kvSequences, int maxLen,
+                          DeviceBuffer kvLen, DeviceBuffer out, int queries, long kvExtent, int maxLen,
                           AttentionLayout layout, float scale) {
         String shapes = "queries=" + queries + " heads=" + layout.heads() + " headDim=" + layout.headDim()
-                + " maxLen=" + maxLen + " kvSequences=" + kvSequences;
+                + " maxLen=" + maxLen + " kvExtent=" + kvExtent;
         positive(queries, "queries", shapes);
         positive(maxLen, "maxLen", shapes);
-        positive(kvSequences, "kvSequences", shapes);
+        positive(kvExtent, "kvExtent", shapes);
         if (layout.heads() > 65535) {
             throw new IllegalArgumentException("attention [" + shapes + "]: too many heads");
         }
         long width = (long) layout.heads() * layout.headDim();
         requireBytes(q, ((long) (queries - 1) * layout.ldq() + width) * p.bytes(), "q", shapes);
         requireBytes(out, ((long) (queries - 1) * layout.ldo() + width) * p.bytes(), "out", shapes);
-        long kvElems = (kvSequences - 1) * layout.seqStride() + (long) (maxLen - 1) * layout.tokStride() + width;
-        requireBytes(k, kvElems * p.bytes(), "k", shapes);
-        requireBytes(v, kvElems * p.bytes(), "v", shapes);
+        requireBytes(k, kvExtent * p.bytes(), "k", shapes);
+        requireBytes(v, kvExtent * p.bytes(), "v", shapes);
         requireBytes(kvSeq, 4L * queries, "kvSeq", shapes);
         requireBytes(kvLen, 4L * queries, "kvLen", shapes);
         long shared = 4L * (32 + layout.headDim() + ATTENTION_THREADS + maxLen);
