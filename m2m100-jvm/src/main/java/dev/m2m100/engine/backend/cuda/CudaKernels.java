@@ -160,21 +160,27 @@ public final class CudaKernels {
 
     /**
      * For each pair i and each of {@code planes} planes ({@code planeStride} elements apart): copies the first
-     * len[i] positions of sequence from[i] in src to sequence to[i] in dst. src may be dst only when no
-     * sequence is both a source and a target (the caller checks that on its host-side indices).
+     * len[i] positions of sequence from[i] in src to sequence to[i] in dst. Each buffer holds
+     * {@code srcSequences} / {@code dstSequences} sequences of up to {@code maxLen} positions (the caller has
+     * checked from/to/len against those on the host). src may be dst only when no sequence is both a source
+     * and a target.
      */
-    public void copyCacheRows(Precision p, DeviceBuffer src, DeviceBuffer dst, int planes, long planeStride,
-                              long seqStride, int tokStride, DeviceBuffer from, DeviceBuffer to, DeviceBuffer len,
-                              int pairs, int width) {
-        String shapes = "pairs=" + pairs + " planes=" + planes + " width=" + width;
+    public void copyCacheRows(Precision p, DeviceBuffer src, int srcSequences, DeviceBuffer dst, int dstSequences,
+                              int planes, long planeStride, long seqStride, int tokStride, int maxLen,
+                              DeviceBuffer from, DeviceBuffer to, DeviceBuffer len, int pairs, int width) {
+        String shapes = "pairs=" + pairs + " planes=" + planes + " width=" + width + " maxLen=" + maxLen;
         positive(pairs, "pairs", shapes);
         positive(planes, "planes", shapes);
         positive(width, "width", shapes);
+        positive(maxLen, "maxLen", shapes);
+        positive(srcSequences, "srcSequences", shapes);
+        positive(dstSequences, "dstSequences", shapes);
         if (planes > 65535) {
             throw new IllegalArgumentException("copyCacheRows [" + shapes + "]: more than 65535 planes");
         }
-        requireBytes(src, planes * planeStride * p.bytes(), "src", shapes);
-        requireBytes(dst, planes * planeStride * p.bytes(), "dst", shapes);
+        long tail = (planes - 1) * planeStride + (long) (maxLen - 1) * tokStride + width;
+        requireBytes(src, ((srcSequences - 1) * seqStride + tail) * p.bytes(), "src", shapes);
+        requireBytes(dst, ((dstSequences - 1) * seqStride + tail) * p.bytes(), "dst", shapes);
         requireBytes(from, 4L * pairs, "from", shapes);
         requireBytes(to, 4L * pairs, "to", shapes);
         requireBytes(len, 4L * pairs, "len", shapes);

@@ -322,7 +322,7 @@ class CudaKernelsGpuTest {
         int[] to = {3, 1, 0};
         int[] len = {7, 12, 1};
         long planeStride = (long) seqs * maxLen * width;
-        dev.kernels.copyCacheRows(p, src, dst, planes, planeStride, (long) maxLen * width, width,
+        dev.kernels.copyCacheRows(p, src, seqs, dst, seqs, planes, planeStride, (long) maxLen * width, width, maxLen,
                 dev.upload(from, "from"), dev.upload(to, "to"), dev.upload(len, "len"), 3, width);
         float[] want = expected.clone();
         for (int pl = 0; pl < planes; pl++) {
