@@ -129,6 +129,16 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
+    /** Writes host values into a tensor (row-major, exactly rows × cols of them); for tests and tools. */
+    void upload(Tensor t, float[] values) {
+        CudaTensor c = cuda(t);
+        check(values.length == c.rows() * c.cols(), "upload: " + values.length + " values for " + c);
+        bind();
+        if (values.length > 0) {
+            c.buffer().upload(values);
+        }
+    }
+
     @Override
     public KvCache kvCache(int layers, int width, int maxLength, int slotHint) {
         return new CudaKvCache(layers, width, maxLength, slotHint, pool, device.stream());
