@@ -22,9 +22,6 @@ import dev.m2m100.engine.generation.LogitRule;
  */
 public final class CudaBackend implements Backend {
 
-    /** Memory left to cuBLAS workspaces, module code and the driver when the pool is sized. */
-    private static final long MIN_HEADROOM = 1L << 30;
-
     private final CudaDevice device;
     private final CudaKernels kernels;
     private final DeviceMemoryPool pool;
@@ -38,8 +35,9 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Opens CUDA device {@code ordinal} with weights in {@code precision}; the memory pool takes the free
-     * device memory less a headroom (1 GiB or 5 %, whichever is more).
+     * Opens CUDA device {@code ordinal} with weights in {@code precision}. Device memory is reserved as the
+     * model and its caches need it; when the device runs out, the failing call throws
+     * {@link DeviceOutOfMemoryException}.
      *
      * @param checkEachLaunch synchronise after every kernel so that a fault names its kernel (tests, debugging)
      */
@@ -48,10 +46,7 @@ public final class CudaBackend implements Backend {
         if (!availability.available()) {
             throw new CudaException("CUDA device " + ordinal + " is unavailable: " + availability.reason());
         }
-        try (CudaContext probe = CudaContext.open(ordinal)) {
-            long headroom = Math.max(MIN_HEADROOM, probe.totalMemory() / 20);
-            return new CudaBackend(CudaDevice.open(ordinal, precision, Long.MAX_VALUE, headroom, checkEachLaunch));
-        }
+        return new CudaBackend(CudaDevice.open(ordinal, precision, Long.MAX_VALUE, checkEachLaunch));
     }
 
     /** The device, for logs and tests. */
