@@ -335,12 +335,16 @@ public final class HubClient {
         return Long.parseLong(m.group(1));
     }
 
+    /** "ConnectException caused by UnresolvedAddressException", with the first message found. */
     private static String describe(IOException e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) {
-            t = t.getCause();
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            sb.append(sb.isEmpty() ? "" : " caused by ").append(t.getClass().getSimpleName());
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return sb.append(": ").append(t.getMessage()).toString();
+            }
         }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return sb.toString();
     }
 
     private static String encode(String revision) {
