@@ -383,6 +383,13 @@ class TranslationApiTest {
         assertEquals(200, ok.statusCode());
         assertError(h.post(Routes.TRANSLATION, "{"), 400, ErrorCodes.MALFORMED_JSON, null);
 
+        // A request is counted when its exchange ends, which may be just after the client has the answer.
+        LifecycleTest.waitFor(() -> {
+            String m = h.get(Routes.METRICS).body();
+            return MetricsText.sum(m, "m2m100_http_requests_seconds_count", "route=\"/translation\"", "status=\"400\"") >= 1
+                    && MetricsText.sum(m, "m2m100_http_requests_seconds_count", "route=\"/translation\"",
+                    "status=\"200\"") >= translationsBefore + 1;
+        }, "both requests counted");
         HttpResponse<String> r = h.get(Routes.METRICS);
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
