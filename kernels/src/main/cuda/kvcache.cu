@@ -6,8 +6,8 @@
 //
 // copy_cache_rows: beam reordering. For pair i and plane p (a plane is one layer's K or V block,
 //   planeStride apart), the first len[i] positions of sequence from[i] in `src` are copied to sequence to[i]
-//   in `dst`. src and dst must not overlap (the host stages through a scratch buffer when the caller needs
-//   "all reads before any write"). Grid: (numPairs, planes).
+//   in `dst`. src may equal dst when no sequence is both a source and a target (the scheduler's row
+//   reordering guarantees that); otherwise the host stages through a scratch buffer. Grid: (numPairs, planes).
 #include "common.cuh"
 
 template <typename T>

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 dev.m2m100.tools.convert.ConvertCommand.class,
                 dev.m2m100.tools.randommodel.RandomModelCommand.class,
+                TokenizeCommand.class,
                 ServeCommand.class,
                 dev.m2m100.tools.load.LoadCommand.class,
         })

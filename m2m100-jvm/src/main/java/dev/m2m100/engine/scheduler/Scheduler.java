@@ -194,13 +194,25 @@ public final class Scheduler implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            dropFinishedRequests();
-            if (!admitted.isEmpty()) {
-                start(admitted);
-            }
-            activeCount = active.size();
-            if (!active.isEmpty()) {
-                step();
+            try {
+                dropFinishedRequests();
+                if (!admitted.isEmpty()) {
+                    start(admitted);
+                }
+                activeCount = active.size();
+                if (!active.isEmpty()) {
+                    step();
+                }
+            } catch (RuntimeException | Error e) {
+                // A bug of ours must not kill the only decode loop: fail what was running and go on.
+                LOG.log(Level.ERROR, "scheduler iteration failed", e);
+                for (Sequence s : admitted) {
+                    if (!active.contains(s)) {
+                        s.request.fail(new IllegalStateException("scheduler failure: " + e, e), completions);
+                        release(s);
+                    }
+                }
+                failAllActive(new IllegalStateException("scheduler failure: " + e, e));
             }
             activeCount = active.size();
         }
@@ -217,7 +229,7 @@ public final class Scheduler implements AutoCloseable {
         for (Iterator<Sequence> it = queue.iterator(); it.hasNext(); ) {
             Request r = it.next().request;
             if (r.expired(now)) {
-                r.fail(timeout(r), completions);
+                r.fail(timeout(), completions);
             }
             if (r.isOver()) {
                 it.remove();
@@ -252,7 +264,7 @@ public final class Scheduler implements AutoCloseable {
         for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
             if (s.request.expired(now)) {
-                s.request.fail(timeout(s.request), completions);
+                s.request.fail(timeout(), completions);
             }
             if (s.request.isOver()) {
                 release(s);
@@ -261,7 +273,7 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private static TimeoutException timeout(Request r) {
+    private static TimeoutException timeout() {
         return new TimeoutException("the request did not finish within its time limit");
     }
 
@@ -357,6 +369,7 @@ public final class Scheduler implements AutoCloseable {
         decodeSteps.incrementAndGet();
         generatedTokens.addAndGet(totalRows);
 
+        List<Sequence> finished = new ArrayList<>();
         List<int[]> copyFrom = new ArrayList<>();
         List<int[]> copyTo = new ArrayList<>();
         at = 0;
@@ -378,7 +391,7 @@ public final class Scheduler implements AutoCloseable {
                 release(s);
                 it.remove();
                 completedSequences.incrementAndGet();
-                s.request.deliver(s.index, s.search.result(), completions);
+                finished.add(s);
             } else if (!RowReorder.isIdentity(parents)) {
                 RowReorder.Plan plan = RowReorder.plan(s.rows, parents);
                 s.rows = plan.rows();
@@ -387,6 +400,11 @@ public final class Scheduler implements AutoCloseable {
                     copyTo.add(plan.copyTo());
                 }
             }
+        }
+        // Stats first, so that a caller who sees its future complete also sees the sequence gone.
+        activeCount = active.size();
+        for (Sequence s : finished) {
+            s.request.deliver(s.index, s.search.result(), completions);
         }
         if (!copyFrom.isEmpty()) {
             try {

@@ -12,14 +12,14 @@ import java.util.List;
  * Python's {@code sorted} would. Tests compare the production state machines, driven by the scheduler,
  * against it.
  */
-final class HfOracle {
+public final class HfOracle {
     private final ToyStepModel toy;
 
-    HfOracle(ToyStepModel toy) {
+    public HfOracle(ToyStepModel toy) {
         this.toy = toy;
     }
 
-    GeneratedSequence greedy(int[] source, SearchSettings s) {
+    public GeneratedSequence greedy(int[] source, SearchSettings s) {
         List<Integer> ids = new ArrayList<>(List.of(s.decoderStartTokenId()));
         while (true) {
             float[] lp = toy.processedLogProbs(source, toArray(ids), s.ruleAt(ids.size()));
@@ -36,7 +36,7 @@ final class HfOracle {
         }
     }
 
-    GeneratedSequence beam(int[] source, SearchSettings s) {
+    public GeneratedSequence beam(int[] source, SearchSettings s) {
         int n = s.numBeams();
         int[][] beams = new int[n][];
         float[] beamScores = new float[n];

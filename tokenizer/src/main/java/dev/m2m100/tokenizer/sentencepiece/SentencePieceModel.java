@@ -167,15 +167,16 @@ public final class SentencePieceModel {
     /**
      * Decodes pieces to text as SentencePieceProcessor::Decode: control pieces vanish, the unknown piece
      * itself becomes the unk surface, other unknown strings are kept verbatim, U+2581 becomes a space and
-     * the first leading U+2581 of the text is dropped.
+     * the leading U+2581 of the text is dropped.
      */
     public String decodePieces(List<String> pieces) {
         StringBuilder text = new StringBuilder();
+        // Until the first non-empty surface, every piece loses one leading U+2581 (spm_decode 0.1.97
+        // turns "▁ ▁x" into "x").
         boolean atStart = true;
         for (String piece : pieces) {
             int id = vocab.pieceToId(piece);
             String surface;
-            boolean consumedSpace = false;
             if (isControl(id)) {
                 surface = "";
             } else if (isUnknown(id)) {
@@ -184,12 +185,11 @@ public final class SentencePieceModel {
                 String p = piece;
                 if (atStart && stripLeadingSpaceOnDecode && p.startsWith(SPACE)) {
                     p = p.substring(SPACE.length());
-                    consumedSpace = true;
                 }
                 surface = p.replace(SPACE, " ");
             }
             text.append(surface);
-            if (atStart && (!surface.isEmpty() || consumedSpace)) {
+            if (!surface.isEmpty()) {
                 atStart = false;
             }
         }

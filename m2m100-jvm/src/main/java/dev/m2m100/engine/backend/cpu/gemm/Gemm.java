@@ -3,10 +3,8 @@ package dev.m2m100.engine.backend.cpu.gemm;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Objects;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -95,7 +93,8 @@ public final class Gemm {
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
         boolean relu = epilogue == Epilogue.RELU;
-        pool.parallelFor(panels, grain, (worker, from, to) -> panels(pool.scratch(worker), x, xOffset, m, w, bias,
+        final Object call = new Object(); // identifies this call: each worker packs x once per call
+        pool.parallelFor(panels, grain, (worker, from, to) -> panels(call, pool.scratch(worker), x, xOffset, m, w, bias,
                 relu, residual, residualOffset, out, outOffset, from, to));
     }
 
@@ -110,19 +109,38 @@ public final class Gemm {
         return a < b + bLen && b < a + aLen;
     }
 
-    private static void panels(WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
+    private static void panels(Object call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
                                boolean relu, float[] residual, int rOffset, float[] out, int oOffset,
                                int fromPanel, int toPanel) {
         final int k = w.k();
         final WeightFormat format = w.format();
         final MemorySegment data = w.data();
         final long bytesPerStep = (long) NR * format.bytesPerWeight();
-        final float[] acc = scratch.floats(m * NR);
-        final MemorySegment wide = format == WeightFormat.F32 ? null : scratch.segment((long) KC * NR * 4);
+        final int kStored = w.kStored();
+        final float[] acc = scratch.accumulators(m * NR);
+        // A single row is already in packed order.
+        final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, MR);
+        final int aBase = m == 1 ? xOffset : 0;
+        final MemorySegment wide = format == WeightFormat.F32 ? null : scratch.segment((long) (KC + 1) * NR * 4);
         for (int p = fromPanel; p < toPanel; p++) {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 final int kLen = Math.min(KC, k - k0);
-                final long src = ((long) p * k + k0) * bytesPerStep;
+                final long src = ((long) p * kStored + k0) * bytesPerStep;
+                final boolean first = k0 == 0;
+                if (m <= MR && (format == WeightFormat.BF16 || format == WeightFormat.F16)) {
+                    // GEMV: one row block, weights widened in registers straight from the packed stream.
+                    final boolean bf16 = format == WeightFormat.BF16;
+                    final int ao = aBase + k0 * m;
+                    switch (m) {
+                        case 6 -> { if (bf16) kernel6Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel6F16(a, ao, data, src, kLen, acc, 0, first); }
+                        case 5 -> { if (bf16) kernel5Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel5F16(a, ao, data, src, kLen, acc, 0, first); }
+                        case 4 -> { if (bf16) kernel4Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel4F16(a, ao, data, src, kLen, acc, 0, first); }
+                        case 3 -> { if (bf16) kernel3Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel3F16(a, ao, data, src, kLen, acc, 0, first); }
+                        case 2 -> { if (bf16) kernel2Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel2F16(a, ao, data, src, kLen, acc, 0, first); }
+                        default -> { if (bf16) kernel1Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel1F16(a, ao, data, src, kLen, acc, 0, first); }
+                    }
+                    continue;
+                }
                 final MemorySegment b;
                 final long bOff;
                 switch (format) {
@@ -147,17 +165,17 @@ public final class Gemm {
                     }
                     default -> throw new IllegalStateException("unknown format " + format);
                 }
-                final boolean first = k0 == 0;
                 for (int r = 0; r < m; r += MR) {
-                    final int xo = xOffset + r * k + k0;
-                    final int ao = r * NR;
-                    switch (Math.min(MR, m - r)) {
-                        case 6 -> kernel6(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 5 -> kernel5(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 4 -> kernel4(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 3 -> kernel3(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        case 2 -> kernel2(x, xo, k, b, bOff, kLen, acc, ao, first);
-                        default -> kernel1(x, xo, k, b, bOff, kLen, acc, ao, first);
+                    final int rows = Math.min(MR, m - r);
+                    final int ao = aBase + r * k + k0 * rows; // packed A: row block r..r+rows-1 stored as [kk][rows]
+                    final int co = r * NR;
+                    switch (rows) {
+                        case 6 -> kernel6(a, ao, b, bOff, kLen, acc, co, first);
+                        case 5 -> kernel5(a, ao, b, bOff, kLen, acc, co, first);
+                        case 4 -> kernel4(a, ao, b, bOff, kLen, acc, co, first);
+                        case 3 -> kernel3(a, ao, b, bOff, kLen, acc, co, first);
+                        case 2 -> kernel2(a, ao, b, bOff, kLen, acc, co, first);
+                        default -> kernel1(a, ao, b, bOff, kLen, acc, co, first);
                     }
                 }
             }
@@ -230,42 +248,54 @@ public final class Gemm {
     }
 
     // ------------------------------------------------------------------------------ widening to f32 (exact)
+    // 16-bit formats are stored so that int lane l of a k step holds columns l (low half) and l + 8 (high
+    // half); INT8 stores two k steps per 32 bytes, int lane l holding bytes (kk, l), (kk, l+8), (kk+1, l),
+    // (kk+1, l+8). Widening is then a few in-lane integer ops on one 256-bit load (no cross-lane shuffles).
 
-    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_128;
-    private static final VectorSpecies<Byte> S8 = ByteVector.SPECIES_64;
     private static final VectorSpecies<Integer> SI = IntVector.SPECIES_256;
 
-    /** bf16 → f32: sign-extend to int, shift into the upper half. */
+    /** Columns 0..7 of an f16 pair vector: exponent+mantissa moved to float bit 13 is the value × 2^-112. */
+    static FloatVector f16Low(IntVector v) {
+        FloatVector magnitude = v.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        return magnitude.reinterpretAsInts().or(v.lanewise(VectorOperators.LSHL, 16).and(0x8000_0000)).reinterpretAsFloats();
+    }
+
+    /** Columns 8..15 of an f16 pair vector (the high halves). Inf/NaN never occur: packing rejects them. */
+    static FloatVector f16High(IntVector v) {
+        FloatVector magnitude = v.lanewise(VectorOperators.LSHR, 3).and(0x0fff_e000).reinterpretAsFloats().mul(0x1p112f);
+        return magnitude.reinterpretAsInts().or(v.and(0x8000_0000)).reinterpretAsFloats();
+    }
+
+    /** bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst. */
     static void widenBf16(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
-        final int vectors = kLen * (NR / 8);
-        for (int v = 0; v < vectors; v++) {
-            IntVector i = (IntVector) ShortVector.fromMemorySegment(S16, src, srcOff + 16L * v, LE)
-                    .convertShape(VectorOperators.S2I, SI, 0);
-            i.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, 32L * v, LE);
+        for (int kk = 0; kk < kLen; kk++) {
+            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
+            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, 64L * kk, LE);
+            v.and(0xffff0000).reinterpretAsFloats().intoMemorySegment(dst, 64L * kk + 32, LE);
         }
     }
 
-    /**
-     * f16 → f32 without a per-element call: put exponent+mantissa at float bit 13, which is the value
-     * scaled by 2^-112 (also exact for subnormals), multiply by 2^112, then restore the sign. Inf/NaN never
-     * occur: packing rejects them.
-     */
+    /** f16 pair layout → f32 rows of 16 in dst. */
     static void widenF16(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
-        final int vectors = kLen * (NR / 8);
-        for (int v = 0; v < vectors; v++) {
-            IntVector i = (IntVector) ShortVector.fromMemorySegment(S16, src, srcOff + 16L * v, LE)
-                    .convertShape(VectorOperators.S2I, SI, 0);
-            FloatVector magnitude = i.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-            magnitude.reinterpretAsInts().or(i.and(0x8000_0000)).reinterpretAsFloats().intoMemorySegment(dst, 32L * v, LE);
+        for (int kk = 0; kk < kLen; kk++) {
+            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
+            f16Low(v).intoMemorySegment(dst, 64L * kk, LE);
+            f16High(v).intoMemorySegment(dst, 64L * kk + 32, LE);
         }
     }
 
-    /** int8 → f32 (the per-channel scale is applied in the epilogue). */
+    /** int8 (two k steps per 32 bytes) → f32 rows of 16 in dst; srcOff is at an even k step. */
     static void widenInt8(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
-        final int vectors = kLen * (NR / 8);
-        for (int v = 0; v < vectors; v++) {
-            ByteVector.fromMemorySegment(S8, src, srcOff + 8L * v, LE)
-                    .convertShape(VectorOperators.B2F, S, 0).reinterpretAsFloats().intoMemorySegment(dst, 32L * v, LE);
+        for (int pair = 0; 2 * pair < kLen; pair++) {
+            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * pair, LE);
+            long o = 128L * pair;
+            v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o, LE);
+            v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 32, LE);
+            v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 64, LE);
+            v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 96, LE);
         }
     }
 
@@ -273,31 +303,31 @@ public final class Gemm {
     // Generated shape: R rows × 16 columns; c{r}{0,1} accumulate row r. Each step broadcasts x[r][kk] and does
     // one FMA per accumulator, so every element's sum runs over kk in the same order in every kernel.
 
-    /** Accumulates 1 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel1(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 1 row(s) × 16 columns over kLen k steps; A packed as a[kk*1 + r], B rows 64 bytes apart. */
+    static void kernel1(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         if (first) {
             c00 = FloatVector.zero(S);
             c01 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
         }
-        final int x0 = xo;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
     }
 
-    /** Accumulates 2 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel2(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 2 row(s) × 16 columns over kLen k steps; A packed as a[kk*2 + r], B rows 64 bytes apart. */
+    static void kernel2(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         if (first) {
@@ -306,32 +336,31 @@ public final class Gemm {
             c10 = FloatVector.zero(S);
             c11 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
     }
 
-    /** Accumulates 3 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel3(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 3 row(s) × 16 columns over kLen k steps; A packed as a[kk*3 + r], B rows 64 bytes apart. */
+    static void kernel3(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -343,40 +372,38 @@ public final class Gemm {
             c20 = FloatVector.zero(S);
             c21 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
     }
 
-    /** Accumulates 4 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel4(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 4 row(s) × 16 columns over kLen k steps; A packed as a[kk*4 + r], B rows 64 bytes apart. */
+    static void kernel4(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -391,48 +418,45 @@ public final class Gemm {
             c30 = FloatVector.zero(S);
             c31 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
-            c30 = FloatVector.fromArray(S, acc, ao + 48);
-            c31 = FloatVector.fromArray(S, acc, ao + 56);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        final int x3 = xo + 3 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[x3 + kk]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
-        c30.intoArray(acc, ao + 48);
-        c31.intoArray(acc, ao + 56);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
     }
 
-    /** Accumulates 5 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel5(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 5 row(s) × 16 columns over kLen k steps; A packed as a[kk*5 + r], B rows 64 bytes apart. */
+    static void kernel5(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -450,56 +474,52 @@ public final class Gemm {
             c40 = FloatVector.zero(S);
             c41 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
-            c30 = FloatVector.fromArray(S, acc, ao + 48);
-            c31 = FloatVector.fromArray(S, acc, ao + 56);
-            c40 = FloatVector.fromArray(S, acc, ao + 64);
-            c41 = FloatVector.fromArray(S, acc, ao + 72);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        final int x3 = xo + 3 * ldx;
-        final int x4 = xo + 4 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[x3 + kk]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[x4 + kk]);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
-        c30.intoArray(acc, ao + 48);
-        c31.intoArray(acc, ao + 56);
-        c40.intoArray(acc, ao + 64);
-        c41.intoArray(acc, ao + 72);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
     }
 
-    /** Accumulates 6 row(s) × 16 columns over kLen steps of k; B rows are 64 bytes apart. */
-    private static void kernel6(float[] x, int xo, int ldx, MemorySegment b, long bOff, int kLen, float[] acc, int ao, boolean first) {
+    /** 6 row(s) × 16 columns over kLen k steps; A packed as a[kk*6 + r], B rows 64 bytes apart. */
+    static void kernel6(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -520,59 +540,630 @@ public final class Gemm {
             c50 = FloatVector.zero(S);
             c51 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, ao + 0);
-            c01 = FloatVector.fromArray(S, acc, ao + 8);
-            c10 = FloatVector.fromArray(S, acc, ao + 16);
-            c11 = FloatVector.fromArray(S, acc, ao + 24);
-            c20 = FloatVector.fromArray(S, acc, ao + 32);
-            c21 = FloatVector.fromArray(S, acc, ao + 40);
-            c30 = FloatVector.fromArray(S, acc, ao + 48);
-            c31 = FloatVector.fromArray(S, acc, ao + 56);
-            c40 = FloatVector.fromArray(S, acc, ao + 64);
-            c41 = FloatVector.fromArray(S, acc, ao + 72);
-            c50 = FloatVector.fromArray(S, acc, ao + 80);
-            c51 = FloatVector.fromArray(S, acc, ao + 88);
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
         }
-        final int x0 = xo;
-        final int x1 = xo + 1 * ldx;
-        final int x2 = xo + 2 * ldx;
-        final int x3 = xo + 3 * ldx;
-        final int x4 = xo + 4 * ldx;
-        final int x5 = xo + 5 * ldx;
-        long off = bOff;
-        for (int kk = 0; kk < kLen; kk++, off += 64) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, off, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, off + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, x[x0 + kk]);
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[x1 + kk]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[x2 + kk]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[x3 + kk]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[x4 + kk]);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, x[x5 + kk]);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        c00.intoArray(acc, ao + 0);
-        c01.intoArray(acc, ao + 8);
-        c10.intoArray(acc, ao + 16);
-        c11.intoArray(acc, ao + 24);
-        c20.intoArray(acc, ao + 32);
-        c21.intoArray(acc, ao + 40);
-        c30.intoArray(acc, ao + 48);
-        c31.intoArray(acc, ao + 56);
-        c40.intoArray(acc, ao + 64);
-        c41.intoArray(acc, ao + 72);
-        c50.intoArray(acc, ao + 80);
-        c51.intoArray(acc, ao + 88);
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+
+    /** 1 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel1Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel2Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel3Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel4Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel5Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel6Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+
+    /** 1 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel1F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel2F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel3F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel4F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel5F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel6F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
     }
 }

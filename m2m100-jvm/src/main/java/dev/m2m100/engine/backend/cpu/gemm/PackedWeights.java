@@ -10,8 +10,11 @@ import java.util.Objects;
  * A weight matrix W[n][k] (row-major, as {@code nn.Linear} stores it: out_features × in_features) repacked
  * once, off-heap, for {@link Gemm}. Layout: column panels of {@link #NR} output channels; panel {@code p}
  * holds, for every {@code kk} in order, the {@code NR} weights {@code W[p*NR + 0..NR-1][kk]} contiguously
- * (zero-padded past {@code n}). A micro-kernel thus streams one panel linearly. INT8 keeps one f32 scale per
- * output channel ({@code max|w| / 127}); the stored value is {@code rint(w / scale)} clamped to ±127.
+ * (zero-padded past {@code n}), so a micro-kernel streams one panel linearly. Within a k step, F32 is in
+ * column order; BF16/F16 interleave columns (c0, c8, c1, c9, …) so that one 32-bit lane holds columns l and
+ * l+8; INT8 groups two k steps per 32 bytes (lane l: (kk,l), (kk,l+8), (kk+1,l), (kk+1,l+8); k padded to
+ * even). See {@link #storedIndex}. INT8 keeps one f32 scale per output channel ({@code max|w| / 127}); the
+ * stored value is {@code rint(w / scale)} clamped to ±127.
  *
  * <p>The memory belongs to the {@link Arena} given to {@code pack}, which must be shared (the pool's threads
  * read it); the object is immutable and thread-safe.
@@ -28,6 +31,7 @@ public final class PackedWeights {
 
     private final int n;
     private final int k;
+    private final int kStored;
     private final WeightFormat format;
     private final MemorySegment data;
     private final float[] scales;
@@ -35,6 +39,7 @@ public final class PackedWeights {
     private PackedWeights(int n, int k, WeightFormat format, MemorySegment data, float[] scales) {
         this.n = n;
         this.k = k;
+        this.kStored = storedSteps(k, format);
         this.format = format;
         this.data = data;
         this.scales = scales;
@@ -88,6 +93,24 @@ public final class PackedWeights {
         return format;
     }
 
+    /** k steps stored per panel: k, rounded up to even for INT8. */
+    int kStored() {
+        return kStored;
+    }
+
+    private static int storedSteps(int k, WeightFormat format) {
+        return format == WeightFormat.INT8 ? k + (k & 1) : k;
+    }
+
+    /** Position (in elements) of W[p*NR + jj][kk] relative to the start of panel p. */
+    static int storedIndex(WeightFormat format, int kk, int jj) {
+        return switch (format) {
+            case F32 -> kk * NR + jj;
+            case BF16, F16 -> kk * NR + 2 * (jj % 8) + jj / 8;
+            case INT8 -> (kk >> 1) * 32 + (jj % 8) * 4 + (kk & 1) * 2 + jj / 8;
+        };
+    }
+
     /** Number of {@link #NR}-wide panels. */
     public int panels() {
         return (n + NR - 1) / NR;
@@ -109,8 +132,9 @@ public final class PackedWeights {
         Objects.checkFromIndexSize(off, k, dst.length);
         int p = j / NR;
         int jj = j % NR;
+        long panel = (long) p * kStored * NR;
         for (int kk = 0; kk < k; kk++) {
-            dst[off + kk] = element(((long) p * k + kk) * NR + jj, j);
+            dst[off + kk] = element(panel + storedIndex(format, kk, jj), j);
         }
     }
 
@@ -158,7 +182,8 @@ public final class PackedWeights {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(arena, "arena");
         int panels = (n + NR - 1) / NR;
-        long panelBytes = (long) k * NR * format.bytesPerWeight();
+        int kStored = storedSteps(k, format);
+        long panelBytes = (long) kStored * NR * format.bytesPerWeight();
         MemorySegment data = arena.allocate(panelBytes * panels, ALIGN);
         if (!data.isAccessibleBy(ACCESS_PROBE)) {
             throw new IllegalArgumentException("PackedWeights needs a shared arena (Arena.ofShared(), ofAuto() or "
@@ -167,9 +192,9 @@ public final class PackedWeights {
         float[] scales = format == WeightFormat.INT8 ? new float[panels * NR] : null;
         WorkerPool.RangeTask task = (worker, from, to) -> {
             float[] row = new float[k];
-            float[] panel = new float[k * NR];
-            short[] halves = format == WeightFormat.BF16 || format == WeightFormat.F16 ? new short[k * NR] : null;
-            byte[] bytes = format == WeightFormat.INT8 ? new byte[k * NR] : null;
+            float[] panel = new float[kStored * NR];
+            short[] halves = format == WeightFormat.BF16 || format == WeightFormat.F16 ? new short[kStored * NR] : null;
+            byte[] bytes = format == WeightFormat.INT8 ? new byte[kStored * NR] : null;
             for (int p = from; p < to; p++) {
                 packPanel(p, n, k, format, rows, row, panel, halves, bytes, scales, data.asSlice(p * panelBytes, panelBytes));
             }
@@ -208,12 +233,12 @@ public final class PackedWeights {
                 scales[j] = scale;
             }
             for (int kk = 0; kk < k; kk++) {
-                panel[kk * NR + jj] = row[kk];
+                panel[storedIndex(format, kk, jj)] = row[kk];
             }
             if (format == WeightFormat.INT8) {
                 for (int kk = 0; kk < k; kk++) {
                     float q = scale == 0f ? 0f : (float) Math.rint(row[kk] / scale);
-                    bytes[kk * NR + jj] = (byte) Math.max(-127, Math.min(127, (int) q));
+                    bytes[storedIndex(format, kk, jj)] = (byte) Math.max(-127, Math.min(127, (int) q));
                 }
             }
         }
@@ -229,7 +254,8 @@ public final class PackedWeights {
                 for (int i = 0; i < panel.length; i++) {
                     short h = Float.floatToFloat16(panel[i]);
                     if ((h & 0x7c00) == 0x7c00) {
-                        int j = p * NR + i % NR;
+                        int q = i % NR;
+                        int j = p * NR + q / 2 + (q % 2) * 8;
                         throw new IllegalArgumentException("weight row " + j + " column " + i / NR + " (" + panel[i]
                                 + ") is not a finite f16 value");
                     }

@@ -144,7 +144,8 @@ class PackedWeightsTest {
     @Test
     void widenersAreExactForEveryPattern() {
         try (Arena arena = Arena.ofShared()) {
-            // 16 halves per k step; 4096 steps = all 65536 patterns.
+            // 16 halves per k step; 4096 steps = all 65536 patterns. Source element s sits at k step s / 16,
+            // slot q = s % 16, which holds column q / 2 + 8 * (q % 2) (pair layout).
             int steps = 65536 / PackedWeights.NR;
             MemorySegment halves = arena.allocate(2L * 65536, 64);
             for (int h = 0; h < 65536; h++) {
@@ -153,7 +154,7 @@ class PackedWeightsTest {
             MemorySegment wide = arena.allocate(4L * 65536, 64);
             Gemm.widenBf16(halves, 0, steps, wide);
             for (int h = 0; h < 65536; h++) {
-                assertEquals(h << 16, Float.floatToRawIntBits(wide.get(F32_LE, 4L * h)), "bf16 pattern " + h);
+                assertEquals(h << 16, Float.floatToRawIntBits(wide.get(F32_LE, 4L * widenedIndex16(h))), "bf16 pattern " + h);
             }
             Gemm.widenF16(halves, 0, steps, wide);
             for (int h = 0; h < 65536; h++) {
@@ -161,16 +162,33 @@ class PackedWeightsTest {
                     continue; // inf/NaN are rejected at packing time
                 }
                 assertEquals(Float.floatToRawIntBits(Float.float16ToFloat((short) h)),
-                        Float.floatToRawIntBits(wide.get(F32_LE, 4L * h)), "f16 pattern " + Integer.toHexString(h));
+                        Float.floatToRawIntBits(wide.get(F32_LE, 4L * widenedIndex16(h))), "f16 pattern " + Integer.toHexString(h));
             }
+            // INT8: 32 bytes per two k steps; byte q of a pair block: lane q / 4, b = q % 4 → k step 2*pair + b / 2,
+            // column lane + 8 * (b % 2).
             MemorySegment bytes = arena.allocate(256 * 4, 64);
             for (int i = 0; i < 256 * 4; i++) {
                 bytes.set(ValueLayout.JAVA_BYTE, i, (byte) i);
             }
             Gemm.widenInt8(bytes, 0, 64, wide);
             for (int i = 0; i < 256 * 4; i++) {
-                assertEquals((float) (byte) i, wide.get(F32_LE, 4L * i), "int8 " + i);
+                int q = i % 32;
+                int b = q % 4;
+                int kk = 2 * (i / 32) + b / 2;
+                int jj = q / 4 + 8 * (b % 2);
+                assertEquals((float) (byte) i, wide.get(F32_LE, 4L * (kk * 16 + jj)), "int8 " + i);
+                assertEquals(i, PackedWeights.storedIndex(WeightFormat.INT8, kk, jj),
+                        "storedIndex agrees with the widener for int8 byte " + i);
+            }
+            for (int s = 0; s < 64; s++) {
+                assertEquals(s, PackedWeights.storedIndex(WeightFormat.F16, s / 16, (s % 16) / 2 + 8 * (s % 2)),
+                        "storedIndex agrees with the widener for 16-bit slot " + s);
             }
         }
+    }
+
+    private static int widenedIndex16(int s) {
+        int q = s % 16;
+        return (s / 16) * 16 + q / 2 + 8 * (q % 2);
     }
 }
