@@ -71,8 +71,9 @@ RUN apt-get update \
 COPY --from=build /opt/jre /opt/java
 COPY --from=build /opt/m2m100 /opt/m2m100
 
-# MODEL_DIR is not set here: `serve` without a model fetches facebook/m2m100_418M into M2M100_CACHE on
-# first start. Point MODEL_DIR (or `serve --model DIR`) at a converted model under /models to skip that.
+# MODEL_DIR is not set here: point it (or `serve --model DIR`) at a model folder on the /models volume,
+# e.g. one written by `download facebook/m2m100_418M --out /models/m2m100_418M`. M2M100_CACHE keeps the
+# tools' model cache on the same volume.
 # MaxRAMPercentage leaves half the container's memory to off-heap weights, the KV cache and CUDA.
 ENV JAVA_HOME=/opt/java \
     PATH=/opt/java/bin:/opt/m2m100/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
