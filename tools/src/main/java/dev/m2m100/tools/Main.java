@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class,
                 dev.m2m100.tools.load.LoadCommand.class,
                 TranslateCommand.class,
+                dev.m2m100.tools.hub.DownloadCommand.class,
         })
 public final class Main implements Runnable {
 
