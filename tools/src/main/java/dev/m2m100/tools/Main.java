@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 dev.m2m100.tools.convert.ConvertCommand.class,
                 dev.m2m100.tools.randommodel.RandomModelCommand.class,
+                TokenizeCommand.class,
+                ServeCommand.class,
+                dev.m2m100.tools.load.LoadCommand.class,
+                TranslateCommand.class,
                 dev.m2m100.tools.hub.DownloadCommand.class,
         })
 public final class Main implements Runnable {

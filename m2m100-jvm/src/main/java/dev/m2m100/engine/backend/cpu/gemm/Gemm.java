@@ -1,0 +1,1672 @@
+package dev.m2m100.engine.backend.cpu.gemm;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Objects;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code out[m×n] = epilogue(x[m×k] · Wᵀ + bias) + residual} over {@link PackedWeights}.
+ *
+ * <p>Structure: the pool splits the output columns into {@link PackedWeights#NR}-wide panels (dynamically
+ * claimed chunks). Each participant packs x once per call into row blocks of {@link #MR} ([kk][row] order, so
+ * broadcasts read consecutive floats). For each panel and each K block of {@link #KC} steps, register-blocked
+ * micro-kernels ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
+ * GEMM (m > MR): compact formats are first widened into a per-thread f32 block that stays in L1, reused by
+ * every row block. GEMV (m ≤ MR, decode): a single row block, compact weights widened in registers straight
+ * from the packed stream, so every weight byte is read from memory once for all rows. Bias, INT8 scale, ReLU
+ * and residual are applied once per panel after its last K block.
+ *
+ * <p>Determinism: every output element is one FMA chain over k = 0..k-1 in order, starting from 0, with
+ * the same epilogue arithmetic; no code path depends on m, on the row block a row falls in, or on the thread
+ * split. A row's result is therefore bit-identical whatever else is in the batch.
+ *
+ * <p>Requires the {@code jdk.incubator.vector} module. Fast on AVX2 (256-bit vectors) and wider.
+ */
+public final class Gemm {
+    /** Rows per micro-kernel (6 × 2 accumulators + 2 weight vectors + 1 broadcast = 15 of 16 ymm registers). */
+    public static final int MR = 6;
+    /** K block: a panel block of KC × 16 f32 (16 KiB) stays in L1 across row blocks. */
+    public static final int KC = 256;
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int NR = PackedWeights.NR;
+    /** Below this many multiply-adds a call runs on the caller alone: waking a worker costs more. */
+    private static final long INLINE_WORK = 1L << 16;
+
+    private Gemm() {
+    }
+
+    /**
+     * Same as {@link #linear(WorkerPool, float[], int, int, PackedWeights, float[], Epilogue, float[], int,
+     * float[], int)} with the residual read at the same offsets as the output (so {@code residual == out}
+     * means an in-place residual add).
+     */
+    public static void linear(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
+                              Epilogue epilogue, float[] residual, float[] out, int outOffset) {
+        linear(pool, x, xOffset, m, w, bias, epilogue, residual, outOffset, out, outOffset);
+    }
+
+    /**
+     * Computes, for i in [0, m) and j in [0, n): {@code out[outOffset + i*n + j] =
+     * act(Σ_kk x[xOffset + i*k + kk] · W[j][kk] + bias[j]) + residual[residualOffset + i*n + j]}.
+     *
+     * @param x        row-major activations, rows of length k; must not overlap the output range
+     * @param bias     length ≥ n, or null
+     * @param epilogue NONE or RELU (applied before the residual add)
+     * @param residual row-major m×n added last, or null; may be the output itself (same offset)
+     */
+    public static void linear(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
+                              Epilogue epilogue, float[] residual, int residualOffset, float[] out, int outOffset) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(w, "w");
+        Objects.requireNonNull(epilogue, "epilogue");
+        Objects.requireNonNull(out, "out");
+        int n = w.n();
+        int k = w.k();
+        if (m < 0) {
+            throw new IllegalArgumentException("linear: m must be >= 0, got " + m);
+        }
+        checkRange("x", x.length, xOffset, (long) m * k);
+        checkRange("out", out.length, outOffset, (long) m * n);
+        if (bias != null && bias.length < n) {
+            throw new IllegalArgumentException("linear: bias has " + bias.length + " elements, weights have n=" + n);
+        }
+        if (residual != null) {
+            checkRange("residual", residual.length, residualOffset, (long) m * n);
+            if (residual == out && residualOffset != outOffset
+                    && overlaps(residualOffset, (long) m * n, outOffset, (long) m * n)) {
+                throw new IllegalArgumentException("linear: residual overlaps out at a different offset");
+            }
+        }
+        if (x == out && overlaps(xOffset, (long) m * k, outOffset, (long) m * n)) {
+            throw new IllegalArgumentException("linear: x and out overlap");
+        }
+        if (m == 0) {
+            return;
+        }
+        int panels = w.panels();
+        long work = (long) m * n * k;
+        int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
+        boolean relu = epilogue == Epilogue.RELU;
+        final Object call = new Object(); // identifies this call: each worker packs x once per call
+        pool.parallelFor(panels, grain, (worker, from, to) -> panels(call, pool.scratch(worker), x, xOffset, m, w, bias,
+                relu, residual, residualOffset, out, outOffset, from, to));
+    }
+
+    private static void checkRange(String what, int length, int offset, long size) {
+        if (offset < 0 || offset + size > length) {
+            throw new IllegalArgumentException("linear: " + what + " has " + length + " elements, needs " + size
+                    + " from offset " + offset);
+        }
+    }
+
+    private static boolean overlaps(long a, long aLen, long b, long bLen) {
+        return a < b + bLen && b < a + aLen;
+    }
+
+    private static void panels(Object call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
+                               boolean relu, float[] residual, int rOffset, float[] out, int oOffset,
+                               int fromPanel, int toPanel) {
+        final int k = w.k();
+        final WeightFormat format = w.format();
+        final MemorySegment data = w.data();
+        final long bytesPerStep = (long) NR * format.bytesPerWeight();
+        final int kStored = w.kStored();
+        final float[] acc = scratch.accumulators(m * NR);
+        // A single row is already in packed order.
+        final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, MR);
+        final int aBase = m == 1 ? xOffset : 0;
+        final MemorySegment wide = format == WeightFormat.F32 ? null : scratch.segment((long) (KC + 1) * NR * 4);
+        for (int p = fromPanel; p < toPanel; p++) {
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                final int kLen = Math.min(KC, k - k0);
+                final long src = ((long) p * kStored + k0) * bytesPerStep;
+                final boolean first = k0 == 0;
+                if (m <= MR && format != WeightFormat.F32) {
+                    // GEMV: one row block, weights widened in registers straight from the packed stream.
+                    gemvCompact(format, m, a, aBase + k0 * m, data, src, kLen, acc, first);
+                    continue;
+                }
+                final MemorySegment b;
+                final long bOff;
+                switch (format) {
+                    case F32 -> {
+                        b = data;
+                        bOff = src;
+                    }
+                    case BF16 -> {
+                        widenBf16(data, src, kLen, wide);
+                        b = wide;
+                        bOff = 0;
+                    }
+                    case F16 -> {
+                        widenF16(data, src, kLen, wide);
+                        b = wide;
+                        bOff = 0;
+                    }
+                    case INT8 -> {
+                        widenInt8(data, src, kLen, wide);
+                        b = wide;
+                        bOff = 0;
+                    }
+                    default -> throw new IllegalStateException("unknown format " + format);
+                }
+                for (int r = 0; r < m; r += MR) {
+                    final int rows = Math.min(MR, m - r);
+                    final int ao = aBase + r * k + k0 * rows; // packed A: row block r..r+rows-1 stored as [kk][rows]
+                    final int co = r * NR;
+                    switch (rows) {
+                        case 6 -> kernel6(a, ao, b, bOff, kLen, acc, co, first);
+                        case 5 -> kernel5(a, ao, b, bOff, kLen, acc, co, first);
+                        case 4 -> kernel4(a, ao, b, bOff, kLen, acc, co, first);
+                        case 3 -> kernel3(a, ao, b, bOff, kLen, acc, co, first);
+                        case 2 -> kernel2(a, ao, b, bOff, kLen, acc, co, first);
+                        default -> kernel1(a, ao, b, bOff, kLen, acc, co, first);
+                    }
+                }
+            }
+            store(p, m, w, acc, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
+    private static void gemvCompact(WeightFormat format, int m, float[] a, int ao, MemorySegment b, long bOff, int kLen,
+                                    float[] acc, boolean first) {
+        switch (format) {
+            case BF16 -> {
+                switch (m) {
+                    case 6 -> kernel6Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            case F16 -> {
+                switch (m) {
+                    case 6 -> kernel6F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1F16(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            case INT8 -> {
+                switch (m) {
+                    case 6 -> kernel6Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            default -> throw new IllegalStateException("no GEMV kernel for " + format);
+        }
+    }
+
+    /** Applies the epilogue to one finished panel of all m rows and writes it to out. */
+    private static void store(int p, int m, PackedWeights w, float[] acc, float[] bias, boolean relu,
+                              float[] residual, int rOffset, float[] out, int oOffset) {
+        final int n = w.n();
+        final int j0 = p * NR;
+        final float[] scales = w.scales();
+        if (j0 + NR <= n) {
+            FloatVector s0 = null, s1 = null, b0 = null, b1 = null;
+            if (scales != null) {
+                s0 = FloatVector.fromArray(S, scales, j0);
+                s1 = FloatVector.fromArray(S, scales, j0 + 8);
+            }
+            if (bias != null) {
+                b0 = FloatVector.fromArray(S, bias, j0);
+                b1 = FloatVector.fromArray(S, bias, j0 + 8);
+            }
+            for (int i = 0; i < m; i++) {
+                FloatVector v0 = FloatVector.fromArray(S, acc, i * NR);
+                FloatVector v1 = FloatVector.fromArray(S, acc, i * NR + 8);
+                if (scales != null) {
+                    v0 = v0.mul(s0);
+                    v1 = v1.mul(s1);
+                }
+                if (bias != null) {
+                    v0 = v0.add(b0);
+                    v1 = v1.add(b1);
+                }
+                if (relu) {
+                    v0 = v0.lanewise(VectorOperators.MAX, 0f);
+                    v1 = v1.lanewise(VectorOperators.MAX, 0f);
+                }
+                if (residual != null) {
+                    int ro = rOffset + i * n + j0;
+                    v0 = v0.add(FloatVector.fromArray(S, residual, ro));
+                    v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
+                }
+                int o = oOffset + i * n + j0;
+                v0.intoArray(out, o);
+                v1.intoArray(out, o + 8);
+            }
+        } else {
+            // Tail panel: the same IEEE operations, one lane at a time.
+            final int valid = n - j0;
+            for (int i = 0; i < m; i++) {
+                for (int jj = 0; jj < valid; jj++) {
+                    float v = acc[i * NR + jj];
+                    if (scales != null) {
+                        v = v * scales[j0 + jj];
+                    }
+                    if (bias != null) {
+                        v = v + bias[j0 + jj];
+                    }
+                    if (relu) {
+                        v = Math.max(v, 0f);
+                    }
+                    if (residual != null) {
+                        v = v + residual[rOffset + i * n + j0 + jj];
+                    }
+                    out[oOffset + i * n + j0 + jj] = v;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ widening to f32 (exact)
+    // 16-bit formats are stored so that int lane l of a k step holds columns l (low half) and l + 8 (high
+    // half); INT8 stores two k steps per 32 bytes, int lane l holding bytes (kk, l), (kk, l+8), (kk+1, l),
+    // (kk+1, l+8). Widening is then a few in-lane integer ops on one 256-bit load (no cross-lane shuffles).
+
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_256;
+
+    /** Columns 0..7 of an f16 pair vector: exponent+mantissa moved to float bit 13 is the value × 2^-112. */
+    static FloatVector f16Low(IntVector v) {
+        FloatVector magnitude = v.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        return magnitude.reinterpretAsInts().or(v.lanewise(VectorOperators.LSHL, 16).and(0x8000_0000)).reinterpretAsFloats();
+    }
+
+    /** Columns 8..15 of an f16 pair vector (the high halves). Inf/NaN never occur: packing rejects them. */
+    static FloatVector f16High(IntVector v) {
+        FloatVector magnitude = v.lanewise(VectorOperators.LSHR, 3).and(0x0fff_e000).reinterpretAsFloats().mul(0x1p112f);
+        return magnitude.reinterpretAsInts().or(v.and(0x8000_0000)).reinterpretAsFloats();
+    }
+
+    /** bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst. */
+    static void widenBf16(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
+        for (int kk = 0; kk < kLen; kk++) {
+            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
+            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, 64L * kk, LE);
+            v.and(0xffff0000).reinterpretAsFloats().intoMemorySegment(dst, 64L * kk + 32, LE);
+        }
+    }
+
+    /** f16 pair layout → f32 rows of 16 in dst. */
+    static void widenF16(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
+        for (int kk = 0; kk < kLen; kk++) {
+            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
+            f16Low(v).intoMemorySegment(dst, 64L * kk, LE);
+            f16High(v).intoMemorySegment(dst, 64L * kk + 32, LE);
+        }
+    }
+
+    /** Sign-extends byte (3 - shiftLeft/8) of every int lane and converts it to f32. */
+    static FloatVector int8Byte(IntVector v, int shiftLeft) {
+        return v.lanewise(VectorOperators.LSHL, shiftLeft).lanewise(VectorOperators.ASHR, 24)
+                .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+    }
+
+    /** int8 (two k steps per 32 bytes) → f32 rows of 16 in dst; srcOff is at an even k step. */
+    static void widenInt8(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
+        for (int pair = 0; 2 * pair < kLen; pair++) {
+            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * pair, LE);
+            long o = 128L * pair;
+            v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o, LE);
+            v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 32, LE);
+            v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 64, LE);
+            v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 96, LE);
+        }
+    }
+
+    // -------------------------------------------------------------------------------- micro-kernels
+    // Generated shape: R rows × 16 columns; c{r}{0,1} accumulate row r. Each step broadcasts x[r][kk] and does
+    // one FMA per accumulator, so every element's sum runs over kk in the same order in every kernel.
+
+    /** 1 row(s) × 16 columns over kLen k steps; A packed as a[kk*1 + r], B rows 64 bytes apart. */
+    static void kernel1(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns over kLen k steps; A packed as a[kk*2 + r], B rows 64 bytes apart. */
+    static void kernel2(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns over kLen k steps; A packed as a[kk*3 + r], B rows 64 bytes apart. */
+    static void kernel3(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns over kLen k steps; A packed as a[kk*4 + r], B rows 64 bytes apart. */
+    static void kernel4(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns over kLen k steps; A packed as a[kk*5 + r], B rows 64 bytes apart. */
+    static void kernel5(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns over kLen k steps; A packed as a[kk*6 + r], B rows 64 bytes apart. */
+    static void kernel6(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = bOff + (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+
+    /** 1 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel1Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel2Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel3Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel4Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel5Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel6Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+
+    /** 1 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel1F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel2F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel3F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel4F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel5F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
+    static void kernel6F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
+            final FloatVector b0 = f16Low(v);
+            final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+
+    /** 1 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel1Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 1]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel2Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 2]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 3]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel3Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 3]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 4]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 5]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel4Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 4]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 5]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 6]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 7]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel5Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 5]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 6]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 7]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 8]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+            final FloatVector d4 = FloatVector.broadcast(S, a[ai + 9]);
+            c40 = d4.fma(b2, c40);
+            c41 = d4.fma(b3, c41);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel6Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 6]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 7]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 8]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 9]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+            final FloatVector d4 = FloatVector.broadcast(S, a[ai + 10]);
+            c40 = d4.fma(b2, c40);
+            c41 = d4.fma(b3, c41);
+            final FloatVector d5 = FloatVector.broadcast(S, a[ai + 11]);
+            c50 = d5.fma(b2, c50);
+            c51 = d5.fma(b3, c51);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.m2m100.engine.backend.cpu.gemm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Micro-benchmark of {@link Gemm#linear} on the model's shapes, plus a streaming-read memory bandwidth
+ * probe run on the same pool, so GEMV speeds can be read against the bandwidth floor.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp m2m100-jvm/target/classes \
+ *      dev.m2m100.engine.backend.cpu.gemm.GemmBench [--threads T] [--formats f32,bf16,f16,int8]
+ *      [--m 1,5,16,64] [--shapes 1024x4096,1024x1024,1024x128112,4096x1024] [--reps 5] [--min-ms 200] [--warmup-ms 1000]
+ *      [--no-bandwidth]
+ * </pre>
+ * Shapes are {@code KxN}. Output: one line per case, {@code gemm fmt=.. m=.. k=.. n=.. ms=<median>
+ * gflops=<median> best_gflops=.. wgbps=<median weight GB/s> spread=<(max-min)/min of the batches>
+ * caller_cpu_gflops=<flops per CPU second of the calling thread: with --threads 1, the speed the kernel
+ * would have alone on a core, which is robust against other processes>}, plus {@code bandwidth} lines.
+ * (See tools/bench/gemm-compare.sh, which runs this next to OpenBLAS via numpy.)
+ */
+public final class GemmBench {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private GemmBench() {
+    }
+
+    public static void main(String[] args) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        List<WeightFormat> formats = List.of(WeightFormat.values());
+        int[] ms = {1, 5, 16, 64};
+        String shapes = "1024x4096,1024x1024,1024x128112,4096x1024";
+        int reps = 5;
+        long minMs = 200;
+        long warmupMs = 1000;
+        boolean bandwidth = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--formats" -> formats = Arrays.stream(args[++i].split(",")).map(WeightFormat::parse).toList();
+                case "--m" -> ms = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--shapes" -> shapes = args[++i];
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--min-ms" -> minMs = Long.parseLong(args[++i]);
+                case "--warmup-ms" -> warmupMs = Long.parseLong(args[++i]);
+                case "--no-bandwidth" -> bandwidth = false;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see GemmBench javadoc)");
+            }
+        }
+        System.out.printf(Locale.ROOT, "# GemmBench threads=%d species=%s java=%s%n", threads, FloatVector.SPECIES_PREFERRED,
+                System.getProperty("java.version"));
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            if (bandwidth) {
+                bandwidth(pool, reps);
+            }
+            Random r = new Random(1);
+            for (String shape : shapes.split(",")) {
+                String[] kn = shape.split("x");
+                int k = Integer.parseInt(kn[0]);
+                int n = Integer.parseInt(kn[1]);
+                float[] w = new float[n * k];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) (r.nextGaussian() * 0.02);
+                }
+                int maxM = Arrays.stream(ms).max().orElse(1);
+                float[] x = new float[maxM * k];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) r.nextGaussian();
+                }
+                float[] bias = new float[n];
+                float[] out = new float[maxM * n];
+                for (WeightFormat format : formats) {
+                    try (Arena arena = Arena.ofShared()) {
+                        long t0 = System.nanoTime();
+                        PackedWeights pw = PackedWeights.pack(w, 0, n, k, format, arena, pool);
+                        double packMs = (System.nanoTime() - t0) / 1e6;
+                        System.out.printf(Locale.ROOT, "# packed %s %dx%d in %.0f ms (%d bytes)%n", format, n, k, packMs,
+                                pw.byteSize());
+                        for (int m : ms) {
+                            long[] calls = new long[1];
+                            long[] cpu0 = new long[1];
+                            double[] sec = time(() -> {
+                                Gemm.linear(pool, x, 0, m, pw, bias, Epilogue.NONE, null, out, 0);
+                                calls[0]++;
+                            }, () -> {
+                                calls[0] = 0;
+                                cpu0[0] = CPU.getCurrentThreadCpuTime();
+                            }, reps, warmupMs, minMs);
+                            double cpuPerCall = (CPU.getCurrentThreadCpuTime() - cpu0[0]) / 1e9 / calls[0];
+                            double med = median(sec);
+                            double best = Arrays.stream(sec).min().orElseThrow();
+                            double flops = 2.0 * m * n * k;
+                            System.out.printf(Locale.ROOT,
+                                    "gemm fmt=%s m=%d k=%d n=%d ms=%.3f gflops=%.1f best_gflops=%.1f wgbps=%.1f spread=%.0f%%"
+                                            + " caller_cpu_gflops=%.1f%n",
+                                    format.name().toLowerCase(Locale.ROOT), m, k, n, med * 1e3, flops / med / 1e9,
+                                    flops / best / 1e9, pw.streamedBytes() / med / 1e9,
+                                    100 * (Arrays.stream(sec).max().orElseThrow() - best) / best, flops / cpuPerCall / 1e9);
+                        }
+                    }
+                }
+            }
+            if (bandwidth) {
+                bandwidth(pool, reps);
+            }
+        }
+    }
+
+    /**
+     * Seconds per call of each of {@code reps} batches, each batch lasting at least {@code minMs}, after
+     * {@code warmupMs} of calls (the JIT needs them); {@code afterWarmup} runs between the two phases.
+     */
+    private static double[] time(Runnable body, Runnable afterWarmup, int reps, long warmupMs, long minMs) {
+        long warm = System.nanoTime() + warmupMs * 1_000_000L;
+        int calls = 0;
+        do {
+            body.run();
+            calls++;
+        } while (System.nanoTime() < warm || calls < 3);
+        afterWarmup.run();
+        double[] out = new double[reps];
+        for (int rep = 0; rep < reps; rep++) {
+            long start = System.nanoTime();
+            long end = start + minMs * 1_000_000L;
+            int c = 0;
+            long now;
+            do {
+                body.run();
+                c++;
+                now = System.nanoTime();
+            } while (now < end);
+            out[rep] = (now - start) / 1e9 / c;
+        }
+        return out;
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Streaming read of a 1 GiB off-heap buffer split over the pool (each byte read once per pass). */
+    private static void bandwidth(WorkerPool pool, int reps) {
+        long bytes = 1L << 30;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(bytes, 64);
+            buf.fill((byte) 1);
+            int chunks = 1024;
+            long chunkBytes = bytes / chunks;
+            double[] sink = new double[pool.parallelism()];
+            double[] sec = time(() -> pool.parallelFor(chunks, chunks / (pool.parallelism() * 8), (worker, from, to) -> {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (long off = from * chunkBytes; off < to * chunkBytes; off += 128) {
+                    a0 = a0.add(FloatVector.fromMemorySegment(S, buf, off, ByteOrder.LITTLE_ENDIAN));
+                    a1 = a1.add(FloatVector.fromMemorySegment(S, buf, off + 32, ByteOrder.LITTLE_ENDIAN));
+                    a2 = a2.add(FloatVector.fromMemorySegment(S, buf, off + 64, ByteOrder.LITTLE_ENDIAN));
+                    a3 = a3.add(FloatVector.fromMemorySegment(S, buf, off + 96, ByteOrder.LITTLE_ENDIAN));
+                }
+                sink[worker] += a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+            }), () -> { }, reps, 1000, 300);
+            double med = median(sec);
+            System.out.printf(Locale.ROOT, "bandwidth gbps=%.1f best_gbps=%.1f (streaming read, %d threads, sink %.0f)%n",
+                    bytes / med / 1e9, bytes / Arrays.stream(sec).min().orElseThrow() / 1e9, pool.parallelism(),
+                    Arrays.stream(sink).sum() > 0 ? 1.0 : 0.0);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.m2m100.engine.backend.cpu.gemm;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one fixed pool of compute threads of the CPU backend: {@code parallelism - 1} daemon workers plus the
+ * calling thread, which always takes part. A {@link #parallelFor} call cuts {@code [0, count)} into chunks
+ * of {@code grain} that the participants claim dynamically (balances load when the cores are shared), so
+ * results must not depend on which thread ran which chunk.
+ *
+ * <p>Waiting: workers spin (with {@link Thread#onSpinWait()}) for {@code spinNanos} after their last job,
+ * then park; back-to-back calls (a decoder step) thus see no wake-up latency, while an idle pool costs no CPU.
+ * The default spin is short because on a 2-core machine a spinning worker steals the core from everybody else.
+ *
+ * <p>Calls are serialised (one job at a time); calling {@code parallelFor} from inside a task is an error.
+ * Each participant index owns a {@link WorkerScratch} for per-thread buffers.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    /** Body of a parallel loop: handles indices {@code [from, to)} on participant {@code worker}. */
+    @FunctionalInterface
+    public interface RangeTask {
+        void run(int worker, int from, int to);
+    }
+
+    /** Default spin before parking, in nanoseconds. */
+    public static final long DEFAULT_SPIN_NANOS = 100_000L;
+
+    private final int parallelism;
+    private final long spinNanos;
+    private final Worker[] workers;
+    private final WorkerScratch[] scratch;
+    private final ReentrantLock submitLock = new ReentrantLock();
+    private volatile Job job;
+    private volatile long epoch;
+    private volatile boolean closed;
+
+    /** A pool sized to {@link Runtime#availableProcessors()}. */
+    public WorkerPool() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public WorkerPool(int parallelism) {
+        this(parallelism, DEFAULT_SPIN_NANOS);
+    }
+
+    /**
+     * @param parallelism number of participants including the caller (≥ 1)
+     * @param spinNanos   how long an idle worker spins before parking (≥ 0)
+     */
+    public WorkerPool(int parallelism, long spinNanos) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("WorkerPool parallelism must be >= 1, got " + parallelism);
+        }
+        if (spinNanos < 0) {
+            throw new IllegalArgumentException("WorkerPool spinNanos must be >= 0, got " + spinNanos);
+        }
+        this.parallelism = parallelism;
+        this.spinNanos = spinNanos;
+        this.scratch = new WorkerScratch[parallelism];
+        for (int i = 0; i < parallelism; i++) {
+            scratch[i] = new WorkerScratch();
+        }
+        this.workers = new Worker[parallelism - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i + 1);
+        }
+        for (Worker w : workers) {
+            w.thread.start();
+        }
+    }
+
+    /** Number of participants, the caller included. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** Per-participant buffers; only the participant with this index may use them during a task. */
+    public WorkerScratch scratch(int worker) {
+        return scratch[worker];
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, count)} in chunks of {@code grain} indices and returns when all are
+     * done. Runs inline on the caller (worker 0) when there is a single chunk or a single participant.
+     * The first exception thrown by a chunk is rethrown here after all chunks finished.
+     */
+    public void parallelFor(int count, int grain, RangeTask task) {
+        if (count < 0 || grain < 1) {
+            throw new IllegalArgumentException("parallelFor needs count >= 0 and grain >= 1, got " + count + ", " + grain);
+        }
+        if (count == 0) {
+            return;
+        }
+        if (Thread.currentThread() instanceof WorkerThread || submitLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("nested parallelFor from inside a WorkerPool task");
+        }
+        submitLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("WorkerPool is closed");
+            }
+            int chunks = (int) ((count + (long) grain - 1) / grain);
+            if (chunks == 1 || workers.length == 0) {
+                task.run(0, 0, count);
+                return;
+            }
+            Job j = new Job(task, count, grain, chunks, Thread.currentThread());
+            job = j;
+            epoch = epoch + 1; // publishes the job; only the lock holder writes epoch
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w.thread);
+                }
+            }
+            j.work(0, this);
+            j.awaitDone();
+            Throwable t = j.failure;
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        } finally {
+            submitLock.unlock();
+        }
+    }
+
+    /** Stops the workers (they finish the current chunk first). Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w.thread);
+        }
+        for (Worker w : workers) {
+            try {
+                w.thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final class Job {
+        final RangeTask task;
+        final int count;
+        final int grain;
+        final int chunks;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile boolean callerParked;
+        volatile Throwable failure;
+
+        Job(RangeTask task, int count, int grain, int chunks, Thread caller) {
+            this.task = task;
+            this.count = count;
+            this.grain = grain;
+            this.chunks = chunks;
+            this.caller = caller;
+        }
+
+        /** Claims and runs chunks until none are left. */
+        void work(int worker, WorkerPool pool) {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                int from = c * grain;
+                int to = (int) Math.min((long) from + grain, count);
+                try {
+                    task.run(worker, from, to);
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    }
+                }
+                if (done.incrementAndGet() == chunks && callerParked) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        void awaitDone() {
+            long start = System.nanoTime();
+            int spins = 0;
+            while (done.get() < chunks) {
+                if (++spins < 256 || System.nanoTime() - start < 50_000L) {
+                    Thread.onSpinWait();
+                } else {
+                    callerParked = true;
+                    if (done.get() < chunks) {
+                        LockSupport.parkNanos(this, 200_000L);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Marker so nested calls can be detected. */
+    private static final class WorkerThread extends Thread {
+        WorkerThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
+    }
+
+    private final class Worker implements Runnable {
+        final int index;
+        final Thread thread;
+        volatile boolean parked;
+
+        Worker(int index) {
+            this.index = index;
+            this.thread = new WorkerThread(this, "gemm-worker-" + index);
+        }
+
+        @Override
+        public void run() {
+            long seen = epoch;
+            while (true) {
+                long e = epoch;
+                if (e == seen) {
+                    long idleSince = System.nanoTime();
+                    int spins = 0;
+                    while ((e = epoch) == seen && !closed) {
+                        if ((++spins & 63) != 0 || System.nanoTime() - idleSince < spinNanos) {
+                            Thread.onSpinWait();
+                        } else {
+                            parked = true; // written before re-reading epoch: the submitter sees it or we see the new epoch
+                            if (epoch == seen && !closed) {
+                                LockSupport.park(this);
+                            }
+                            parked = false;
+                        }
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                seen = e;
+                Job j = job;
+                if (j != null) {
+                    j.work(index, WorkerPool.this);
+                }
+            }
+        }
+    }
+}

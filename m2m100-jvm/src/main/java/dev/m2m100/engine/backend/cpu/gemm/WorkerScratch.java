@@ -1,0 +1,64 @@
+package dev.m2m100.engine.backend.cpu.gemm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Reusable per-thread buffers of one {@link WorkerPool} participant. They only grow, so steady-state calls
+ * allocate nothing. Not thread-safe: used by exactly one participant at a time.
+ */
+public final class WorkerScratch {
+    private static final long ALIGN = 64;
+
+    private float[] floats = new float[0];
+    private float[] packed = new float[0];
+    private Object packedFor;
+    private MemorySegment segment = MemorySegment.NULL;
+
+    WorkerScratch() {
+    }
+
+    /** A heap buffer of at least {@code n} floats (contents unspecified). */
+    float[] accumulators(int n) {
+        if (floats.length < n) {
+            floats = new float[Math.max(n, floats.length + (floats.length >> 1))];
+        }
+        return floats;
+    }
+
+    /**
+     * x[m][k] repacked for the micro-kernels: rows in blocks of {@code mr} (the last block may be shorter),
+     * block starting at row r stored at {@code r*k} as [kk][rows of the block]. Consecutive broadcasts then
+     * read consecutive floats instead of rows k apart (which also collide in the same L1 sets). Packed once
+     * per {@code call} token: a worker running several chunks of one call reuses it.
+     */
+    float[] packedA(Object call, float[] x, int xOffset, int m, int k, int mr) {
+        if (packedFor == call) {
+            return packed;
+        }
+        if (packed.length < m * k) {
+            packed = new float[Math.max(m * k, packed.length + (packed.length >> 1))];
+        }
+        for (int r = 0; r < m; r += mr) {
+            int rows = Math.min(mr, m - r);
+            int base = r * k;
+            for (int i = 0; i < rows; i++) {
+                int src = xOffset + (r + i) * k;
+                for (int kk = 0; kk < k; kk++) {
+                    packed[base + kk * rows + i] = x[src + kk];
+                }
+            }
+        }
+        packedFor = call;
+        return packed;
+    }
+
+    /** A 64-byte-aligned native buffer of at least {@code bytes} bytes (contents unspecified). */
+    public MemorySegment segment(long bytes) {
+        if (segment.byteSize() < bytes) {
+            // Arena.ofAuto: the previous, smaller buffer is freed by the GC once unreachable.
+            segment = Arena.ofAuto().allocate(Math.max(bytes, segment.byteSize() + (segment.byteSize() >> 1)), ALIGN);
+        }
+        return segment;
+    }
+}

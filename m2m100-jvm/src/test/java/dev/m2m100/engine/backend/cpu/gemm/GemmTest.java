@@ -1,0 +1,215 @@
+package dev.m2m100.engine.backend.cpu.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class GemmTest {
+    private static WorkerPool pool;
+    private static Arena arena;
+
+    @BeforeAll
+    static void setUp() {
+        pool = new WorkerPool(3); // more participants than cores on purpose: exercises the split
+        arena = Arena.ofShared();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pool.close();
+        arena.close();
+    }
+
+    private static float[] random(Random r, int size, float scale) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) (r.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    /**
+     * Double-precision reference over the weights as stored (decoded independently of the kernels by
+     * readRow, whose fidelity to W is checked in PackedWeightsTest), with the f32 error bound of a k-term
+     * dot product: |err| ≤ 2·(k+4)·2^-24 · Σ|terms|.
+     */
+    private static void checkAgainstReference(String what, float[] x, int xOff, int m, PackedWeights w, float[] bias,
+                                              Epilogue ep, float[] residual, int rOff, float[] out, int oOff) {
+        int n = w.n();
+        int k = w.k();
+        float[] row = new float[k];
+        for (int j = 0; j < n; j++) {
+            w.readRow(j, row, 0);
+            for (int i = 0; i < m; i++) {
+                double s = 0;
+                double mag = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    double t = (double) x[xOff + i * k + kk] * row[kk];
+                    s += t;
+                    mag += Math.abs(t);
+                }
+                if (bias != null) {
+                    s += bias[j];
+                    mag += Math.abs(bias[j]);
+                }
+                if (ep == Epilogue.RELU) {
+                    s = Math.max(s, 0);
+                }
+                if (residual != null) {
+                    s += residual[rOff + i * n + j];
+                    mag += Math.abs(residual[rOff + i * n + j]);
+                }
+                double tol = 2.0 * (k + 4) * 0x1p-24 * mag + 1e-30;
+                float got = out[oOff + i * n + j];
+                if (!(Math.abs(got - s) <= tol)) {
+                    fail(what + ": out[" + i + "][" + j + "] = " + got + ", reference " + s + " (tolerance " + tol + ")");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void matchesDoubleReferenceOnRandomShapes(WeightFormat format) {
+        Random r = new Random(42 + format.ordinal());
+        int[] ms = {1, 2, 3, 4, 5, 6, 7, 8, 13, 19};
+        int[] ns = {1, 5, 16, 17, 31, 48, 77};
+        int[] ks = {1, 3, 8, 255, 256, 257, 300, 600};
+        int cases = 0;
+        for (int c = 0; c < 60; c++) {
+            int m = ms[c % ms.length];
+            int n = ns[r.nextInt(ns.length)];
+            int k = ks[r.nextInt(ks.length)];
+            Epilogue ep = Epilogue.values()[c % 2];
+            boolean withBias = (c / 2) % 2 == 0;
+            boolean withResidual = (c / 4) % 2 == 0;
+            float[] wf = random(r, n * k, 0.05f);
+            PackedWeights w = PackedWeights.pack(wf, 0, n, k, format, arena, null);
+            int xOff = r.nextInt(5);
+            int oOff = r.nextInt(5);
+            float[] x = random(r, xOff + m * k + 3, 1f);
+            float[] bias = withBias ? random(r, n, 0.5f) : null;
+            float[] residual = withResidual ? random(r, m * n + 2, 1f) : null;
+            float[] out = new float[oOff + m * n + 4];
+            java.util.Arrays.fill(out, Float.NaN);
+            Gemm.linear(pool, x, xOff, m, w, bias, ep, residual, 1, out, oOff);
+            String what = format + " m=" + m + " n=" + n + " k=" + k + " " + ep + " bias=" + withBias + " residual="
+                    + withResidual;
+            checkAgainstReference(what, x, xOff, m, w, bias, ep, residual, 1, out, oOff);
+            for (int i = 0; i < oOff; i++) {
+                assertTrue(Float.isNaN(out[i]), what + ": wrote before outOffset");
+            }
+            for (int i = oOff + m * n; i < out.length; i++) {
+                assertTrue(Float.isNaN(out[i]), what + ": wrote past the output");
+            }
+            cases++;
+        }
+        assertEquals(60, cases);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void largerShapeWithManyRowBlocksAndKBlocks(WeightFormat format) {
+        Random r = new Random(7);
+        int m = 19, n = 75, k = 601;
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.03f), 0, n, k, format, arena, pool);
+        float[] x = random(r, m * k, 1f);
+        float[] bias = random(r, n, 0.1f);
+        float[] out = new float[m * n];
+        Gemm.linear(pool, x, 0, m, w, bias, Epilogue.RELU, null, out, 0);
+        checkAgainstReference(format + " 19x75x601", x, 0, m, w, bias, Epilogue.RELU, null, 0, out, 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void rowResultsAreBitIdenticalWhateverTheBatchAndThreadSplit(WeightFormat format) {
+        Random r = new Random(11);
+        int m = 23, n = 133, k = 777;
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
+        float[] x = random(r, m * k, 1f);
+        float[] bias = random(r, n, 0.2f);
+        float[] residual = random(r, m * n, 1f);
+        float[] full = new float[m * n];
+        Gemm.linear(pool, x, 0, m, w, bias, Epilogue.RELU, residual, full, 0);
+
+        // Every row alone, every contiguous sub-batch of a few sizes, on pools of 1, 2 and 3 participants.
+        for (int threads = 1; threads <= 3; threads++) {
+            try (WorkerPool p = new WorkerPool(threads)) {
+                for (int size : new int[] {1, 2, 3, 5, 6, 7, 8, 12, 17}) {
+                    for (int start = 0; start + size <= m; start += Math.max(1, size / 2)) {
+                        float[] part = new float[size * n];
+                        Gemm.linear(p, x, start * k, size, w, bias, Epilogue.RELU, residual, start * n, part, 0);
+                        for (int i = 0; i < size * n; i++) {
+                            if (Float.floatToRawIntBits(part[i]) != Float.floatToRawIntBits(full[start * n + i])) {
+                                fail(format + ": row " + (start + i / n) + " col " + (i % n) + " differs in a batch of "
+                                        + size + " at row " + (i / n) + " on " + threads + " threads: " + part[i] + " vs "
+                                        + full[start * n + i]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // A row among different neighbours: row 4 of x placed at position 2 of a batch with other rows.
+        float[] mixed = new float[6 * k];
+        float[] mixedRes = new float[6 * n];
+        int[] rows = {9, 0, 4, 22, 13, 4};
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(x, rows[i] * k, mixed, i * k, k);
+            System.arraycopy(residual, rows[i] * n, mixedRes, i * n, n);
+        }
+        float[] out = new float[6 * n];
+        Gemm.linear(pool, mixed, 0, 6, w, bias, Epilogue.RELU, mixedRes, out, 0);
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(Float.floatToRawIntBits(full[rows[i] * n + j]), Float.floatToRawIntBits(out[i * n + j]),
+                        format + ": row " + rows[i] + " col " + j + " differs among other neighbours");
+            }
+        }
+    }
+
+    @Test
+    void inPlaceResidualAdd() {
+        Random r = new Random(3);
+        int m = 9, n = 40, k = 64;
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.1f), 0, n, k, WeightFormat.F32, arena, null);
+        float[] x = random(r, m * k, 1f);
+        float[] hidden = random(r, m * n, 1f);
+        float[] copy = hidden.clone();
+        float[] expected = new float[m * n];
+        Gemm.linear(pool, x, 0, m, w, null, Epilogue.NONE, copy, expected, 0);
+        Gemm.linear(pool, x, 0, m, w, null, Epilogue.NONE, hidden, hidden, 0);
+        for (int i = 0; i < m * n; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(hidden[i]), "element " + i);
+        }
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        PackedWeights w = PackedWeights.pack(new float[6], 0, 2, 3, WeightFormat.F32, arena, null);
+        float[] x = new float[6];
+        float[] out = new float[4];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.linear(pool, x, 1, 2, w, null, Epilogue.NONE, null, out, 0));
+        assertTrue(e.getMessage().contains("x has 6 elements"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.linear(pool, x, 0, 2, w, null, Epilogue.NONE, null, new float[3], 0));
+        assertTrue(e.getMessage().contains("out"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.linear(pool, x, 0, 2, w, new float[1], Epilogue.NONE, null, out, 0));
+        assertTrue(e.getMessage().contains("bias"), e.getMessage());
+        float[] shared = new float[10];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.linear(pool, shared, 0, 2, w, null, Epilogue.NONE, null, shared, 4));
+        assertTrue(e.getMessage().contains("overlap"), e.getMessage());
+    }
+}

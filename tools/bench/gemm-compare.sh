@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# CPU GEMM kernels vs OpenBLAS (numpy) on the same machine, interleaved: R rounds of [numpy, Java], then a
+# summary per case (median of each round's median, ratio Java/OpenBLAS, spread across rounds).
+# Needs Debian's numpy with OpenBLAS: apt-get install -y python3-numpy libopenblas0-openmp
+# Usage: tools/bench/gemm-compare.sh [rounds] [extra GemmBench args, e.g. --m 16,64 --shapes 1024x4096]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+source scripts/jdk.sh
+ROUNDS="${1:-2}"
+# On a shared machine, BENCH_NICE=-10 (root) gives both engines the same head start over background builds.
+NICE=""
+[ -n "${BENCH_NICE:-}" ] && NICE="nice -n $BENCH_NICE"
+shift || true
+mvn -B -o -q -pl m2m100-jvm -am compile
+OUT="${TMPDIR:-/tmp}/gemm-compare-$$.log"
+: > "$OUT"
+# numpy gets the Java side's --m/--shapes/--reps/--min-ms only.
+NP_ARGS=()
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --m|--shapes|--reps|--min-ms) NP_ARGS+=("${args[$i]}" "${args[$((i + 1))]}"); i=$((i + 1)) ;;
+  esac
+done
+for ((r = 1; r <= ROUNDS; r++)); do
+  echo "# round $r $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
+  $NICE env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/bench/numpy_gemm.py "${NP_ARGS[@]}" | tee -a "$OUT"
+  $NICE java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx2g -cp m2m100-jvm/target/classes \
+    dev.m2m100.engine.backend.cpu.gemm.GemmBench "$@" 2>&1 | grep -v '^WARNING' | tee -a "$OUT"
+done
+/usr/bin/python3 tools/bench/summarize_gemm.py "$OUT"
