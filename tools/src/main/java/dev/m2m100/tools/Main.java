@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 ServeCommand.class,
                 dev.m2m100.tools.load.LoadCommand.class,
+                TranslateCommand.class,
+                dev.m2m100.tools.hub.DownloadCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -5,6 +5,7 @@ import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,17 +31,19 @@ final class Decoder {
     private final List<Layer> layers = new ArrayList<>();
     private final DeviceNorm finalNorm;
 
-    Decoder(Backend backend, M2M100Weights w, WeightMatrix embeddings, WeightMatrix positions, float embedScale,
-            int heads, int ffn) {
+    /** Uploads the decoder's weights layer by layer (only one layer is on the heap at a time). */
+    Decoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
+            float embedScale, int heads, int ffn) throws IOException {
         this.backend = backend;
         this.embeddings = embeddings;
         this.positions = positions;
         this.embedScale = embedScale;
-        this.d = w.dModel();
+        this.d = d;
         this.ffn = ffn;
         this.heads = heads;
         this.attnScale = (float) Math.pow(d / heads, -0.5);
-        for (DecoderLayerWeights l : w.decoderLayers()) {
+        for (int i = 0; i < layerCount; i++) {
+            DecoderLayerWeights l = w.decoderLayer(i);
             AttentionWeights s = l.selfAttn();
             AttentionWeights c = l.crossAttn();
             layers.add(new Layer(DeviceNorm.upload(backend, l.selfAttnNorm()),

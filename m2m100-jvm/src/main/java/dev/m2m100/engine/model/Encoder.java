@@ -4,6 +4,7 @@ import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,17 +29,19 @@ final class Encoder {
     private final List<Layer> layers = new ArrayList<>();
     private final DeviceNorm finalNorm;
 
-    Encoder(Backend backend, M2M100Weights w, WeightMatrix embeddings, WeightMatrix positions, float embedScale,
-            int heads, int ffn) {
+    /** Uploads the encoder's weights layer by layer (only one layer is on the heap at a time). */
+    Encoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
+            float embedScale, int heads, int ffn) throws IOException {
         this.backend = backend;
         this.embeddings = embeddings;
         this.positions = positions;
         this.embedScale = embedScale;
-        this.d = w.dModel();
+        this.d = d;
         this.ffn = ffn;
         this.heads = heads;
         this.attnScale = (float) Math.pow(d / heads, -0.5);
-        for (EncoderLayerWeights l : w.encoderLayers()) {
+        for (int i = 0; i < layerCount; i++) {
+            EncoderLayerWeights l = w.encoderLayer(i);
             AttentionWeights a = l.selfAttn();
             layers.add(new Layer(DeviceNorm.upload(backend, l.selfAttnNorm()),
                     DeviceLinear.upload(backend, LinearWeights.stack(a.q(), a.k(), a.v())),

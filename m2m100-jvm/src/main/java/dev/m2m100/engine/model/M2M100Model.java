@@ -37,7 +37,8 @@ public final class M2M100Model implements StepModel {
     private int[] rowLength = new int[16];
     private boolean closed;
 
-    private M2M100Model(ModelConfig config, M2M100Weights weights, Backend backend, ModelOptions options) {
+    private M2M100Model(ModelConfig config, WeightSource weights, Backend backend, ModelOptions options)
+            throws IOException {
         this.config = config;
         this.backend = backend;
         int d = config.dModel();
@@ -47,9 +48,9 @@ public final class M2M100Model implements StepModel {
         int positionRows = config.maxPositionEmbeddings() + pad + 1;
         WeightMatrix embeddings = backend.matrix(weights.embeddings(), config.vocabSize(), d);
         WeightMatrix positions = backend.matrix(SinusoidalPositions.table(positionRows, d, pad), positionRows, d);
-        this.encoder = new Encoder(backend, weights, embeddings, positions, embedScale,
+        this.encoder = new Encoder(backend, weights, config.encoderLayers(), d, embeddings, positions, embedScale,
                 config.encoderAttentionHeads(), config.encoderFfnDim());
-        this.decoder = new Decoder(backend, weights, embeddings, positions, embedScale,
+        this.decoder = new Decoder(backend, weights, config.decoderLayers(), d, embeddings, positions, embedScale,
                 config.decoderAttentionHeads(), config.decoderFfnDim());
         this.selfCache = backend.kvCache(config.decoderLayers(), d, config.maxPositionEmbeddings(), options.maxRows());
         this.crossCache = backend.kvCache(config.decoderLayers(), d, config.maxPositionEmbeddings(),
@@ -58,29 +59,34 @@ public final class M2M100Model implements StepModel {
 
     /**
      * Loads {@code config.json} (+ {@code generation_config.json}) and the safetensors weights of a model folder
-     * (single file, sharded index, or one {@code *.safetensors} file; F32/F16/BF16 converted to float32) onto
-     * the backend the options name.
+     * (single file, sharded index, or one {@code *.safetensors} file; F32/F16/BF16 converted to float32 and
+     * handed to the backend layer by layer) onto the backend the options name.
      */
     public static M2M100Model load(Path modelDir, ModelOptions options) throws IOException {
         ModelConfig config = ModelConfig.load(modelDir);
-        M2M100Weights weights;
         try (SafetensorsCheckpoint store = SafetensorsCheckpoint.open(modelDir)) {
-            weights = M2M100Weights.load(store, config);
+            WeightSource weights = CheckpointWeights.open(store, config);
+            Backend backend = Backends.open(options.device(), options.dtype(), options.threads());
+            return create(config, weights, backend, options);
         }
-        Backend backend = Backends.open(options.device(), options.dtype(), options.threads());
-        return create(config, weights, backend, options);
     }
 
-    /** Builds the model on a given backend; the model owns the backend from here on and closes it. */
-    public static M2M100Model create(ModelConfig config, M2M100Weights weights, Backend backend, ModelOptions options) {
-        if (weights.vocabSize() != config.vocabSize() || weights.dModel() != config.dModel()
-                || weights.encoderLayers().size() != config.encoderLayers()
-                || weights.decoderLayers().size() != config.decoderLayers()) {
-            throw new IllegalArgumentException("weights do not match the configuration");
-        }
+    /**
+     * Builds the model on a given backend from weights that match the configuration (as
+     * {@link CheckpointWeights#open} checks); the model owns the backend from here on and closes it.
+     */
+    public static M2M100Model create(ModelConfig config, WeightSource weights, Backend backend, ModelOptions options)
+            throws IOException {
         try {
+            if (weights instanceof M2M100Weights w && (w.vocabSize() != config.vocabSize()
+                    || w.dModel() != config.dModel() || w.encoderLayers().size() != config.encoderLayers()
+                    || w.decoderLayers().size() != config.decoderLayers())) {
+                throw new IllegalArgumentException("weights (vocab " + w.vocabSize() + ", d_model " + w.dModel() + ", "
+                        + w.encoderLayers().size() + "+" + w.decoderLayers().size()
+                        + " layers) do not match the configuration");
+            }
             return new M2M100Model(config, weights, backend, options);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             backend.close();
             throw e;
         }

@@ -16,7 +16,7 @@ public record M2M100Weights(
         List<EncoderLayerWeights> encoderLayers,
         NormWeights encoderNorm,
         List<DecoderLayerWeights> decoderLayers,
-        NormWeights decoderNorm) {
+        NormWeights decoderNorm) implements WeightSource {
 
     public M2M100Weights {
         if (embeddings.length != (long) vocabSize * dModel) {
@@ -27,8 +27,28 @@ public record M2M100Weights(
         decoderLayers = List.copyOf(decoderLayers);
     }
 
-    /** Reads the weights by their Hugging Face names, checking names and shapes against the configuration. */
+    /** Reads all weights by their Hugging Face names, checking names and shapes against the configuration. */
     public static M2M100Weights load(TensorStore store, ModelConfig config) throws IOException {
-        return new WeightLoader(store, config).load();
+        CheckpointWeights w = CheckpointWeights.open(store, config);
+        List<EncoderLayerWeights> enc = new java.util.ArrayList<>();
+        for (int i = 0; i < config.encoderLayers(); i++) {
+            enc.add(w.encoderLayer(i));
+        }
+        List<DecoderLayerWeights> dec = new java.util.ArrayList<>();
+        for (int i = 0; i < config.decoderLayers(); i++) {
+            dec.add(w.decoderLayer(i));
+        }
+        return new M2M100Weights(w.embeddings(), config.vocabSize(), config.dModel(), enc, w.encoderNorm(), dec,
+                w.decoderNorm());
+    }
+
+    @Override
+    public EncoderLayerWeights encoderLayer(int index) {
+        return encoderLayers.get(index);
+    }
+
+    @Override
+    public DecoderLayerWeights decoderLayer(int index) {
+        return decoderLayers.get(index);
     }
 }

@@ -8,8 +8,9 @@ import java.util.Set;
  * How to load and run a model.
  *
  * @param device     "auto", "cpu", "cuda" or "cuda:N"
- * @param dtype      compute/storage format of the weights on the device: "auto", "f32", "f16", "bf16" or
- *                   "int8" (the checkpoint's own dtype is converted on load; the CPU backend runs "f32")
+ * @param dtype      storage format of the weights on the device: "auto", "f32", "f16", "bf16" or "int8"
+ *                   (whatever the checkpoint holds is converted on load; activations, layer norms, softmax and
+ *                   accumulation stay f32; on the CPU "auto" means f32)
  * @param threads    CPU worker threads (0 = one per core)
  * @param maxSources how many sources are expected to be encoded and held at once (a capacity hint)
  * @param maxRows    how many decoder rows are expected to be open at once (a capacity hint)

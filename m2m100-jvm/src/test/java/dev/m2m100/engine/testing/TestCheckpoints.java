@@ -42,18 +42,30 @@ public final class TestCheckpoints {
     }
 
     public static void writeF32(Path file, Map<String, Entry> tensors) throws IOException {
+        write(file, tensors, false);
+    }
+
+    /** bfloat16 of a float, rounded to nearest even (as torch's .to(bfloat16)). */
+    public static short toBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+        return (short) (rounded >>> 16);
+    }
+
+    /** Writes the tensors as F32, or as BF16 (rounded to nearest even). */
+    public static void write(Path file, Map<String, Entry> tensors, boolean bf16) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode header = mapper.createObjectNode();
         long offset = 0;
         Map<String, Entry> ordered = new LinkedHashMap<>(tensors);
         for (Map.Entry<String, Entry> e : ordered.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());
-            t.put("dtype", "F32");
+            t.put("dtype", bf16 ? "BF16" : "F32");
             var shape = t.putArray("shape");
             for (long d : e.getValue().shape()) {
                 shape.add(d);
             }
-            long size = 4L * e.getValue().values().length;
+            long size = (bf16 ? 2L : 4L) * e.getValue().values().length;
             t.putArray("data_offsets").add(offset).add(offset + size);
             offset += size;
         }
@@ -65,9 +77,13 @@ public final class TestCheckpoints {
             out.write(h);
             out.write(" ".repeat(padded - h.length).getBytes(StandardCharsets.US_ASCII));
             for (Entry e : ordered.values()) {
-                ByteBuffer b = ByteBuffer.allocate(4 * e.values().length).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = ByteBuffer.allocate((bf16 ? 2 : 4) * e.values().length).order(ByteOrder.LITTLE_ENDIAN);
                 for (float f : e.values()) {
-                    b.putFloat(f);
+                    if (bf16) {
+                        b.putShort(toBf16(f));
+                    } else {
+                        b.putFloat(f);
+                    }
                 }
                 out.write(b.array());
             }

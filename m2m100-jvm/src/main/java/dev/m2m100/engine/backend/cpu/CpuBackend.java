@@ -257,36 +257,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copyKv(KvCache cache, int[] from, int[] to, int[] lengths) {
-        CpuKvCache c = (CpuKvCache) cache;
         check(from.length == to.length && lengths.length == to.length, "copyKv: array lengths differ");
-        int width = c.width();
-        int layers = c.layers();
-        // snapshot the sources first, so that a slot both read and written is read before it is overwritten
-        float[][][] keys = new float[from.length][][];
-        float[][][] values = new float[from.length][][];
-        for (int i = 0; i < from.length; i++) {
-            if (from[i] == to[i]) {
-                continue;
-            }
-            check(lengths[i] <= c.capacity(from[i]), "copyKv: slot " + from[i] + " holds fewer than " + lengths[i]
-                    + " positions");
-            keys[i] = new float[layers][];
-            values[i] = new float[layers][];
-            for (int l = 0; l < layers; l++) {
-                keys[i][l] = java.util.Arrays.copyOf(c.keys(from[i], l), lengths[i] * width);
-                values[i][l] = java.util.Arrays.copyOf(c.values(from[i], l), lengths[i] * width);
-            }
-        }
-        for (int i = 0; i < to.length; i++) {
-            if (keys[i] == null) {
-                continue;
-            }
-            c.ensure(to[i], Math.max(lengths[i], 1));
-            for (int l = 0; l < layers; l++) {
-                System.arraycopy(keys[i][l], 0, c.keys(to[i], l), 0, lengths[i] * width);
-                System.arraycopy(values[i][l], 0, c.values(to[i], l), 0, lengths[i] * width);
-            }
-        }
+        ((CpuKvCache) cache).reorder(from, to, lengths);
     }
 
     // ---- output -------------------------------------------------------------------------------------------

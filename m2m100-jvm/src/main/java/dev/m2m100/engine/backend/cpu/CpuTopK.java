@@ -9,15 +9,8 @@ final class CpuTopK {
 
     static void row(float[] logits, int off, int vocab, LogitRule rule, int k, float[] outLp, int[] outIds,
                     int outOff) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < vocab; j++) {
-            max = Math.max(max, logits[off + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < vocab; j++) {
-            sum += Math.exp(logits[off + j] - max);
-        }
-        float logZ = (float) Math.log(sum);
+        float max = SoftmaxMath.max(logits, off, vocab);
+        float logZ = (float) Math.log(SoftmaxMath.sumExp(logits, off, vocab, max));
         int forced = rule instanceof LogitRule.Force f ? f.tokenId() : -1;
         int banned = rule instanceof LogitRule.Ban b ? b.tokenId() : -1;
         if (k <= 64) {

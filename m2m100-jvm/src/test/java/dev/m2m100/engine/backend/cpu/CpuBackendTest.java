@@ -207,4 +207,39 @@ class CpuBackendTest {
             assertEquals(1f, c.values(1, l)[0]);
         }
     }
+
+    @Test
+    void copyKvWithRepeatedSourcesAndChainsReadsBeforeWriting() {
+        KvCache cache = backend.kvCache(2, 4, 64, 4);
+        CpuKvCache c = (CpuKvCache) cache;
+        int[] lengths = {3, 5, 2, 4};
+        for (int slot = 0; slot < 4; slot++) {
+            float[] kv = new float[lengths[slot] * 8];
+            for (int p = 0; p < lengths[slot]; p++) {
+                for (int j = 0; j < 8; j++) {
+                    kv[p * 8 + j] = slot * 1000 + p * 10 + (j < 4 ? 1 : 2); // key cols end in 1, value cols in 2
+                }
+            }
+            for (int l = 0; l < 2; l++) {
+                backend.storeKv(tensor(kv, lengths[slot], 8), new int[] {0, lengths[slot]}, cache, l, new int[] {slot});
+            }
+        }
+        // 1 <- 0, 2 <- 0, 3 <- 2 (old contents of 2), 0 <- 0 (kept); slot 3's own storage is unread
+        backend.copyKv(cache, new int[] {0, 0, 2, 0}, new int[] {1, 2, 3, 0}, new int[] {3, 3, 2, 3});
+        int[] expectedSource = {0, 0, 0, 2};
+        int[] expectedLength = {3, 3, 3, 2};
+        for (int slot = 0; slot < 4; slot++) {
+            for (int l = 0; l < 2; l++) {
+                for (int p = 0; p < expectedLength[slot]; p++) {
+                    float base = expectedSource[slot] * 1000 + p * 10;
+                    assertEquals(base + 1, c.keys(slot, l)[p * 4 + 3], "slot " + slot + " layer " + l + " pos " + p);
+                    assertEquals(base + 2, c.values(slot, l)[p * 4], "slot " + slot + " layer " + l + " pos " + p);
+                }
+            }
+        }
+        // the slots do not share storage: writing one leaves the others alone
+        c.keys(1, 0)[0] = -7f;
+        assertEquals(1f, c.keys(0, 0)[0]);
+        assertEquals(1f, c.keys(2, 0)[0]);
+    }
 }

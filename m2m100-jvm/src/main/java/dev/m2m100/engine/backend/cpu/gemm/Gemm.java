@@ -12,12 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code out[m×n] = epilogue(x[m×k] · Wᵀ + bias) + residual} over {@link PackedWeights}.
  *
  * <p>Structure: the pool splits the output columns into {@link PackedWeights#NR}-wide panels (dynamically
- * claimed chunks). For each panel and each K block of {@link #KC} steps, compact formats are first widened
- * into a small per-thread f32 buffer that stays in L1 (exact conversions), then register-blocked micro-kernels
- * ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks over that block.
- * For m ≤ {@link #MR} (decode: GEMV) there is a single row block, so every weight byte is streamed from
- * memory exactly once for all rows. Bias, INT8 scale, ReLU and residual are applied once per panel when its
- * last K block is done.
+ * claimed chunks). Each participant packs x once per call into row blocks of {@link #MR} ([kk][row] order, so
+ * broadcasts read consecutive floats). For each panel and each K block of {@link #KC} steps, register-blocked
+ * micro-kernels ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
+ * GEMM (m > MR): compact formats are first widened into a per-thread f32 block that stays in L1, reused by
+ * every row block. GEMV (m ≤ MR, decode): a single row block, compact weights widened in registers straight
+ * from the packed stream, so every weight byte is read from memory once for all rows. Bias, INT8 scale, ReLU
+ * and residual are applied once per panel after its last K block.
  *
  * <p>Determinism: every output element is one FMA chain over k = 0..k-1 in order, starting from 0, with
  * the same epilogue arithmetic; no code path depends on m, on the row block a row falls in, or on the thread
@@ -127,18 +128,9 @@ public final class Gemm {
                 final int kLen = Math.min(KC, k - k0);
                 final long src = ((long) p * kStored + k0) * bytesPerStep;
                 final boolean first = k0 == 0;
-                if (m <= MR && (format == WeightFormat.BF16 || format == WeightFormat.F16)) {
+                if (m <= MR && format != WeightFormat.F32) {
                     // GEMV: one row block, weights widened in registers straight from the packed stream.
-                    final boolean bf16 = format == WeightFormat.BF16;
-                    final int ao = aBase + k0 * m;
-                    switch (m) {
-                        case 6 -> { if (bf16) kernel6Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel6F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 5 -> { if (bf16) kernel5Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel5F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 4 -> { if (bf16) kernel4Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel4F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 3 -> { if (bf16) kernel3Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel3F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 2 -> { if (bf16) kernel2Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel2F16(a, ao, data, src, kLen, acc, 0, first); }
-                        default -> { if (bf16) kernel1Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel1F16(a, ao, data, src, kLen, acc, 0, first); }
-                    }
+                    gemvCompact(format, m, a, aBase + k0 * m, data, src, kLen, acc, first);
                     continue;
                 }
                 final MemorySegment b;
@@ -180,6 +172,43 @@ public final class Gemm {
                 }
             }
             store(p, m, w, acc, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
+    private static void gemvCompact(WeightFormat format, int m, float[] a, int ao, MemorySegment b, long bOff, int kLen,
+                                    float[] acc, boolean first) {
+        switch (format) {
+            case BF16 -> {
+                switch (m) {
+                    case 6 -> kernel6Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            case F16 -> {
+                switch (m) {
+                    case 6 -> kernel6F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1F16(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            case INT8 -> {
+                switch (m) {
+                    case 6 -> kernel6Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            default -> throw new IllegalStateException("no GEMV kernel for " + format);
         }
     }
 
@@ -282,6 +311,12 @@ public final class Gemm {
             f16Low(v).intoMemorySegment(dst, 64L * kk, LE);
             f16High(v).intoMemorySegment(dst, 64L * kk + 32, LE);
         }
+    }
+
+    /** Sign-extends byte (3 - shiftLeft/8) of every int lane and converts it to f32. */
+    static FloatVector int8Byte(IntVector v, int shiftLeft) {
+        return v.lanewise(VectorOperators.LSHL, shiftLeft).lanewise(VectorOperators.ASHR, 24)
+                .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
     }
 
     /** int8 (two k steps per 32 bytes) → f32 rows of 16 in dst; srcOff is at an even k step. */
@@ -1133,6 +1168,474 @@ public final class Gemm {
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
             final FloatVector b0 = f16Low(v);
             final FloatVector b1 = f16High(v);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+
+    /** 1 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel1Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 1]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel2Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 2]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 3]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel3Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 3]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 4]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 5]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel4Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 4]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 5]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 6]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 7]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel5Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 5]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 6]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 7]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 8]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+            final FloatVector d4 = FloatVector.broadcast(S, a[ai + 9]);
+            c40 = d4.fma(b2, c40);
+            c41 = d4.fma(b3, c41);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel6Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 6]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 7]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 8]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 9]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+            final FloatVector d4 = FloatVector.broadcast(S, a[ai + 10]);
+            c40 = d4.fma(b2, c40);
+            c41 = d4.fma(b3, c41);
+            final FloatVector d5 = FloatVector.broadcast(S, a[ai + 11]);
+            c50 = d5.fma(b2, c50);
+            c51 = d5.fma(b3, c51);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
             final int ai = ao + kk * 6;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);

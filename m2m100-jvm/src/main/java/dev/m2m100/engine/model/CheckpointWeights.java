@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps Hugging Face tensor names to {@link M2M100Weights}. Every expected tensor is checked first (present,
- * expected shape, convertible dtype) and all problems are reported together, with the expected shapes.
+ * The weights of a checkpoint by their Hugging Face names. {@link #open} checks every expected tensor first
+ * (present, expected shape, convertible dtype) and reports all problems together, with the expected shapes;
+ * the getters then read and convert one piece at a time (F16/BF16 upcast to float32).
  */
-final class WeightLoader {
+public final class CheckpointWeights implements WeightSource {
 
     /** The spellings of the tied embedding matrix, in order of preference. */
     static final List<String> EMBEDDING_NAMES = List.of(
@@ -28,13 +29,21 @@ final class WeightLoader {
     private final TensorStore store;
     private final ModelConfig config;
     private final Map<String, long[]> expected = new LinkedHashMap<>();
+    private String embeddingName;
 
-    WeightLoader(TensorStore store, ModelConfig config) {
+    private CheckpointWeights(TensorStore store, ModelConfig config) {
         this.store = store;
         this.config = config;
     }
 
-    M2M100Weights load() throws IOException {
+    /** Validates the checkpoint against the configuration; the store must stay open while the getters are used. */
+    public static CheckpointWeights open(TensorStore store, ModelConfig config) throws IOException {
+        CheckpointWeights w = new CheckpointWeights(store, config);
+        w.validate();
+        return w;
+    }
+
+    private void validate() throws IOException {
         int d = config.dModel();
         for (int i = 0; i < config.encoderLayers(); i++) {
             String p = "model.encoder.layers." + i + ".";
@@ -76,21 +85,37 @@ final class WeightLoader {
                     + (shown < problems.size() ? "\n  … and " + (problems.size() - shown) + " more" : ""));
         }
 
-        List<EncoderLayerWeights> enc = new ArrayList<>();
-        for (int i = 0; i < config.encoderLayers(); i++) {
-            String p = "model.encoder.layers." + i + ".";
-            enc.add(new EncoderLayerWeights(norm(p + "self_attn_layer_norm."), attention(p + "self_attn."),
-                    norm(p + "final_layer_norm."), linear(p + "fc1."), linear(p + "fc2.")));
-        }
-        List<DecoderLayerWeights> dec = new ArrayList<>();
-        for (int i = 0; i < config.decoderLayers(); i++) {
-            String p = "model.decoder.layers." + i + ".";
-            dec.add(new DecoderLayerWeights(norm(p + "self_attn_layer_norm."), attention(p + "self_attn."),
-                    norm(p + "encoder_attn_layer_norm."), attention(p + "encoder_attn."),
-                    norm(p + "final_layer_norm."), linear(p + "fc1."), linear(p + "fc2.")));
-        }
-        return new M2M100Weights(store.toFloat(embeddingName), config.vocabSize(), d, enc,
-                norm("model.encoder.layer_norm."), dec, norm("model.decoder.layer_norm."));
+        this.embeddingName = embeddingName;
+    }
+
+    @Override
+    public float[] embeddings() throws IOException {
+        return store.toFloat(embeddingName);
+    }
+
+    @Override
+    public EncoderLayerWeights encoderLayer(int index) throws IOException {
+        String p = "model.encoder.layers." + index + ".";
+        return new EncoderLayerWeights(norm(p + "self_attn_layer_norm."), attention(p + "self_attn."),
+                norm(p + "final_layer_norm."), linear(p + "fc1."), linear(p + "fc2."));
+    }
+
+    @Override
+    public NormWeights encoderNorm() throws IOException {
+        return norm("model.encoder.layer_norm.");
+    }
+
+    @Override
+    public DecoderLayerWeights decoderLayer(int index) throws IOException {
+        String p = "model.decoder.layers." + index + ".";
+        return new DecoderLayerWeights(norm(p + "self_attn_layer_norm."), attention(p + "self_attn."),
+                norm(p + "encoder_attn_layer_norm."), attention(p + "encoder_attn."),
+                norm(p + "final_layer_norm."), linear(p + "fc1."), linear(p + "fc2."));
+    }
+
+    @Override
+    public NormWeights decoderNorm() throws IOException {
+        return norm("model.decoder.layer_norm.");
     }
 
     private void checkTensor(TensorInfo t, long[] shape, List<String> problems) {
