@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SearchSettingsTest {
     /** facebook/m2m100_418M's generation_config.json: 5 beams, max_length 200, early stopping. */
-    static final GenerationConfig M2M100 = new GenerationConfig(5, 200, null, 0, true, 1.0, 2, 0, 2, 1);
+    static final GenerationConfig M2M100 = new GenerationConfig(5, 200, null, 0, EarlyStopping.TRUE, 1.0, 2, 0, 2, 1);
 
     @Test
     void defaultsComeFromTheGenerationConfig() {
@@ -28,7 +28,7 @@ class SearchSettingsTest {
     void maxNewTokensCountsFromTheStartTokenAndWinsOverMaxLength() {
         assertEquals(25, SearchSettings.resolve(M2M100, new GenerationOptions(null, 24, 100, null, null, null), 7).maxLength());
         assertEquals(100, SearchSettings.resolve(M2M100, new GenerationOptions(null, null, 100, null, null, null), 7).maxLength());
-        GenerationConfig withNewTokens = new GenerationConfig(5, 200, 30, 0, true, 1.0, 2, 0, 2, 1);
+        GenerationConfig withNewTokens = new GenerationConfig(5, 200, 30, 0, EarlyStopping.TRUE, 1.0, 2, 0, 2, 1);
         assertEquals(31, SearchSettings.resolve(withNewTokens, GenerationOptions.DEFAULTS, 7).maxLength());
         assertEquals(50, SearchSettings.resolve(withNewTokens, new GenerationOptions(null, null, 50, null, null, null), 7).maxLength());
     }
