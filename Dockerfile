@@ -37,11 +37,17 @@ RUN --mount=type=cache,target=/root/.m2,sharing=locked \
 
 # A Java runtime with exactly what the service needs: the Java SE modules, the Vector API (CPU backend),
 # jdk.unsupported (Unsafe for protobuf), jdk.management (process CPU metrics), jdk.zipfs, and
-# jdk.jfr + jdk.jcmd for diagnosing a live pod. ~70 MB.
+# jdk.jfr + jdk.jcmd for diagnosing a live pod. ~70 MB. `download` talks HTTPS to the hub: the trust store
+# must be a real file (some JDK packages symlink it to /etc/ssl/certs/java, which the runtime image lacks).
+# (Not /opt/java: the Temurin images keep their JDK under /opt/java/openjdk. Not --strip-debug: it needs
+# objcopy from binutils and saves nothing here, the JDK's native libraries come stripped.)
 RUN jlink \
       --add-modules java.se,jdk.incubator.vector,jdk.unsupported,jdk.management,jdk.zipfs,jdk.jfr,jdk.jcmd \
-      --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
-      --output /opt/java
+      --strip-java-debug-attributes --no-man-pages --no-header-files --compress=zip-6 \
+      --output /opt/jre \
+ && CACERTS=/opt/jre/lib/security/cacerts \
+ && if [ -L "$CACERTS" ]; then cp --remove-destination "$(readlink -f "$CACERTS")" "$CACERTS"; fi \
+ && test -s "$CACERTS"
 
 # The application: our jars + their runtime dependencies, and the in-image launcher.
 COPY scripts/m2m100-container.sh /opt/m2m100/bin/m2m100
@@ -57,21 +63,24 @@ FROM ${RUNTIME_REPO}:${RUNTIME_TAG} AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
- && groupadd --system --gid 10001 m2m100 \
- && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin m2m100 \
+ && groupadd --gid 10001 m2m100 \
+ && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin m2m100 \
  && mkdir -p /models \
  && chown 10001:10001 /models
 
-COPY --from=build /opt/java /opt/java
+COPY --from=build /opt/jre /opt/java
 COPY --from=build /opt/m2m100 /opt/m2m100
 
-# MODEL_DIR is not set here: `serve` without a model fetches facebook/m2m100_418M into M2M100_CACHE on
-# first start. Point MODEL_DIR (or `serve --model DIR`) at a converted model under /models to skip that.
+# MODEL_DIR is not set here: point it (or `serve --model DIR`) at a model folder on the /models volume,
+# e.g. one written by `download facebook/m2m100_418M --out /models/m2m100_418M`. M2M100_CACHE keeps the
+# tools' model cache on the same volume.
 # MaxRAMPercentage leaves half the container's memory to off-heap weights, the KV cache and CUDA.
+# LANG: Java writes stdout in the locale's charset; without one, progress and log text lose non-ASCII.
 ENV JAVA_HOME=/opt/java \
     PATH=/opt/java/bin:/opt/m2m100/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/tmp \
     TMPDIR=/tmp \
+    LANG=C.UTF-8 \
     M2M100_CACHE=/models/cache \
     PORT=9527 \
     DEVICE=auto \

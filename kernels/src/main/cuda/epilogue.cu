@@ -2,13 +2,13 @@
 // Grid: (ceil(n / blockDim.x), rows). Arithmetic in fp32.
 #include "common.cuh"
 
-// y = act(y + bias) in place, y and bias in the storage type; relu != 0 applies ReLU.
+// y = act(y + bias) in place, y and bias in the storage type (bias may be null); relu != 0 applies ReLU.
 template <typename T>
 __device__ __forceinline__ void bias_act_impl(T* y, int ldy, const T* bias, int n, int relu) {
     const int c = blockIdx.x * blockDim.x + threadIdx.x;
     if (c >= n) return;
     T* p = y + (long long)blockIdx.y * ldy + c;
-    float v = to_f32(*p) + to_f32(bias[c]);
+    float v = to_f32(*p) + (bias != nullptr ? to_f32(bias[c]) : 0.0f);
     if (relu) v = fmaxf(v, 0.0f);
     *p = from_f32<T>(v);
 }

@@ -1,10 +1,16 @@
 package dev.m2m100.engine;
 
 import dev.m2m100.engine.config.GenerationConfig;
+import dev.m2m100.engine.model.M2M100Model;
+import dev.m2m100.engine.model.ModelOptions;
 import dev.m2m100.engine.generation.GeneratedSequence;
 import dev.m2m100.engine.generation.SearchSettings;
 import dev.m2m100.engine.generation.StepModel;
 import dev.m2m100.engine.scheduler.Scheduler;
+import dev.m2m100.tokenizer.M2M100Tokenizer;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +23,40 @@ import java.util.concurrent.CompletionException;
  */
 public final class TranslationEngine implements Translator {
 
-    private final StepModel model;
+    private static final System.Logger LOG = System.getLogger(TranslationEngine.class.getName());
+
     private final TextCodec codec;
     private final GenerationConfig generation;
     private final Scheduler scheduler;
     private final int maxSourceTokens;
 
     private TranslationEngine(StepModel model, TextCodec codec, GenerationConfig generation, EngineSettings settings) {
-        this.model = model;
         this.codec = codec;
         this.generation = generation;
         this.maxSourceTokens = model.maxPositions();
         this.scheduler = new Scheduler(model, settings);
+    }
+
+    /**
+     * Loads the tokenizer and the model of a Hugging Face M2M100 folder and starts the scheduler. The device
+     * ("auto", "cpu", "cuda", "cuda:N") is resolved by the backend layer, which logs why "auto" chose what it
+     * chose; an unavailable device is an {@link IllegalArgumentException} naming it.
+     */
+    public static TranslationEngine open(Path modelDir, EngineSettings settings) throws IOException {
+        M2M100Tokenizer tokenizer = M2M100Tokenizer.load(modelDir);
+        M2M100Model model = M2M100Model.load(modelDir, ModelOptions.from(settings));
+        try {
+            if (tokenizer.size() > model.vocabSize()) {
+                throw new IOException(modelDir + ": the tokenizer has " + tokenizer.size()
+                        + " ids but the model's vocabulary only " + model.vocabSize());
+            }
+            LOG.log(Level.INFO, "loaded " + modelDir + " on " + model.deviceName() + " (device setting '"
+                    + settings.device() + "')");
+            return create(model, new TokenizerCodec(tokenizer), model.config().generation(), settings);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /**

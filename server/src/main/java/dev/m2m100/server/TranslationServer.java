@@ -196,7 +196,13 @@ public final class TranslationServer implements AutoCloseable {
 
     /** Runs {@link #drainAndStop} when the JVM is asked to exit (SIGTERM, SIGINT). */
     public void installShutdownHook() {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("m2m100-drain").unstarted(this::drainAndStop));
+        // Printed, not logged: java.util.logging resets its handlers in its own shutdown hook.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("m2m100-drain").unstarted(() -> {
+            System.err.println("m2m100: shutdown requested; draining " + inFlight() + " in-flight request(s)");
+            boolean drained = drainAndStop();
+            System.err.println(drained ? "m2m100: drained; stopped"
+                    : "m2m100: drain timeout passed with requests still in flight; stopped");
+        }));
     }
 
     /**

@@ -107,8 +107,9 @@ class LoadBehaviourTest {
             }
             assertTrue(overloaded > 0, "a burst of 40 two-record requests must overflow a queue of 2");
             assertTrue(ok > 0, "some requests must get through");
-            assertTrue(MetricsText.sum(h.get(Routes.METRICS).body(), "m2m100_http_requests_seconds_count",
-                    "route=\"/translation\"", "status=\"429\"") >= overloaded);
+            int refused = overloaded;
+            LifecycleTest.waitFor(() -> MetricsText.sum(h.get(Routes.METRICS).body(), "m2m100_http_requests_seconds_count",
+                    "route=\"/translation\"", "status=\"429\"") >= refused, "429s counted in the metrics");
             // And the service recovers.
             assertEquals(single.body(), h.post(Routes.TRANSLATION, body).body());
         }

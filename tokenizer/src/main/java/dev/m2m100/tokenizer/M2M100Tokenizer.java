@@ -143,6 +143,7 @@ public final class M2M100Tokenizer {
 
     /** Encoder input ids: {@code [__srcLang__] + ids(text) + [</s>]}. */
     public int[] encode(String text, String srcLang) {
+        java.util.Objects.requireNonNull(text, "text");
         int lang = languageId(srcLang);
         IntBuffer ids = new IntBuffer(text.length() / 3 + 4);
         ids.add(lang);
@@ -153,6 +154,7 @@ public final class M2M100Tokenizer {
 
     /** Ids of the text alone, without language token or {@code </s>}. */
     public int[] encodeTextOnly(String text) {
+        java.util.Objects.requireNonNull(text, "text");
         IntBuffer ids = new IntBuffer(text.length() / 3 + 2);
         appendIds(text, ids);
         return ids.toArray();
@@ -160,6 +162,7 @@ public final class M2M100Tokenizer {
 
     /** Tokens as {@code tokenizer.tokenize(text)}: pieces, and literal special tokens as themselves. */
     public List<String> tokenize(String text) {
+        java.util.Objects.requireNonNull(text, "text");
         List<String> out = new ArrayList<>();
         for (SpecialTokenSplitter.Part part : splitter.split(text)) {
             if (part.special()) {

@@ -2,7 +2,7 @@ package dev.m2m100.tokenizer;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +16,12 @@ final class SpecialTokenSplitter {
     record Part(String text, boolean special) {
     }
 
-    private final Map<Character, List<String>> byFirstChar = new HashMap<>();
+    // Tokens grouped by first character (few groups: '<' and '_' for M2M100), scanned without boxing.
+    private final char[] firstChars;
+    private final String[][] tokensByFirst;
 
     SpecialTokenSplitter(Collection<String> tokens) {
+        Map<Character, List<String>> byFirstChar = new LinkedHashMap<>();
         for (String t : tokens) {
             if (t.isEmpty()) {
                 continue;
@@ -28,8 +31,26 @@ final class SpecialTokenSplitter {
                 list.add(t);
             }
         }
-        // Longest first, so the first hit at a position is the longest.
-        byFirstChar.values().forEach(l -> l.sort((a, b) -> Integer.compare(b.length(), a.length())));
+        firstChars = new char[byFirstChar.size()];
+        tokensByFirst = new String[byFirstChar.size()][];
+        int k = 0;
+        for (Map.Entry<Character, List<String>> e : byFirstChar.entrySet()) {
+            List<String> list = e.getValue();
+            // Longest first, so the first hit at a position is the longest.
+            list.sort((a, b) -> Integer.compare(b.length(), a.length()));
+            firstChars[k] = e.getKey();
+            tokensByFirst[k] = list.toArray(new String[0]);
+            k++;
+        }
+    }
+
+    private String[] candidates(char c) {
+        for (int k = 0; k < firstChars.length; k++) {
+            if (firstChars[k] == c) {
+                return tokensByFirst[k];
+            }
+        }
+        return null;
     }
 
     List<Part> split(String text) {
@@ -38,7 +59,7 @@ final class SpecialTokenSplitter {
         int i = 0;
         int n = text.length();
         while (i < n) {
-            List<String> candidates = byFirstChar.get(text.charAt(i));
+            String[] candidates = candidates(text.charAt(i));
             String hit = null;
             if (candidates != null) {
                 for (String t : candidates) {

@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 ServeCommand.class,
                 dev.m2m100.tools.load.LoadCommand.class,
+                TranslateCommand.class,
+                dev.m2m100.tools.hub.DownloadCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -109,6 +109,7 @@ final class BpeSegmenter implements Segmenter {
         int[] pairSize;
         int pairCount;
         int[] heap;
+        long[] heapKey;
         int heapSize;
         final Map<String, Integer> revMerge;  // UNUSED piece -> byte length of its left part
 
@@ -125,6 +126,7 @@ final class BpeSegmenter implements Segmenter {
             pairRight = new int[cap];
             pairSize = new int[cap];
             heap = new int[cap];
+            heapKey = new long[cap];
             revMerge = hasUnused ? new HashMap<>() : null;
         }
 
@@ -144,6 +146,7 @@ final class BpeSegmenter implements Segmenter {
                 pairRight = Arrays.copyOf(pairRight, cap);
                 pairSize = Arrays.copyOf(pairSize, cap);
                 heap = Arrays.copyOf(heap, cap);
+                heapKey = Arrays.copyOf(heapKey, cap);
             }
             int p = pairCount++;
             pairScore[p] = vocab.scores[id];
@@ -156,46 +159,57 @@ final class BpeSegmenter implements Segmenter {
             }
         }
 
-        /** Heap order: higher score first, then smaller left index. */
-        private boolean before(int a, int b) {
-            float sa = pairScore[a];
-            float sb = pairScore[b];
-            return sa > sb || (sa == sb && pairLeft[a] < pairLeft[b]);
+        /**
+         * Heap key: higher score first, then smaller left index, packed into one long so the heap
+         * compares keys without chasing pair indices. The score's bits are mapped to an int whose
+         * signed order is the float order (-0.0 folded into 0.0 so they tie as in C++).
+         */
+        private long key(int p) {
+            float score = pairScore[p] == 0.0f ? 0.0f : pairScore[p];
+            int bits = Float.floatToRawIntBits(score);
+            int ordered = bits ^ ((bits >> 31) & 0x7FFFFFFF);
+            return ((long) ordered << 32) | (~pairLeft[p] & 0xFFFFFFFFL);
         }
 
         void push(int p) {
+            long k = key(p);
             int i = heapSize++;
             while (i > 0) {
                 int parent = (i - 1) >>> 1;
-                if (!before(p, heap[parent])) {
+                if (heapKey[parent] >= k) {
                     break;
                 }
                 heap[i] = heap[parent];
+                heapKey[i] = heapKey[parent];
                 i = parent;
             }
             heap[i] = p;
+            heapKey[i] = k;
         }
 
         int pop() {
             int top = heap[0];
             int last = heap[--heapSize];
+            long lastKey = heapKey[heapSize];
             int i = 0;
             while (true) {
                 int c = 2 * i + 1;
                 if (c >= heapSize) {
                     break;
                 }
-                if (c + 1 < heapSize && before(heap[c + 1], heap[c])) {
+                if (c + 1 < heapSize && heapKey[c + 1] > heapKey[c]) {
                     c++;
                 }
-                if (!before(heap[c], last)) {
+                if (heapKey[c] <= lastKey) {
                     break;
                 }
                 heap[i] = heap[c];
+                heapKey[i] = heapKey[c];
                 i = c;
             }
             if (heapSize > 0) {
                 heap[i] = last;
+                heapKey[i] = lastKey;
             }
             return top;
         }

@@ -41,6 +41,9 @@ public final class SentencePieceModel {
         if (trainer.getByteFallback()) {
             throw new IllegalArgumentException(source + ": byte_fallback models are not supported");
         }
+        if (trainer.getTreatWhitespaceAsSuffix()) {
+            throw new IllegalArgumentException(source + ": treat_whitespace_as_suffix models are not supported");
+        }
         NormalizerSpec ns = proto.getNormalizerSpec();
         PrefixMatcher userSymbols = PrefixMatcher.of(vocab.userDefined);
         try {

@@ -19,6 +19,30 @@ public record AttentionLayout(int heads, int headDim, int ldq, long seqStride, i
         }
     }
 
+    /**
+     * Elements from the start of k/v that query i's keys reach at most: the largest
+     * {@code kvSeq[i]*seqStride + (kvLen[i]-1)*tokStride + heads*headDim} over rows with kvLen[i] > 0.
+     * Negative sequence indices or lengths are rejected here, on the host.
+     */
+    public long extent(int[] kvSeq, int[] kvLen) {
+        if (kvSeq.length != kvLen.length) {
+            throw new IllegalArgumentException("attention: " + kvSeq.length + " sequence indices for "
+                    + kvLen.length + " lengths");
+        }
+        long width = (long) heads * headDim;
+        long max = width;
+        for (int i = 0; i < kvSeq.length; i++) {
+            if (kvSeq[i] < 0 || kvLen[i] < 0) {
+                throw new IllegalArgumentException("attention row " + i + ": sequence " + kvSeq[i] + ", length "
+                        + kvLen[i]);
+            }
+            if (kvLen[i] > 0) {
+                max = Math.max(max, kvSeq[i] * seqStride + (long) (kvLen[i] - 1) * tokStride + width);
+            }
+        }
+        return max;
+    }
+
     /** Dense [tokens, heads*headDim] queries/outputs and a [sequences, maxLen, heads*headDim] key/value block. */
     public static AttentionLayout dense(int heads, int headDim, int maxLen) {
         int width = heads * headDim;

@@ -3,7 +3,7 @@ package dev.m2m100.engine.backend.cuda;
 /**
  * Everything one CUDA backend instance drives, opened together and closed in reverse order: the device's
  * context, one stream (the scheduler's), our kernel modules, the typed kernels, cuBLAS on the same stream,
- * and a memory pool for weights plus activations and caches.
+ * and a growable memory pool for weights, activations and caches.
  */
 public final class CudaDevice implements AutoCloseable {
 
@@ -26,14 +26,16 @@ public final class CudaDevice implements AutoCloseable {
         this.precision = precision;
     }
 
+    /** Device memory is reserved in chunks of this size (or the size of a larger request). */
+    static final long POOL_CHUNK = 256L << 20;
+
     /**
-     * Opens device {@code ordinal}. The pool takes up to {@code poolBytes}, less when the device has less free
-     * memory than that plus {@code headroomBytes} (kept for cuBLAS workspaces, module code and the driver).
+     * Opens device {@code ordinal}; its memory pool reserves device memory as needed, up to
+     * {@code poolLimitBytes}.
      *
      * @param checkEachLaunch synchronise after every kernel so a fault names its kernel (tests, debugging)
      */
-    public static CudaDevice open(int ordinal, Precision precision, long poolBytes, long headroomBytes,
-                                  boolean checkEachLaunch) {
+    public static CudaDevice open(int ordinal, Precision precision, long poolLimitBytes, boolean checkEachLaunch) {
         CudaContext context = CudaContext.open(ordinal);
         CudaStream stream = null;
         KernelModules modules = null;
@@ -43,13 +45,7 @@ public final class CudaDevice implements AutoCloseable {
             modules = KernelModules.load(context);
             CudaKernels kernels = new CudaKernels(new KernelLauncher(modules, stream, checkEachLaunch));
             gemm = CublasGemm.create(context, stream, precision);
-            long size = DeviceMemoryPool.sizeFromFreeMemory(context, poolBytes, headroomBytes);
-            if (size < ArenaAllocator.ALIGNMENT) {
-                throw new DeviceOutOfMemoryException("no device memory left for a pool on " + context
-                        + " (free " + (context.memoryInfo()[0] >> 20) + " MiB, headroom " + (headroomBytes >> 20)
-                        + " MiB)", poolBytes);
-            }
-            DeviceMemoryPool pool = DeviceMemoryPool.reserve(context, size);
+            DeviceMemoryPool pool = DeviceMemoryPool.create(context, POOL_CHUNK, poolLimitBytes);
             return new CudaDevice(context, stream, modules, kernels, gemm, pool, precision);
         } catch (RuntimeException e) {
             closeQuietly(gemm, e);

@@ -75,15 +75,17 @@ public final class CudaKernels {
         requireBytes(y, (long) rows * d * p.bytes(), "y", shapes);
     }
 
-    /** y = act(y + bias) in place; y and bias storage-typed, y [rows, n]. */
+    /** y = act(y + bias) in place; y and bias storage-typed (bias may be null), y [rows, n]. */
     public void biasAct(Precision p, DeviceBuffer y, DeviceBuffer bias, int rows, int n, boolean relu) {
         String shapes = "rows=" + rows + " n=" + n + (relu ? " relu" : "");
         positive(rows, "rows", shapes);
         positive(n, "n", shapes);
         requireBytes(y, (long) rows * n * p.bytes(), "y", shapes);
-        requireBytes(bias, (long) n * p.bytes(), "bias", shapes);
+        if (bias != null) {
+            requireBytes(bias, (long) n * p.bytes(), "bias", shapes);
+        }
         launcher.launch("bias_act_" + p.suffix(), epilogueGrid(rows, n, shapes), Dim3.of(EPILOGUE_THREADS), 0, shapes,
-                KernelArgs.of().ptr(y).i32(n).ptr(bias).i32(n).i32(relu ? 1 : 0));
+                KernelArgs.of().ptr(y).i32(n).ptrOrNull(bias).i32(n).i32(relu ? 1 : 0));
     }
 
     /** x += y + bias; x and y fp32 [rows, n], bias storage-typed (may be null). */
@@ -103,25 +105,25 @@ public final class CudaKernels {
     /**
      * Attention for {@code queries} query rows: query i attends to the first {@code kvLen[i]} positions of
      * key/value sequence {@code kvSeq[i]} (both int32 [queries]); no length may exceed {@code maxLen}.
-     * {@code kvSequences} is the number of sequences the k/v buffers hold (for the bounds check).
+     * {@code kvExtent} is how many elements from the start of k (and of v) the host has checked that those
+     * positions lie within — see {@link AttentionLayout#extent}; it must fit the buffers.
      */
     public void attention(Precision p, DeviceBuffer q, DeviceBuffer k, DeviceBuffer v, DeviceBuffer kvSeq,
-                          DeviceBuffer kvLen, DeviceBuffer out, int queries, int kvSequences, int maxLen,
+                          DeviceBuffer kvLen, DeviceBuffer out, int queries, long kvExtent, int maxLen,
                           AttentionLayout layout, float scale) {
         String shapes = "queries=" + queries + " heads=" + layout.heads() + " headDim=" + layout.headDim()
-                + " maxLen=" + maxLen + " kvSequences=" + kvSequences;
+                + " maxLen=" + maxLen + " kvExtent=" + kvExtent;
         positive(queries, "queries", shapes);
         positive(maxLen, "maxLen", shapes);
-        positive(kvSequences, "kvSequences", shapes);
+        positive(kvExtent, "kvExtent", shapes);
         if (layout.heads() > 65535) {
             throw new IllegalArgumentException("attention [" + shapes + "]: too many heads");
         }
         long width = (long) layout.heads() * layout.headDim();
         requireBytes(q, ((long) (queries - 1) * layout.ldq() + width) * p.bytes(), "q", shapes);
         requireBytes(out, ((long) (queries - 1) * layout.ldo() + width) * p.bytes(), "out", shapes);
-        long kvElems = (kvSequences - 1) * layout.seqStride() + (long) (maxLen - 1) * layout.tokStride() + width;
-        requireBytes(k, kvElems * p.bytes(), "k", shapes);
-        requireBytes(v, kvElems * p.bytes(), "v", shapes);
+        requireBytes(k, kvExtent * p.bytes(), "k", shapes);
+        requireBytes(v, kvExtent * p.bytes(), "v", shapes);
         requireBytes(kvSeq, 4L * queries, "kvSeq", shapes);
         requireBytes(kvLen, 4L * queries, "kvLen", shapes);
         long shared = 4L * (32 + layout.headDim() + ATTENTION_THREADS + maxLen);
@@ -158,21 +160,27 @@ public final class CudaKernels {
 
     /**
      * For each pair i and each of {@code planes} planes ({@code planeStride} elements apart): copies the first
-     * len[i] positions of sequence from[i] in src to sequence to[i] in dst. src may be dst only when no
-     * sequence is both a source and a target (the caller checks that on its host-side indices).
+     * len[i] positions of sequence from[i] in src to sequence to[i] in dst. Each buffer holds
+     * {@code srcSequences} / {@code dstSequences} sequences of up to {@code maxLen} positions (the caller has
+     * checked from/to/len against those on the host). src may be dst only when no sequence is both a source
+     * and a target.
      */
-    public void copyCacheRows(Precision p, DeviceBuffer src, DeviceBuffer dst, int planes, long planeStride,
-                              long seqStride, int tokStride, DeviceBuffer from, DeviceBuffer to, DeviceBuffer len,
-                              int pairs, int width) {
-        String shapes = "pairs=" + pairs + " planes=" + planes + " width=" + width;
+    public void copyCacheRows(Precision p, DeviceBuffer src, int srcSequences, DeviceBuffer dst, int dstSequences,
+                              int planes, long planeStride, long seqStride, int tokStride, int maxLen,
+                              DeviceBuffer from, DeviceBuffer to, DeviceBuffer len, int pairs, int width) {
+        String shapes = "pairs=" + pairs + " planes=" + planes + " width=" + width + " maxLen=" + maxLen;
         positive(pairs, "pairs", shapes);
         positive(planes, "planes", shapes);
         positive(width, "width", shapes);
+        positive(maxLen, "maxLen", shapes);
+        positive(srcSequences, "srcSequences", shapes);
+        positive(dstSequences, "dstSequences", shapes);
         if (planes > 65535) {
             throw new IllegalArgumentException("copyCacheRows [" + shapes + "]: more than 65535 planes");
         }
-        requireBytes(src, planes * planeStride * p.bytes(), "src", shapes);
-        requireBytes(dst, planes * planeStride * p.bytes(), "dst", shapes);
+        long tail = (planes - 1) * planeStride + (long) (maxLen - 1) * tokStride + width;
+        requireBytes(src, ((srcSequences - 1) * seqStride + tail) * p.bytes(), "src", shapes);
+        requireBytes(dst, ((dstSequences - 1) * seqStride + tail) * p.bytes(), "dst", shapes);
         requireBytes(from, 4L * pairs, "from", shapes);
         requireBytes(to, 4L * pairs, "to", shapes);
         requireBytes(len, 4L * pairs, "len", shapes);

@@ -182,6 +182,12 @@ class CudaKernelsGpuTest {
             want[i] = Math.max(0, (double) y[i] + bias[i % n]);
         }
         close(want, dev.download(p, yd, rows * n), 1e-7, outTol(p), "bias_act relu");
+        DeviceBuffer plain = dev.upload(p, y, "y without bias");
+        dev.kernels.biasAct(p, plain, null, rows, n, true);
+        for (int i = 0; i < want.length; i++) {
+            want[i] = Math.max(0, y[i]);
+        }
+        close(want, dev.download(p, plain, rows * n), 0, 0, "relu without bias");
 
         float[] x = random(r, rows * n, 1.0);
         float[] delta = random(r, rows * n, 1.0);
@@ -247,9 +253,10 @@ class CudaKernelsGpuTest {
             float[] v = CudaTestDevice.stored(p, random(r, seqs * maxLen * width, 1.0));
             DeviceBuffer out = dev.pool.allocate((long) queries * width * p.bytes(), "attn out");
             float scale = (float) (1 / Math.sqrt(hd));
+            AttentionLayout layout = AttentionLayout.dense(heads, hd, maxLen);
             dev.kernels.attention(p, dev.upload(p, q, "q"), dev.upload(p, k, "k"), dev.upload(p, v, "v"),
-                    dev.upload(kvSeq, "kvSeq"), dev.upload(kvLen, "kvLen"), out, queries, seqs, maxLen,
-                    AttentionLayout.dense(heads, hd, maxLen), scale);
+                    dev.upload(kvSeq, "kvSeq"), dev.upload(kvLen, "kvLen"), out, queries,
+                    layout.extent(kvSeq, kvLen), maxLen, layout, scale);
             double[] want = new double[queries * width];
             for (int i = 0; i < queries; i++) {
                 for (int h = 0; h < heads; h++) {
@@ -315,7 +322,7 @@ class CudaKernelsGpuTest {
         int[] to = {3, 1, 0};
         int[] len = {7, 12, 1};
         long planeStride = (long) seqs * maxLen * width;
-        dev.kernels.copyCacheRows(p, src, dst, planes, planeStride, (long) maxLen * width, width,
+        dev.kernels.copyCacheRows(p, src, seqs, dst, seqs, planes, planeStride, (long) maxLen * width, width, maxLen,
                 dev.upload(from, "from"), dev.upload(to, "to"), dev.upload(len, "len"), 3, width);
         float[] want = expected.clone();
         for (int pl = 0; pl < planes; pl++) {

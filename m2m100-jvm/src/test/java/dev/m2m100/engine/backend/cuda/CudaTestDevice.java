@@ -35,7 +35,7 @@ final class CudaTestDevice implements AutoCloseable {
         KernelModules modules = KernelModules.load(context);
         System.out.println(testName + " on " + context);
         modules.loadLog().forEach(line -> System.out.println("  " + line));
-        DeviceMemoryPool pool = DeviceMemoryPool.reserve(context, 1L << 30);
+        DeviceMemoryPool pool = DeviceMemoryPool.create(context, 256L << 20, 8L << 30);
         return new CudaTestDevice(context, stream, modules, pool);
     }
 

@@ -48,9 +48,10 @@ class KernelAbiTest {
             k.residualLayerNorm(p, big, big, null, big, big, big, 10, 64, 1e-5f);
             k.biasAct(p, big, big, 10, 128, true);
             k.biasResidual(p, big, big, big, 10, 64);
-            k.attention(p, big, big, big, big, big, big, 10, 2, 7, AttentionLayout.dense(4, 16, 7), 0.25f);
+            k.attention(p, big, big, big, big, big, big, 10, 2 * 7 * 64, 7, AttentionLayout.dense(4, 16, 7), 0.25f);
+            k.biasAct(p, big, null, 10, 128, true);
             k.scatterRows(p, big, 64, big, 7 * 64, 64, big, big, 10, 64, 2, 7);
-            k.copyCacheRows(p, big, buf(1L << 30), 4, 2 * 7 * 64, 7 * 64, 64, big, big, big, 3, 64);
+            k.copyCacheRows(p, big, 2, buf(1L << 30), 2, 4, 2 * 7 * 64, 7 * 64, 64, 7, big, big, big, 3, 64);
         }
         k.logSoftmaxTopK(big, 5, 4101, big, null, 10, big, big);
         k.logSoftmaxTopK(big, 5, 128112, null, null, 32, big, big);
@@ -86,11 +87,14 @@ class KernelAbiTest {
         assertThrows(IllegalArgumentException.class,
                 () -> k.logSoftmaxTopK(big, 1, 100, null, null, 33, big, big));
         assertThrows(IllegalArgumentException.class,
-                () -> k.attention(Precision.FP16, big, big, big, big, big, big, 1, 1, 20000,
+                () -> k.attention(Precision.FP16, big, big, big, big, big, big, 1, 1024, 20000,
                         AttentionLayout.dense(16, 64, 20000), 0.125f));
+        assertThrows(IllegalArgumentException.class,
+                () -> k.attention(Precision.FP32, big, small, big, big, big, big, 1, 1024, 8,
+                        AttentionLayout.dense(16, 64, 8), 0.125f));
         assertThrows(IllegalArgumentException.class, () -> AttentionLayout.dense(2, 256, 10));
         assertThrows(IllegalArgumentException.class,
-                () -> k.copyCacheRows(Precision.FP32, small, big, 1, 64, 64, 64, big, big, big, 1, 64));
+                () -> k.copyCacheRows(Precision.FP32, small, 1, big, 1, 1, 64, 64, 64, 1, big, big, big, 1, 64));
         assertTrue(r.launches.isEmpty());
     }
 
@@ -98,10 +102,18 @@ class KernelAbiTest {
     void attentionReservesSharedMemoryForItsScores() {
         Recorder r = new Recorder();
         new CudaKernels(r).attention(Precision.FP16, buf(1 << 24), buf(1 << 24), buf(1 << 24), buf(1 << 12),
-                buf(1 << 12), buf(1 << 24), 3, 3, 1024, AttentionLayout.dense(16, 64, 1024), 0.125f);
+                buf(1 << 12), buf(1 << 24), 3, 3 * 1024 * 1024, 1024, AttentionLayout.dense(16, 64, 1024), 0.125f);
         Launch l = r.launches.getFirst();
         assertEquals(4 * (32 + 64 + 128 + 1024), l.shared());
         assertEquals(new Dim3(3, 16, 1), l.grid());
+    }
+
+    @Test
+    void attentionExtentCoversTheFarthestKey() {
+        AttentionLayout l = AttentionLayout.dense(2, 8, 10);    // width 16, seqStride 160
+        assertEquals(16, l.extent(new int[] {0}, new int[] {1}));
+        assertEquals(2 * 160 + 9 * 16 + 16, l.extent(new int[] {0, 2, 1}, new int[] {3, 10, 0}));
+        assertThrows(IllegalArgumentException.class, () -> l.extent(new int[] {-1}, new int[] {1}));
     }
 
     private static String ptxDeclaring(String kernel) {

@@ -12,12 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code out[m×n] = epilogue(x[m×k] · Wᵀ + bias) + residual} over {@link PackedWeights}.
  *
  * <p>Structure: the pool splits the output columns into {@link PackedWeights#NR}-wide panels (dynamically
- * claimed chunks). For each panel and each K block of {@link #KC} steps, compact formats are first widened
- * into a small per-thread f32 buffer that stays in L1 (exact conversions), then register-blocked micro-kernels
- * ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks over that block.
- * For m ≤ {@link #MR} (decode: GEMV) there is a single row block, so every weight byte is streamed from
- * memory exactly once for all rows. Bias, INT8 scale, ReLU and residual are applied once per panel when its
- * last K block is done.
+ * claimed chunks). Each participant packs x once per call into row blocks of {@link #MR} ([kk][row] order, so
+ * broadcasts read consecutive floats). For each panel and each K block of {@link #KC} steps, register-blocked
+ * micro-kernels ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
+ * GEMM (m > MR): compact formats are first widened into a per-thread f32 block that stays in L1, reused by
+ * every row block. GEMV (m ≤ MR, decode): a single row block, compact weights widened in registers straight
+ * from the packed stream, so every weight byte is read from memory once for all rows. Bias, INT8 scale, ReLU
+ * and residual are applied once per panel after its last K block.
  *
  * <p>Determinism: every output element is one FMA chain over k = 0..k-1 in order, starting from 0, with
  * the same epilogue arithmetic; no code path depends on m, on the row block a row falls in, or on the thread
@@ -92,6 +93,9 @@ public final class Gemm {
         int panels = w.panels();
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
+        if (m == 1) {
+            grain = Math.min(panels, (grain + 3) & ~3); // the m = 1 kernels take panels in groups of 4 or 2
+        }
         boolean relu = epilogue == Epilogue.RELU;
         final Object call = new Object(); // identifies this call: each worker packs x once per call
         pool.parallelFor(panels, grain, (worker, from, to) -> panels(call, pool.scratch(worker), x, xOffset, m, w, bias,
@@ -117,7 +121,11 @@ public final class Gemm {
         final MemorySegment data = w.data();
         final long bytesPerStep = (long) NR * format.bytesPerWeight();
         final int kStored = w.kStored();
-        final float[] acc = scratch.accumulators(m * NR);
+        final float[] acc = scratch.accumulators(Math.max(m, 4) * NR);
+        if (m == 1) {
+            gemvRow(x, xOffset, w, acc, bias, relu, residual, rOffset, out, oOffset, fromPanel, toPanel);
+            return;
+        }
         // A single row is already in packed order.
         final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, MR);
         final int aBase = m == 1 ? xOffset : 0;
@@ -127,18 +135,9 @@ public final class Gemm {
                 final int kLen = Math.min(KC, k - k0);
                 final long src = ((long) p * kStored + k0) * bytesPerStep;
                 final boolean first = k0 == 0;
-                if (m <= MR && (format == WeightFormat.BF16 || format == WeightFormat.F16)) {
+                if (m <= MR && format != WeightFormat.F32) {
                     // GEMV: one row block, weights widened in registers straight from the packed stream.
-                    final boolean bf16 = format == WeightFormat.BF16;
-                    final int ao = aBase + k0 * m;
-                    switch (m) {
-                        case 6 -> { if (bf16) kernel6Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel6F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 5 -> { if (bf16) kernel5Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel5F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 4 -> { if (bf16) kernel4Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel4F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 3 -> { if (bf16) kernel3Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel3F16(a, ao, data, src, kLen, acc, 0, first); }
-                        case 2 -> { if (bf16) kernel2Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel2F16(a, ao, data, src, kLen, acc, 0, first); }
-                        default -> { if (bf16) kernel1Bf16(a, ao, data, src, kLen, acc, 0, first); else kernel1F16(a, ao, data, src, kLen, acc, 0, first); }
-                    }
+                    gemvCompact(format, m, a, aBase + k0 * m, data, src, kLen, acc, first);
                     continue;
                 }
                 final MemorySegment b;
@@ -179,12 +178,94 @@ public final class Gemm {
                     }
                 }
             }
-            store(p, m, w, acc, bias, relu, residual, rOffset, out, oOffset);
+            store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
+    private static void gemvCompact(WeightFormat format, int m, float[] a, int ao, MemorySegment b, long bOff, int kLen,
+                                    float[] acc, boolean first) {
+        switch (format) {
+            case BF16 -> {
+                switch (m) {
+                    case 6 -> kernel6Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            case F16 -> {
+                switch (m) {
+                    case 6 -> kernel6F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1F16(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            case INT8 -> {
+                switch (m) {
+                    case 6 -> kernel6Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 5 -> kernel5Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 4 -> kernel4Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 3 -> kernel3Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 2 -> kernel2Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    default -> kernel1Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                }
+            }
+            default -> throw new IllegalStateException("no GEMV kernel for " + format);
+        }
+    }
+
+    /**
+     * m = 1 (batch-1 decode): two panels at a time, so four independent FMA chains and two memory streams
+     * hide FMA latency and keep more loads in flight. Each element's FMA chain is unchanged.
+     */
+    private static void gemvRow(float[] x, int xOffset, PackedWeights w, float[] acc, float[] bias, boolean relu,
+                                float[] residual, int rOffset, float[] out, int oOffset, int fromPanel, int toPanel) {
+        final int k = w.k();
+        final WeightFormat format = w.format();
+        final MemorySegment data = w.data();
+        final long panelBytes = (long) w.kStored() * NR * format.bytesPerWeight();
+        int p = fromPanel;
+        if (format == WeightFormat.BF16) {
+            // bf16: four panels per pass keep as many bytes in flight as the f32 pairs do. (The same for f16
+            // and int8 measured 4-6x slower here, probably because their widening helpers are no longer inlined.)
+            for (; p + 3 < toPanel; p += 4) {
+                kernel1x4Bf16(x, xOffset, data, p * panelBytes, panelBytes, k, acc);
+                for (int q = 0; q < 4; q++) {
+                    store(p + q, 1, w, acc, q * NR, bias, relu, residual, rOffset, out, oOffset);
+                }
+            }
+        }
+        for (; p + 1 < toPanel; p += 2) {
+            final long b0 = p * panelBytes;
+            final long b1 = b0 + panelBytes;
+            switch (format) {
+                case F32 -> kernel1x2(x, xOffset, data, b0, b1, k, acc);
+                case BF16 -> kernel1x2Bf16(x, xOffset, data, b0, b1, k, acc);
+                case F16 -> kernel1x2F16(x, xOffset, data, b0, b1, k, acc);
+                case INT8 -> kernel1x2Int8(x, xOffset, data, b0, b1, k, acc);
+            }
+            store(p, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+            store(p + 1, 1, w, acc, NR, bias, relu, residual, rOffset, out, oOffset);
+        }
+        if (p < toPanel) {
+            final long b0 = p * panelBytes;
+            switch (format) {
+                case F32 -> kernel1(x, xOffset, data, b0, k, acc, 0, true);
+                case BF16 -> kernel1Bf16(x, xOffset, data, b0, k, acc, 0, true);
+                case F16 -> kernel1F16(x, xOffset, data, b0, k, acc, 0, true);
+                case INT8 -> kernel1Int8(x, xOffset, data, b0, k, acc, 0, true);
+            }
+            store(p, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
         }
     }
 
     /** Applies the epilogue to one finished panel of all m rows and writes it to out. */
-    private static void store(int p, int m, PackedWeights w, float[] acc, float[] bias, boolean relu,
+    private static void store(int p, int m, PackedWeights w, float[] acc, int accBase, float[] bias, boolean relu,
                               float[] residual, int rOffset, float[] out, int oOffset) {
         final int n = w.n();
         final int j0 = p * NR;
@@ -200,8 +281,8 @@ public final class Gemm {
                 b1 = FloatVector.fromArray(S, bias, j0 + 8);
             }
             for (int i = 0; i < m; i++) {
-                FloatVector v0 = FloatVector.fromArray(S, acc, i * NR);
-                FloatVector v1 = FloatVector.fromArray(S, acc, i * NR + 8);
+                FloatVector v0 = FloatVector.fromArray(S, acc, accBase + i * NR);
+                FloatVector v1 = FloatVector.fromArray(S, acc, accBase + i * NR + 8);
                 if (scales != null) {
                     v0 = v0.mul(s0);
                     v1 = v1.mul(s1);
@@ -228,7 +309,7 @@ public final class Gemm {
             final int valid = n - j0;
             for (int i = 0; i < m; i++) {
                 for (int jj = 0; jj < valid; jj++) {
-                    float v = acc[i * NR + jj];
+                    float v = acc[accBase + i * NR + jj];
                     if (scales != null) {
                         v = v * scales[j0 + jj];
                     }
@@ -282,6 +363,12 @@ public final class Gemm {
             f16Low(v).intoMemorySegment(dst, 64L * kk, LE);
             f16High(v).intoMemorySegment(dst, 64L * kk + 32, LE);
         }
+    }
+
+    /** Sign-extends byte (3 - shiftLeft/8) of every int lane and converts it to f32. */
+    static FloatVector int8Byte(IntVector v, int shiftLeft) {
+        return v.lanewise(VectorOperators.LSHL, shiftLeft).lanewise(VectorOperators.ASHR, 24)
+                .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
     }
 
     /** int8 (two k steps per 32 bytes) → f32 rows of 16 in dst; srcOff is at an even k step. */
@@ -1166,4 +1253,594 @@ public final class Gemm {
         c50.intoArray(acc, co + 80);
         c51.intoArray(acc, co + 88);
     }
+
+    /** 1 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel1Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 1]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+    }
+
+    /** 2 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel2Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 2]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 3]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 2;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+    }
+
+    /** 3 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel3Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 3]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 4]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 5]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 3;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+    }
+
+    /** 4 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel4Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 4]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 5]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 6]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 7]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 4;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+    }
+
+    /** 5 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel5Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 5]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 6]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 7]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 8]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+            final FloatVector d4 = FloatVector.broadcast(S, a[ai + 9]);
+            c40 = d4.fma(b2, c40);
+            c41 = d4.fma(b3, c41);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 5;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+    }
+
+    /** 6 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
+    static void kernel6Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, co + 0);
+            c01 = FloatVector.fromArray(S, acc, co + 8);
+            c10 = FloatVector.fromArray(S, acc, co + 16);
+            c11 = FloatVector.fromArray(S, acc, co + 24);
+            c20 = FloatVector.fromArray(S, acc, co + 32);
+            c21 = FloatVector.fromArray(S, acc, co + 40);
+            c30 = FloatVector.fromArray(S, acc, co + 48);
+            c31 = FloatVector.fromArray(S, acc, co + 56);
+            c40 = FloatVector.fromArray(S, acc, co + 64);
+            c41 = FloatVector.fromArray(S, acc, co + 72);
+            c50 = FloatVector.fromArray(S, acc, co + 80);
+            c51 = FloatVector.fromArray(S, acc, co + 88);
+        }
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final FloatVector b2 = int8Byte(v, 8);
+            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 6]);
+            c00 = d0.fma(b2, c00);
+            c01 = d0.fma(b3, c01);
+            final FloatVector d1 = FloatVector.broadcast(S, a[ai + 7]);
+            c10 = d1.fma(b2, c10);
+            c11 = d1.fma(b3, c11);
+            final FloatVector d2 = FloatVector.broadcast(S, a[ai + 8]);
+            c20 = d2.fma(b2, c20);
+            c21 = d2.fma(b3, c21);
+            final FloatVector d3 = FloatVector.broadcast(S, a[ai + 9]);
+            c30 = d3.fma(b2, c30);
+            c31 = d3.fma(b3, c31);
+            final FloatVector d4 = FloatVector.broadcast(S, a[ai + 10]);
+            c40 = d4.fma(b2, c40);
+            c41 = d4.fma(b3, c41);
+            final FloatVector d5 = FloatVector.broadcast(S, a[ai + 11]);
+            c50 = d5.fma(b2, c50);
+            c51 = d5.fma(b3, c51);
+        }
+        if (kk < kLen) { // odd tail: only the first k step of the last pair
+            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
+            final FloatVector b0 = int8Byte(v, 24);
+            final FloatVector b1 = int8Byte(v, 16);
+            final int ai = ao + kk * 6;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(acc, co + 0);
+        c01.intoArray(acc, co + 8);
+        c10.intoArray(acc, co + 16);
+        c11.intoArray(acc, co + 24);
+        c20.intoArray(acc, co + 32);
+        c21.intoArray(acc, co + 40);
+        c30.intoArray(acc, co + 48);
+        c31.intoArray(acc, co + 56);
+        c40.intoArray(acc, co + 64);
+        c41.intoArray(acc, co + 72);
+        c50.intoArray(acc, co + 80);
+        c51.intoArray(acc, co + 88);
+    }
+
+    /** One row × two panels (32 columns), F32 weights, whole K. */
+    static void kernel1x2(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 64;
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(FloatVector.fromMemorySegment(S, b, p0 + o, LE), c0);
+            c1 = x.fma(FloatVector.fromMemorySegment(S, b, p0 + o + 32, LE), c1);
+            c2 = x.fma(FloatVector.fromMemorySegment(S, b, p1 + o, LE), c2);
+            c3 = x.fma(FloatVector.fromMemorySegment(S, b, p1 + o + 32, LE), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × two panels (32 columns), Bf16 weights, whole K. */
+    static void kernel1x2Bf16(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 32;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c0);
+            c1 = x.fma(v.and(0xffff0000).reinterpretAsFloats(), c1);
+            c2 = x.fma(u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c2);
+            c3 = x.fma(u.and(0xffff0000).reinterpretAsFloats(), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × two panels (32 columns), F16 weights, whole K. */
+    static void kernel1x2F16(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 32;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(f16Low(v), c0);
+            c1 = x.fma(f16High(v), c1);
+            c2 = x.fma(f16Low(u), c2);
+            c3 = x.fma(f16High(u), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × two panels (32 columns), Int8 weights, whole K. */
+    static void kernel1x2Int8(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final long o = (long) kk * 16;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            final FloatVector y = FloatVector.broadcast(S, a[ao + kk + 1]);
+            c0 = x.fma(int8Byte(v, 24), c0);
+            c1 = x.fma(int8Byte(v, 16), c1);
+            c2 = x.fma(int8Byte(u, 24), c2);
+            c3 = x.fma(int8Byte(u, 16), c3);
+            c0 = y.fma(int8Byte(v, 8), c0);
+            c1 = y.fma(v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c1);
+            c2 = y.fma(int8Byte(u, 8), c2);
+            c3 = y.fma(u.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c3);
+        }
+        if (kk < kLen) {
+            final long o = (long) kk * 16;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(int8Byte(v, 24), c0);
+            c1 = x.fma(int8Byte(v, 16), c1);
+            c2 = x.fma(int8Byte(u, 24), c2);
+            c3 = x.fma(int8Byte(u, 16), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × four panels (64 columns), Bf16 weights, whole K: 8 FMA chains, 4 streams in flight. */
+    static void kernel1x4Bf16(float[] a, int ao, MemorySegment b, long p0, long stride, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        final long p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 32;
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            final IntVector v0 = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            c0 = x.fma(v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c0);
+            c1 = x.fma(v0.and(0xffff0000).reinterpretAsFloats(), c1);
+            final IntVector v1 = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            c2 = x.fma(v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c2);
+            c3 = x.fma(v1.and(0xffff0000).reinterpretAsFloats(), c3);
+            final IntVector v2 = IntVector.fromMemorySegment(SI, b, p2 + o, LE);
+            c4 = x.fma(v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c4);
+            c5 = x.fma(v2.and(0xffff0000).reinterpretAsFloats(), c5);
+            final IntVector v3 = IntVector.fromMemorySegment(SI, b, p3 + o, LE);
+            c6 = x.fma(v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c6);
+            c7 = x.fma(v3.and(0xffff0000).reinterpretAsFloats(), c7);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+        c4.intoArray(acc, 32);
+        c5.intoArray(acc, 40);
+        c6.intoArray(acc, 48);
+        c7.intoArray(acc, 56);
+    }
+
+
 }
