@@ -10,6 +10,14 @@ import picocli.CommandLine.Command;
         description = "M2M100 translation engine and service for the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.m2m100.tools.convert.ConvertCommand.class,
+                dev.m2m100.tools.randommodel.RandomModelCommand.class,
+                TokenizeCommand.class,
+                ServeCommand.class,
+                dev.m2m100.tools.load.LoadCommand.class,
+                TranslateCommand.class,
+                dev.m2m100.tools.hub.DownloadCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

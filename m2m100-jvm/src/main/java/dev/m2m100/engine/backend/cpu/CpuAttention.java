@@ -1,0 +1,50 @@
+package dev.m2m100.engine.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Scaled dot-product attention of one query head over n key/value rows, in float32. */
+final class CpuAttention {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private CpuAttention() {}
+
+    /**
+     * out[outOff .. +hd) = softmax_j(q·k_j · scale) · v_j for j < n, where k_j starts at kOff + j·stride in
+     * {@code k} (likewise v). {@code scores} must hold n floats.
+     */
+    static void attend(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int stride, int n, int hd,
+                       float scale, float[] out, int outOff, float[] scores) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            float s = VectorLinearKernel.dot(q, qOff, k, kOff + j * stride, hd) * scale;
+            scores[j] = s;
+            max = Math.max(max, s);
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            float e = (float) Math.exp(scores[j] - max);
+            scores[j] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
+        int upper = hd - hd % L;
+        for (int j = 0; j < n; j++) {
+            float p = scores[j] * inv;
+            int vo = vOff + j * stride;
+            int d = 0;
+            if (upper > 0) {
+                FloatVector pv = FloatVector.broadcast(S, p);
+                for (; d < upper; d += L) {
+                    FloatVector.fromArray(S, v, vo + d).fma(pv, FloatVector.fromArray(S, out, outOff + d))
+                            .intoArray(out, outOff + d);
+                }
+            }
+            for (; d < hd; d++) {
+                out[outOff + d] = Math.fma(v[vo + d], p, out[outOff + d]);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.m2m100.engine.backend.cpu;
+
+import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.cpu.gemm.Gemm;
+import dev.m2m100.engine.backend.cpu.gemm.PackedWeights;
+import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
+import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
+import java.lang.foreign.Arena;
+
+/**
+ * The optimized kernel of the {@code gemm} package: weights repacked off-heap into panels in a chosen storage
+ * format (f32, bf16, f16, int8; widened to f32 in registers), register-blocked micro-kernels, fused epilogue.
+ */
+public final class GemmLinearKernel implements LinearKernel {
+
+    private final WorkerPool pool;
+    private final WeightFormat format;
+    private final Arena arena = Arena.ofShared();
+
+    private record Packed(PackedWeights w) implements PackedWeight {
+        @Override
+        public int outFeatures() {
+            return w.n();
+        }
+
+        @Override
+        public int inFeatures() {
+            return w.k();
+        }
+
+        @Override
+        public void readRow(int row, float[] dst, int off) {
+            w.readRow(row, dst, off);
+        }
+    }
+
+    public GemmLinearKernel(WorkerPool pool, WeightFormat format) {
+        this.pool = pool;
+        this.format = format;
+    }
+
+    public WeightFormat format() {
+        return format;
+    }
+
+    @Override
+    public PackedWeight pack(float[] weight, int outFeatures, int inFeatures) {
+        return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, format, arena, pool));
+    }
+
+    @Override
+    public void apply(float[] x, int rows, PackedWeight w, float[] bias, Epilogue epilogue, float[] out) {
+        PackedWeights p = ((Packed) w).w();
+        switch (epilogue) {
+            case NONE -> Gemm.linear(pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
+                    null, out, 0);
+            case RELU -> Gemm.linear(pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.RELU,
+                    null, out, 0);
+            case RESIDUAL -> Gemm.linear(pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
+                    out, out, 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,549 @@
+package dev.m2m100.engine.backend.cuda;
+
+import java.util.Arrays;
+
+import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.KvCache;
+import dev.m2m100.engine.backend.Tensor;
+import dev.m2m100.engine.backend.WeightMatrix;
+import dev.m2m100.engine.backend.WeightVector;
+import dev.m2m100.engine.generation.LogitRule;
+
+/**
+ * The CUDA backend: float32 activations, residual stream and KV caches in device memory; weight matrices
+ * uploaded once in the {@link Precision} (fp32 = the parity mode, fp16 = serving: activations are rounded
+ * to fp16 on the way into each GEMM, which accumulates in fp32); biases and layernorm parameters in fp32.
+ * GEMMs go to cuBLAS, everything else to our PTX kernels, all on one stream. Per-call index arrays (ids,
+ * slots, lengths) are small synchronous uploads; only the k best (log-prob, id) pairs per row come back.
+ *
+ * <p>Not thread-safe, like every {@link Backend}; the context is made current at each entry point, so the
+ * calling thread may change between calls.
+ */
+public final class CudaBackend implements Backend {
+
+    private final CudaDevice device;
+    private final CudaKernels kernels;
+    private final DeviceMemoryPool pool;
+    private final Precision precision;
+
+    private CudaBackend(CudaDevice device) {
+        this.device = device;
+        this.kernels = device.kernels();
+        this.pool = device.pool();
+        this.precision = device.precision();
+    }
+
+    /**
+     * Opens CUDA device {@code ordinal} with weights in {@code precision}. Device memory is reserved as the
+     * model and its caches need it; when the device runs out, the failing call throws
+     * {@link DeviceOutOfMemoryException}.
+     *
+     * @param checkEachLaunch synchronise after every kernel so that a fault names its kernel (tests, debugging)
+     */
+    public static CudaBackend open(int ordinal, Precision precision, boolean checkEachLaunch) {
+        CudaAvailability availability = CudaAvailability.probe(ordinal);
+        if (!availability.available()) {
+            throw new CudaException("CUDA device " + ordinal + " is unavailable: " + availability.reason());
+        }
+        return new CudaBackend(CudaDevice.open(ordinal, precision, Long.MAX_VALUE, checkEachLaunch));
+    }
+
+    /** The device, for logs and tests. */
+    public CudaDevice device() {
+        return device;
+    }
+
+    @Override
+    public String name() {
+        return "cuda:" + device.context().ordinal();
+    }
+
+    // ---- memory ------------------------------------------------------------------------------------------
+
+    @Override
+    public WeightMatrix matrix(float[] values, int rows, int cols) {
+        if (rows < 1 || cols < 1 || values.length != (long) rows * cols) {
+            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
+        }
+        bind();
+        DeviceBuffer b = pool.allocate((long) values.length * precision.bytes(),
+                "weight matrix " + rows + " x " + cols + " " + precision);
+        uploadStorage(values, b);
+        return new CudaMatrix(b, rows, cols, precision);
+    }
+
+    private void uploadStorage(float[] values, DeviceBuffer target) {
+        int chunk = 1 << 20;
+        for (int from = 0; from < values.length; from += chunk) {
+            int n = Math.min(chunk, values.length - from);
+            DeviceBuffer part = target.slice((long) from * precision.bytes(), (long) n * precision.bytes(),
+                    target.label());
+            if (precision == Precision.FP32) {
+                part.upload(Arrays.copyOfRange(values, from, from + n));
+            } else {
+                short[] half = new short[n];
+                for (int i = 0; i < n; i++) {
+                    half[i] = Float.floatToFloat16(values[from + i]);
+                }
+                part.upload(half);
+            }
+        }
+    }
+
+    @Override
+    public WeightVector vector(float[] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("empty weight vector");
+        }
+        bind();
+        DeviceBuffer b = pool.allocate(4L * values.length, "weight vector " + values.length);
+        b.upload(values);
+        return new CudaVector(b, values.length);
+    }
+
+    @Override
+    public Tensor allocate(int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("cannot allocate a " + rows + " x " + cols + " tensor");
+        }
+        bind();
+        long bytes = Math.max(4L, 4L * rows * cols);
+        return new CudaTensor(pool.allocate(bytes, "tensor " + rows + " x " + cols), rows, cols, pool);
+    }
+
+    @Override
+    public float[] download(Tensor t) {
+        CudaTensor c = cuda(t);
+        bind();
+        float[] out = new float[c.rows() * c.cols()];
+        if (out.length > 0) {
+            device.stream().synchronize("download of " + c);
+            c.buffer().download(out);
+        }
+        return out;
+    }
+
+    /** Writes host values into a tensor (row-major, exactly rows × cols of them); for tests and tools. */
+    void upload(Tensor t, float[] values) {
+        CudaTensor c = cuda(t);
+        check(values.length == c.rows() * c.cols(), "upload: " + values.length + " values for " + c);
+        bind();
+        if (values.length > 0) {
+            c.buffer().upload(values);
+        }
+    }
+
+    @Override
+    public KvCache kvCache(int layers, int width, int maxLength, int slotHint) {
+        return new CudaKvCache(layers, width, maxLength, slotHint, pool, device.stream());
+    }
+
+    // ---- element-wise and row-wise ------------------------------------------------------------------------
+
+    @Override
+    public void embed(WeightMatrix table, int[] ids, float scale, WeightMatrix positions, int[] positionIds,
+                      Tensor out) {
+        CudaMatrix tab = matrix(table);
+        CudaMatrix pos = matrix(positions);
+        CudaTensor o = cuda(out);
+        int d = tab.cols();
+        check(pos.cols() == d && o.cols() == d && ids.length == o.rows() && positionIds.length == ids.length,
+                "embed: shapes do not match");
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= tab.rows()) {
+                throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary [0, "
+                        + tab.rows() + ")");
+            }
+            if (positionIds[i] < 0 || positionIds[i] >= pos.rows()) {
+                throw new IllegalArgumentException("position " + positionIds[i] + " is outside the table [0, "
+                        + pos.rows() + ")");
+            }
+        }
+        if (ids.length == 0) {
+            return;
+        }
+        bind();
+        try (HostInts idBuf = ints(ids, "token ids"); HostInts posBuf = ints(positionIds, "position ids")) {
+            kernels.embed(precision, idBuf.buffer, posBuf.buffer, tab.buffer(), tab.rows(), d, scale, pos.buffer(),
+                    pos.rows(), o.buffer(), ids.length);
+        }
+    }
+
+    @Override
+    public void layerNorm(Tensor x, WeightVector gamma, WeightVector beta, float eps, Tensor out) {
+        CudaTensor in = cuda(x);
+        CudaTensor o = cuda(out);
+        CudaVector g = vector(gamma);
+        CudaVector b = vector(beta);
+        int d = in.cols();
+        check(o.cols() == d && o.rows() == in.rows() && g.length() == d && b.length() == d,
+                "layerNorm: shapes do not match");
+        if (in.rows() == 0) {
+            return;
+        }
+        bind();
+        // The kernel reads each element before writing it, so out may be x.
+        kernels.layerNorm(Precision.FP32, in.buffer(), g.buffer(), b.buffer(), o.buffer(), in.rows(), d, eps);
+    }
+
+    @Override
+    public void linear(Tensor x, WeightMatrix w, WeightVector bias, Epilogue epilogue, Tensor out) {
+        CudaTensor in = cuda(x);
+        CudaTensor o = cuda(out);
+        CudaMatrix m = matrix(w);
+        CudaVector b = bias == null ? null : vector(bias);
+        check(in.cols() == m.cols() && o.cols() == m.rows() && o.rows() == in.rows()
+                && (b == null || b.length() == m.rows()) && in != o,
+                "linear: shapes do not match (x " + in.rows() + "x" + in.cols() + ", W " + m.rows() + "x" + m.cols()
+                        + ", out " + o.rows() + "x" + o.cols() + ")");
+        int rows = in.rows();
+        if (rows == 0) {
+            return;
+        }
+        bind();
+        DeviceBuffer half = null;
+        DeviceBuffer delta = null;
+        try {
+            DeviceBuffer input = in.buffer();
+            if (precision == Precision.FP16) {
+                half = pool.allocate(2L * rows * in.cols(), "fp16 copy of linear input");
+                kernels.convertToHalf(input, half, (long) rows * in.cols());
+                input = half;
+            }
+            DeviceBuffer bb = b == null ? null : b.buffer();
+            if (epilogue == Epilogue.RESIDUAL) {
+                delta = pool.allocate(4L * rows * m.rows(), "linear residual delta");
+                device.gemm().linear(rows, m.rows(), m.cols(), input, m.buffer(), delta, true, 0f);
+                kernels.biasResidual(Precision.FP32, o.buffer(), delta, bb, rows, m.rows());
+            } else {
+                device.gemm().linear(rows, m.rows(), m.cols(), input, m.buffer(), o.buffer(), true, 0f);
+                if (bb != null || epilogue == Epilogue.RELU) {
+                    kernels.biasAct(Precision.FP32, o.buffer(), bb, rows, m.rows(), epilogue == Epilogue.RELU);
+                }
+            }
+        } finally {
+            // Released memory is only rewritten by later work on the same stream or by a synchronous copy,
+            // both ordered after the kernels queued here.
+            if (half != null) {
+                pool.release(half);
+            }
+            if (delta != null) {
+                pool.release(delta);
+            }
+        }
+    }
+
+    // ---- attention ----------------------------------------------------------------------------------------
+
+    @Override
+    public void selfAttention(Tensor qkv, int[] seqStarts, int heads, float scale, Tensor out) {
+        CudaTensor in = cuda(qkv);
+        CudaTensor o = cuda(out);
+        int width = o.cols();
+        check(in.cols() == 3 * width && in.rows() == o.rows() && heads > 0 && width % heads == 0
+                && seqStarts.length >= 1 && seqStarts[0] == 0 && seqStarts[seqStarts.length - 1] == in.rows(),
+                "selfAttention: shapes do not match");
+        int rows = in.rows();
+        if (rows == 0) {
+            return;
+        }
+        // Packed sequences: a "sequence" index is the row its sequence starts at, one row (3·width) apart.
+        int[] kvSeq = new int[rows];
+        int[] kvLen = new int[rows];
+        int maxLen = 1;
+        for (int s = 0; s + 1 < seqStarts.length; s++) {
+            int start = seqStarts[s];
+            int n = seqStarts[s + 1] - start;
+            check(n >= 0, "selfAttention: seqStarts must ascend");
+            maxLen = Math.max(maxLen, n);
+            for (int i = start; i < start + n; i++) {
+                kvSeq[i] = start;
+                kvLen[i] = n;
+            }
+        }
+        AttentionLayout layout = new AttentionLayout(heads, width / heads, 3 * width, 3L * width, 3 * width, width);
+        bind();
+        try (HostInts seq = ints(kvSeq, "attention sequence starts"); HostInts len = ints(kvLen, "attention lengths")) {
+            kernels.attention(Precision.FP32, in.buffer(), in.columnsFrom(width), in.columnsFrom(2 * width),
+                    seq.buffer, len.buffer, o.buffer(), rows, layout.extent(kvSeq, kvLen), maxLen, layout, scale);
+        }
+    }
+
+    @Override
+    public void cachedSelfAttention(Tensor qkv, KvCache cache, int layer, int[] slots, int[] positions, int heads,
+                                    float scale, Tensor out) {
+        CudaTensor in = cuda(qkv);
+        CudaTensor o = cuda(out);
+        CudaKvCache c = cache(cache);
+        int width = c.width();
+        int rows = slots.length;
+        check(in.cols() == 3 * width && o.cols() == width && in.rows() == rows && o.rows() == rows
+                && positions.length == rows && heads > 0 && width % heads == 0 && layer >= 0 && layer < c.layers(),
+                "cachedSelfAttention: shapes do not match");
+        if (rows == 0) {
+            return;
+        }
+        int maxSlot = 0;
+        int maxLen = 1;
+        int[] lengths = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            check(slots[i] >= 0 && positions[i] >= 0, "cachedSelfAttention: negative slot or position");
+            maxSlot = Math.max(maxSlot, slots[i]);
+            lengths[i] = positions[i] + 1;
+            maxLen = Math.max(maxLen, lengths[i]);
+        }
+        bind();
+        c.ensure(maxSlot, maxLen);
+        AttentionLayout layout = new AttentionLayout(heads, width / heads, 3 * width, c.slotStride(), width, width);
+        try (HostInts slotBuf = ints(slots, "cache slots"); HostInts posBuf = ints(positions, "cache positions");
+             HostInts lenBuf = ints(lengths, "attention lengths")) {
+            int slotsHeld = c.slotCapacity();
+            kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 3 * width, c.keys(layer), c.slotStride(), width,
+                    slotBuf.buffer, posBuf.buffer, rows, width, slotsHeld, c.lengthCapacity());
+            kernels.scatterRows(Precision.FP32, in.columnsFrom(2 * width), 3 * width, c.values(layer), c.slotStride(),
+                    width, slotBuf.buffer, posBuf.buffer, rows, width, slotsHeld, c.lengthCapacity());
+            kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), slotBuf.buffer,
+                    lenBuf.buffer, o.buffer(), rows, layout.extent(slots, lengths), maxLen, layout, scale);
+        }
+    }
+
+    @Override
+    public void storeKv(Tensor kv, int[] seqStarts, KvCache cache, int layer, int[] slots) {
+        CudaTensor in = cuda(kv);
+        CudaKvCache c = cache(cache);
+        int width = c.width();
+        check(in.cols() == 2 * width && seqStarts.length == slots.length + 1 && seqStarts[0] == 0
+                && seqStarts[slots.length] == in.rows() && layer >= 0 && layer < c.layers(),
+                "storeKv: shapes do not match");
+        int rows = in.rows();
+        if (rows == 0) {
+            return;
+        }
+        int[] dstSeq = new int[rows];
+        int[] dstPos = new int[rows];
+        int maxSlot = 0;
+        int maxLen = 1;
+        for (int j = 0; j < slots.length; j++) {
+            int start = seqStarts[j];
+            int n = seqStarts[j + 1] - start;
+            check(n >= 0 && slots[j] >= 0, "storeKv: seqStarts must ascend and slots be non-negative");
+            maxSlot = Math.max(maxSlot, slots[j]);
+            maxLen = Math.max(maxLen, n);
+            for (int p = 0; p < n; p++) {
+                dstSeq[start + p] = slots[j];
+                dstPos[start + p] = p;
+            }
+        }
+        bind();
+        c.ensure(maxSlot, maxLen);
+        try (HostInts seq = ints(dstSeq, "cache slots"); HostInts pos = ints(dstPos, "cache positions")) {
+            kernels.scatterRows(Precision.FP32, in.buffer(), 2 * width, c.keys(layer), c.slotStride(), width,
+                    seq.buffer, pos.buffer, rows, width, c.slotCapacity(), c.lengthCapacity());
+            kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 2 * width, c.values(layer), c.slotStride(),
+                    width, seq.buffer, pos.buffer, rows, width, c.slotCapacity(), c.lengthCapacity());
+        }
+    }
+
+    @Override
+    public void crossAttention(Tensor q, KvCache cache, int layer, int[] slots, int[] lengths, int heads, float scale,
+                               Tensor out) {
+        CudaTensor in = cuda(q);
+        CudaTensor o = cuda(out);
+        CudaKvCache c = cache(cache);
+        int width = c.width();
+        int rows = slots.length;
+        check(in.cols() == width && o.cols() == width && in.rows() == rows && o.rows() == rows
+                && lengths.length == rows && heads > 0 && width % heads == 0 && layer >= 0 && layer < c.layers(),
+                "crossAttention: shapes do not match");
+        if (rows == 0) {
+            return;
+        }
+        int maxLen = 1;
+        for (int i = 0; i < rows; i++) {
+            check(slots[i] >= 0 && slots[i] < c.slotCapacity() && lengths[i] >= 1
+                    && lengths[i] <= c.lengthCapacity(),
+                    "crossAttention: slot " + slots[i] + " holds fewer than " + lengths[i] + " positions");
+            maxLen = Math.max(maxLen, lengths[i]);
+        }
+        bind();
+        AttentionLayout layout = new AttentionLayout(heads, width / heads, width, c.slotStride(), width, width);
+        try (HostInts slotBuf = ints(slots, "cache slots"); HostInts lenBuf = ints(lengths, "attention lengths")) {
+            kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), slotBuf.buffer,
+                    lenBuf.buffer, o.buffer(), rows, layout.extent(slots, lengths), maxLen, layout, scale);
+        }
+    }
+
+    @Override
+    public void copyKv(KvCache cache, int[] from, int[] to, int[] lengths) {
+        CudaKvCache c = cache(cache);
+        check(from.length == to.length && lengths.length == to.length, "copyKv: array lengths differ");
+        int pairs = 0;
+        int maxSlot = 0;
+        int maxLen = 1;
+        for (int i = 0; i < from.length; i++) {
+            check(from[i] >= 0 && to[i] >= 0 && lengths[i] >= 0, "copyKv: negative slot or length");
+            if (from[i] != to[i] && lengths[i] > 0) {
+                check(from[i] < c.slotCapacity() && lengths[i] <= c.lengthCapacity(),
+                        "copyKv: slot " + from[i] + " holds fewer than " + lengths[i] + " positions");
+                pairs++;
+                maxSlot = Math.max(maxSlot, to[i]);
+                maxLen = Math.max(maxLen, lengths[i]);
+            }
+        }
+        if (pairs == 0) {
+            return;
+        }
+        int[] src = new int[pairs];
+        int[] dst = new int[pairs];
+        int[] len = new int[pairs];
+        int j = 0;
+        for (int i = 0; i < from.length; i++) {
+            if (from[i] != to[i] && lengths[i] > 0) {
+                src[j] = from[i];
+                dst[j] = to[i];
+                len[j] = lengths[i];
+                j++;
+            }
+        }
+        bind();
+        c.ensure(maxSlot, maxLen);
+        int planes = 2 * c.layers();
+        boolean overlap = Arrays.stream(dst).anyMatch(t -> Arrays.stream(src).anyMatch(s -> s == t));
+        try (HostInts srcBuf = ints(src, "copy sources"); HostInts dstBuf = ints(dst, "copy targets");
+             HostInts lenBuf = ints(len, "copy lengths")) {
+            if (!overlap) {
+                kernels.copyCacheRows(Precision.FP32, c.buffer(), c.slotCapacity(), c.buffer(), c.slotCapacity(), planes,
+                        c.planeStride(), c.slotStride(), c.width(), c.lengthCapacity(), srcBuf.buffer, dstBuf.buffer,
+                        lenBuf.buffer, pairs, c.width());
+                return;
+            }
+            // Some slot is read and written: stage every source in a scratch block of the same layout first.
+            int[] staged = new int[pairs];
+            Arrays.setAll(staged, i -> i);
+            DeviceBuffer scratch = pool.allocate(4L * pairs * c.slotStride(), "KV copy staging");
+            try (HostInts stagedBuf = ints(staged, "staging slots")) {
+                kernels.copyCacheRows(Precision.FP32, c.buffer(), c.slotCapacity(), scratch, pairs, planes,
+                        c.planeStride(), c.slotStride(), c.width(), c.lengthCapacity(), srcBuf.buffer,
+                        stagedBuf.buffer, lenBuf.buffer, pairs, c.width());
+                kernels.copyCacheRows(Precision.FP32, scratch, pairs, c.buffer(), c.slotCapacity(), planes,
+                        c.planeStride(), c.slotStride(), c.width(), c.lengthCapacity(), stagedBuf.buffer,
+                        dstBuf.buffer, lenBuf.buffer, pairs, c.width());
+            } finally {
+                pool.release(scratch);
+            }
+        }
+    }
+
+    // ---- output -------------------------------------------------------------------------------------------
+
+    @Override
+    public void logSoftmaxTopK(Tensor logits, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
+        CudaTensor in = cuda(logits);
+        int vocab = in.cols();
+        int rows = in.rows();
+        check(rules.length == rows && k >= 1 && k <= vocab && outLogProbs.length >= rows * k
+                && outIds.length >= rows * k, "logSoftmaxTopK: shapes do not match");
+        if (k > CudaKernels.MAX_TOP_K) {
+            throw new IllegalArgumentException("logSoftmaxTopK: k = " + k + " exceeds the CUDA kernel's limit of "
+                    + CudaKernels.MAX_TOP_K + " (beam search needs 2 x beams)");
+        }
+        int[] force = new int[rows];
+        int[] ban = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            LogitRule rule = rules[r] == null ? LogitRule.NONE : rules[r];
+            force[r] = rule instanceof LogitRule.Force f ? f.tokenId() : -1;
+            ban[r] = rule instanceof LogitRule.Ban b ? b.tokenId() : -1;
+            int id = Math.max(force[r], ban[r]);
+            boolean named = !(rule instanceof LogitRule.None);
+            if (named && (id < 0 || id >= vocab)) {
+                throw new IllegalArgumentException("logit rule " + rule + " names a token outside [0, " + vocab + ")");
+            }
+        }
+        if (rows == 0) {
+            return;
+        }
+        bind();
+        DeviceBuffer lp = pool.allocate(4L * rows * k, "top-k log-probs");
+        DeviceBuffer ids = pool.allocate(4L * rows * k, "top-k ids");
+        try (HostInts forceBuf = ints(force, "forced tokens"); HostInts banBuf = ints(ban, "banned tokens")) {
+            kernels.logSoftmaxTopK(in.buffer(), rows, vocab, forceBuf.buffer, banBuf.buffer, k, lp, ids);
+            device.stream().synchronize("logsoftmax_topk rows=" + rows + " vocab=" + vocab + " k=" + k);
+            float[] lpHost = new float[rows * k];
+            int[] idHost = new int[rows * k];
+            lp.download(lpHost);
+            ids.download(idHost);
+            System.arraycopy(lpHost, 0, outLogProbs, 0, rows * k);
+            System.arraycopy(idHost, 0, outIds, 0, rows * k);
+        } finally {
+            pool.release(lp);
+            pool.release(ids);
+        }
+    }
+
+    @Override
+    public void close() {
+        device.close();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** A small int array uploaded for one call; closing returns its memory to the pool. */
+    private final class HostInts implements AutoCloseable {
+        final DeviceBuffer buffer;
+
+        HostInts(int[] values, String label) {
+            buffer = pool.allocate(Math.max(4L, 4L * values.length), label);
+            if (values.length > 0) {
+                buffer.upload(values);
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.release(buffer);
+        }
+    }
+
+    private HostInts ints(int[] values, String label) {
+        return new HostInts(values, label);
+    }
+
+    private void bind() {
+        device.context().makeCurrent();
+    }
+
+    private static CudaTensor cuda(Tensor t) {
+        if (t instanceof CudaTensor c) {
+            return c;
+        }
+        throw new IllegalArgumentException("tensor " + t + " does not belong to the CUDA backend");
+    }
+
+    private static CudaMatrix matrix(WeightMatrix m) {
+        if (m instanceof CudaMatrix c) {
+            return c;
+        }
+        throw new IllegalArgumentException("weight matrix " + m + " does not belong to the CUDA backend");
+    }
+
+    private static CudaVector vector(WeightVector v) {
+        if (v instanceof CudaVector c) {
+            return c;
+        }
+        throw new IllegalArgumentException("weight vector " + v + " does not belong to the CUDA backend");
+    }
+
+    private static CudaKvCache cache(KvCache k) {
+        if (k instanceof CudaKvCache c) {
+            return c;
+        }
+        throw new IllegalArgumentException("KV cache " + k + " does not belong to the CUDA backend");
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.m2m100.engine.backend.cuda;
+
+/**
+ * The device memory pool cannot satisfy a request. Distinct from other CUDA failures so that a caller can
+ * retry with a smaller batch instead of failing.
+ */
+public final class DeviceOutOfMemoryException extends CudaException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long requestedBytes;
+
+    public DeviceOutOfMemoryException(String message, long requestedBytes) {
+        super(message);
+        this.requestedBytes = requestedBytes;
+    }
+
+    public long requestedBytes() {
+        return requestedBytes;
+    }
+}

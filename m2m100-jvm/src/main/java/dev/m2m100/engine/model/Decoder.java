@@ -1,0 +1,118 @@
+package dev.m2m100.engine.model;
+
+import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.KvCache;
+import dev.m2m100.engine.backend.Tensor;
+import dev.m2m100.engine.backend.WeightMatrix;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The M2M100 decoder, one position per row per call: scaled embeddings plus positions, pre-layernorm blocks
+ * {@code x += CausalSelfAttn(LN(x), cache); x += CrossAttn(LN(x), encoder); x += FFN(LN(x))}, a final layer
+ * norm, and logits {@code h · Eᵀ} through the tied embedding matrix (no bias).
+ */
+final class Decoder {
+
+    private record Layer(DeviceNorm selfNorm, DeviceLinear qkv, DeviceLinear selfOut, DeviceNorm crossNorm,
+                         DeviceLinear crossQ, DeviceLinear crossKv, DeviceLinear crossOut, DeviceNorm ffnNorm,
+                         DeviceLinear fc1, DeviceLinear fc2) {}
+
+    private final Backend backend;
+    private final WeightMatrix embeddings;
+    private final WeightMatrix positions;
+    private final float embedScale;
+    private final int d;
+    private final int ffn;
+    private final int heads;
+    private final float attnScale;
+    private final List<Layer> layers = new ArrayList<>();
+    private final DeviceNorm finalNorm;
+
+    /** Uploads the decoder's weights layer by layer (only one layer is on the heap at a time). */
+    Decoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
+            float embedScale, int heads, int ffn) throws IOException {
+        this.backend = backend;
+        this.embeddings = embeddings;
+        this.positions = positions;
+        this.embedScale = embedScale;
+        this.d = d;
+        this.ffn = ffn;
+        this.heads = heads;
+        this.attnScale = (float) Math.pow(d / heads, -0.5);
+        for (int i = 0; i < layerCount; i++) {
+            DecoderLayerWeights l = w.decoderLayer(i);
+            AttentionWeights s = l.selfAttn();
+            AttentionWeights c = l.crossAttn();
+            layers.add(new Layer(DeviceNorm.upload(backend, l.selfAttnNorm()),
+                    DeviceLinear.upload(backend, LinearWeights.stack(s.q(), s.k(), s.v())),
+                    DeviceLinear.upload(backend, s.out()),
+                    DeviceNorm.upload(backend, l.crossAttnNorm()),
+                    DeviceLinear.upload(backend, c.q()),
+                    DeviceLinear.upload(backend, LinearWeights.stack(c.k(), c.v())),
+                    DeviceLinear.upload(backend, c.out()),
+                    DeviceNorm.upload(backend, l.ffnNorm()),
+                    DeviceLinear.upload(backend, l.fc1()),
+                    DeviceLinear.upload(backend, l.fc2())));
+        }
+        this.finalNorm = DeviceNorm.upload(backend, w.decoderNorm());
+    }
+
+    int layerCount() {
+        return layers.size();
+    }
+
+    /** Projects packed encoder states to each layer's cross-attention keys and values and stores them per source slot. */
+    void storeCrossKv(Tensor encoderStates, int[] seqStarts, KvCache cross, int[] sourceSlots) {
+        try (Tensor kv = backend.allocate(encoderStates.rows(), 2 * d)) {
+            for (int l = 0; l < layers.size(); l++) {
+                DeviceLinear p = layers.get(l).crossKv();
+                backend.linear(encoderStates, p.weight(), p.bias(), Epilogue.NONE, kv);
+                backend.storeKv(kv, seqStarts, cross, l, sourceSlots);
+            }
+        }
+    }
+
+    /**
+     * One step: row i consumes {@code tokens[i]} at cache position {@code positions[i]} of self-cache slot
+     * {@code rowSlots[i]}, attending to {@code sourceLengths[i]} encoder positions of cross slot
+     * {@code sourceSlots[i]}. Returns the logits {@code [rows × vocab]}; the caller closes the tensor.
+     */
+    Tensor step(int[] tokens, int[] positionIds, KvCache self, int[] rowSlots, int[] positions, KvCache cross,
+                int[] sourceSlots, int[] sourceLengths) {
+        int n = tokens.length;
+        try (Tensor x = backend.allocate(n, d);
+             Tensor h = backend.allocate(n, d);
+             Tensor qkv = backend.allocate(n, 3 * d);
+             Tensor q = backend.allocate(n, d);
+             Tensor att = backend.allocate(n, d);
+             Tensor f = backend.allocate(n, ffn)) {
+            backend.embed(embeddings, tokens, embedScale, this.positions, positionIds, x);
+            for (int li = 0; li < layers.size(); li++) {
+                Layer l = layers.get(li);
+                backend.layerNorm(x, l.selfNorm().gamma(), l.selfNorm().beta(), Encoder.LN_EPS, h);
+                backend.linear(h, l.qkv().weight(), l.qkv().bias(), Epilogue.NONE, qkv);
+                backend.cachedSelfAttention(qkv, self, li, rowSlots, positions, heads, attnScale, att);
+                backend.linear(att, l.selfOut().weight(), l.selfOut().bias(), Epilogue.RESIDUAL, x);
+                backend.layerNorm(x, l.crossNorm().gamma(), l.crossNorm().beta(), Encoder.LN_EPS, h);
+                backend.linear(h, l.crossQ().weight(), l.crossQ().bias(), Epilogue.NONE, q);
+                backend.crossAttention(q, cross, li, sourceSlots, sourceLengths, heads, attnScale, att);
+                backend.linear(att, l.crossOut().weight(), l.crossOut().bias(), Epilogue.RESIDUAL, x);
+                backend.layerNorm(x, l.ffnNorm().gamma(), l.ffnNorm().beta(), Encoder.LN_EPS, h);
+                backend.linear(h, l.fc1().weight(), l.fc1().bias(), Epilogue.RELU, f);
+                backend.linear(f, l.fc2().weight(), l.fc2().bias(), Epilogue.RESIDUAL, x);
+            }
+            backend.layerNorm(x, finalNorm.gamma(), finalNorm.beta(), Encoder.LN_EPS, h);
+            Tensor logits = backend.allocate(n, embeddings.rows());
+            try {
+                backend.linear(h, embeddings, null, Epilogue.NONE, logits);
+            } catch (RuntimeException e) {
+                logits.close();
+                throw e;
+            }
+            return logits;
+        }
+    }
+}

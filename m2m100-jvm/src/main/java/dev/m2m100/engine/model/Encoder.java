@@ -1,0 +1,81 @@
+package dev.m2m100.engine.model;
+
+import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.Tensor;
+import dev.m2m100.engine.backend.WeightMatrix;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The M2M100 encoder over packed sources: scaled token embeddings plus sinusoidal positions, pre-layernorm
+ * blocks {@code x += SelfAttn(LN(x)); x += FFN(LN(x))}, then a final layer norm.
+ */
+final class Encoder {
+    static final float LN_EPS = 1e-5f;
+
+    private record Layer(DeviceNorm attnNorm, DeviceLinear qkv, DeviceLinear attnOut, DeviceNorm ffnNorm,
+                         DeviceLinear fc1, DeviceLinear fc2) {}
+
+    private final Backend backend;
+    private final WeightMatrix embeddings;
+    private final WeightMatrix positions;
+    private final float embedScale;
+    private final int d;
+    private final int ffn;
+    private final int heads;
+    private final float attnScale;
+    private final List<Layer> layers = new ArrayList<>();
+    private final DeviceNorm finalNorm;
+
+    /** Uploads the encoder's weights layer by layer (only one layer is on the heap at a time). */
+    Encoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
+            float embedScale, int heads, int ffn) throws IOException {
+        this.backend = backend;
+        this.embeddings = embeddings;
+        this.positions = positions;
+        this.embedScale = embedScale;
+        this.d = d;
+        this.ffn = ffn;
+        this.heads = heads;
+        this.attnScale = (float) Math.pow(d / heads, -0.5);
+        for (int i = 0; i < layerCount; i++) {
+            EncoderLayerWeights l = w.encoderLayer(i);
+            AttentionWeights a = l.selfAttn();
+            layers.add(new Layer(DeviceNorm.upload(backend, l.selfAttnNorm()),
+                    DeviceLinear.upload(backend, LinearWeights.stack(a.q(), a.k(), a.v())),
+                    DeviceLinear.upload(backend, a.out()),
+                    DeviceNorm.upload(backend, l.ffnNorm()),
+                    DeviceLinear.upload(backend, l.fc1()),
+                    DeviceLinear.upload(backend, l.fc2())));
+        }
+        this.finalNorm = DeviceNorm.upload(backend, w.encoderNorm());
+    }
+
+    /** The encoder's last hidden states {@code [rows × d]} for packed sequences; the caller closes the tensor. */
+    Tensor forward(int[] ids, int[] positionIds, int[] seqStarts) {
+        int n = ids.length;
+        Tensor x = backend.allocate(n, d);
+        try (Tensor h = backend.allocate(n, d);
+             Tensor qkv = backend.allocate(n, 3 * d);
+             Tensor att = backend.allocate(n, d);
+             Tensor f = backend.allocate(n, ffn)) {
+            backend.embed(embeddings, ids, embedScale, positions, positionIds, x);
+            for (Layer l : layers) {
+                backend.layerNorm(x, l.attnNorm().gamma(), l.attnNorm().beta(), LN_EPS, h);
+                backend.linear(h, l.qkv().weight(), l.qkv().bias(), Epilogue.NONE, qkv);
+                backend.selfAttention(qkv, seqStarts, heads, attnScale, att);
+                backend.linear(att, l.attnOut().weight(), l.attnOut().bias(), Epilogue.RESIDUAL, x);
+                backend.layerNorm(x, l.ffnNorm().gamma(), l.ffnNorm().beta(), LN_EPS, h);
+                backend.linear(h, l.fc1().weight(), l.fc1().bias(), Epilogue.RELU, f);
+                backend.linear(f, l.fc2().weight(), l.fc2().bias(), Epilogue.RESIDUAL, x);
+            }
+            backend.layerNorm(x, finalNorm.gamma(), finalNorm.beta(), LN_EPS, x);
+            return x;
+        } catch (RuntimeException e) {
+            x.close();
+            throw e;
+        }
+    }
+}

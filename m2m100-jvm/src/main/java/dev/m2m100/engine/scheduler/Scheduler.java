@@ -1,0 +1,562 @@
+package dev.m2m100.engine.scheduler;
+
+import dev.m2m100.engine.EngineSettings;
+import dev.m2m100.engine.OverloadedException;
+import dev.m2m100.engine.SchedulerStats;
+import dev.m2m100.engine.generation.GeneratedSequence;
+import dev.m2m100.engine.generation.LogitRule;
+import dev.m2m100.engine.generation.SearchSettings;
+import dev.m2m100.engine.generation.SequenceSearch;
+import dev.m2m100.engine.generation.StepModel;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Continuous batching over one {@link StepModel}: the only decode loop of the engine.
+ *
+ * <p>Callers submit requests (one or more source sequences with their search settings) from any thread;
+ * they wait in a bounded queue. A single scheduler thread owns the model. Between decoder steps it admits
+ * queued sequences while the limits allow (active sequences, decoder rows), runs the encoder over them in
+ * length-sorted batches, then every step runs ONE {@link StepModel#step} over all rows of all active
+ * sequences (each with its beams), lets each sequence's {@link SequenceSearch} consume its candidates,
+ * reorders beam rows, and releases the rows and source of every sequence that finished. A request's future
+ * completes when all its sequences are done.
+ *
+ * <p>A model error fails the futures of the sequences it touched and the loop goes on. {@link #close()}
+ * refuses new work, finishes everything already accepted, then closes the model.
+ */
+public final class Scheduler implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+    /** Padded tokens per encoder batch at most (batch size × longest source). */
+    private static final int ENCODER_TOKEN_BUDGET = 8192;
+
+    private final StepModel model;
+    private final int maxQueued;
+    private final int maxActive;
+    private final int maxRows;
+    private final int vocabSize;
+    private final int maxPositions;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workArrived = lock.newCondition();
+    private final ArrayDeque<Sequence> queue = new ArrayDeque<>(); // guarded by lock
+    private boolean closing; // guarded by lock
+
+    // Owned by the scheduler thread.
+    private final List<Sequence> active = new ArrayList<>();
+
+    private volatile int queuedCount;
+    private volatile int activeCount;
+    private final AtomicLong generatedTokens = new AtomicLong();
+    private final AtomicLong decodeSteps = new AtomicLong();
+    private final AtomicLong completedSequences = new AtomicLong();
+    private final long startNanos = System.nanoTime();
+
+    private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread thread;
+
+    public Scheduler(StepModel model, EngineSettings settings) {
+        this.model = model;
+        this.maxQueued = settings.maxQueuedSequences();
+        this.maxActive = settings.maxActiveSequences();
+        this.maxRows = settings.maxBatchRows();
+        this.vocabSize = model.vocabSize();
+        this.maxPositions = model.maxPositions();
+        this.thread = Thread.ofPlatform().name("m2m100-scheduler").daemon(true).unstarted(this::loop);
+        this.thread.start();
+    }
+
+    /**
+     * Queues source sequences (complete encoder inputs) for decoding with the same settings.
+     *
+     * @param timeout how long the request may take in all, or {@code null} for no limit; past it the future
+     *                fails with {@link TimeoutException} and its sequences are dropped
+     * @return completes with one result per source, in order; or exceptionally with {@link OverloadedException}
+     *         (queue full), {@link IllegalArgumentException} (a request the model cannot run),
+     *         {@link IllegalStateException} (scheduler closed) or the model's error. Cancelling it drops the
+     *         request's remaining work.
+     */
+    public CompletableFuture<List<GeneratedSequence>> submit(List<int[]> sources, SearchSettings settings,
+                                                             Duration timeout) {
+        CompletableFuture<List<GeneratedSequence>> future = new CompletableFuture<>();
+        String problem = validate(sources, settings);
+        if (problem != null) {
+            future.completeExceptionally(new IllegalArgumentException(problem));
+            return future;
+        }
+        if (sources.isEmpty()) {
+            future.complete(List.of());
+            return future;
+        }
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
+        Request request = new Request(settings, sources.size(), deadline, future);
+        lock.lock();
+        try {
+            if (closing) {
+                future.completeExceptionally(new IllegalStateException("the scheduler is closed; no new work is accepted"));
+                return future;
+            }
+            if (queue.size() + sources.size() > maxQueued) {
+                future.completeExceptionally(new OverloadedException("the queue holds " + queue.size() + " of at most "
+                        + maxQueued + " waiting sequences; " + sources.size() + " more do not fit", retryAfterSeconds()));
+                return future;
+            }
+            for (int i = 0; i < sources.size(); i++) {
+                queue.add(new Sequence(request, i, sources.get(i).clone()));
+            }
+            queuedCount = queue.size();
+            workArrived.signal();
+        } finally {
+            lock.unlock();
+        }
+        return future;
+    }
+
+    private String validate(List<int[]> sources, SearchSettings settings) {
+        if (sources == null || settings == null) {
+            return "sources and settings are required";
+        }
+        if (sources.size() > maxQueued) {
+            return "a request may hold at most " + maxQueued + " sequences (the queue size), got " + sources.size();
+        }
+        if (settings.numBeams() > maxRows) {
+            return "num_beams " + settings.numBeams() + " exceeds the " + maxRows + " decoder rows a step may hold";
+        }
+        if (settings.candidatesPerRow() > vocabSize) {
+            return "num_beams " + settings.numBeams() + " needs " + settings.candidatesPerRow()
+                    + " candidates per step but the vocabulary has " + vocabSize;
+        }
+        if (settings.maxLength() > maxPositions) {
+            return "the decoder length limit " + settings.maxLength() + " (start token included) exceeds the model's "
+                    + maxPositions + " positions";
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            int[] s = sources.get(i);
+            if (s == null || s.length == 0) {
+                return "source " + i + " is empty (an encoder input holds at least the language token and </s>)";
+            }
+            if (s.length > maxPositions) {
+                return "source " + i + " has " + s.length + " tokens; the model takes at most " + maxPositions;
+            }
+            for (int id : s) {
+                if (id < 0 || id >= vocabSize) {
+                    return "source " + i + " holds token id " + id + " outside the vocabulary [0, " + vocabSize + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    private int retryAfterSeconds() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double rate = completedSequences.get() / Math.max(seconds, 1e-3);
+        if (rate <= 0) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.min(60, Math.ceil(queuedCount / rate)));
+    }
+
+    public SchedulerStats stats() {
+        return new SchedulerStats(queuedCount, activeCount, generatedTokens.get(), decodeSteps.get());
+    }
+
+    // ---------------------------------------------------------------- the scheduler thread
+
+    private void loop() {
+        while (true) {
+            List<Sequence> admitted;
+            lock.lock();
+            try {
+                dropExpiredQueued();
+                while (queue.isEmpty() && active.isEmpty() && !closing) {
+                    workArrived.awaitUninterruptibly();
+                    dropExpiredQueued();
+                }
+                if (queue.isEmpty() && active.isEmpty()) {
+                    break; // closing and drained
+                }
+                admitted = admit();
+                queuedCount = queue.size();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                dropFinishedRequests();
+                if (!admitted.isEmpty()) {
+                    start(admitted);
+                }
+                activeCount = active.size();
+                if (!active.isEmpty()) {
+                    step();
+                }
+            } catch (RuntimeException | Error e) {
+                // A bug of ours must not kill the only decode loop: fail what was running and go on.
+                LOG.log(Level.ERROR, "scheduler iteration failed", e);
+                for (Sequence s : admitted) {
+                    if (!active.contains(s)) {
+                        s.request.fail(new IllegalStateException("scheduler failure: " + e, e), completions);
+                        release(s);
+                    }
+                }
+                failAllActive(new IllegalStateException("scheduler failure: " + e, e));
+            }
+            activeCount = active.size();
+        }
+        try {
+            model.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing the model failed", e);
+        }
+    }
+
+    /** Queued sequences whose request failed, timed out or was cancelled leave the queue. Holds the lock. */
+    private void dropExpiredQueued() {
+        long now = System.nanoTime();
+        for (Iterator<Sequence> it = queue.iterator(); it.hasNext(); ) {
+            Request r = it.next().request;
+            if (r.expired(now)) {
+                r.fail(timeout(), completions);
+            }
+            if (r.isOver()) {
+                it.remove();
+            }
+        }
+        queuedCount = queue.size();
+    }
+
+    /** Takes queued sequences, first come first served, while the limits allow. Holds the lock. */
+    private List<Sequence> admit() {
+        List<Sequence> admitted = new ArrayList<>();
+        int rows = 0;
+        for (Sequence s : active) {
+            rows += s.rows.length;
+        }
+        while (!queue.isEmpty() && active.size() + admitted.size() < maxActive) {
+            Sequence s = queue.peek();
+            int need = s.request.settings.numBeams();
+            if (rows + need > maxRows) {
+                break;
+            }
+            queue.poll();
+            rows += need;
+            admitted.add(s);
+        }
+        return admitted;
+    }
+
+    /** Active sequences whose request is over (failed, cancelled, timed out) give back their rows. */
+    private void dropFinishedRequests() {
+        long now = System.nanoTime();
+        for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
+            Sequence s = it.next();
+            if (s.request.expired(now)) {
+                s.request.fail(timeout(), completions);
+            }
+            if (s.request.isOver()) {
+                release(s);
+                it.remove();
+            }
+        }
+    }
+
+    private static TimeoutException timeout() {
+        return new TimeoutException("the request did not finish within its time limit");
+    }
+
+    /** Encoder pass for admitted sequences, in length-sorted batches, then one decoder row per beam. */
+    private void start(List<Sequence> admitted) {
+        admitted.sort(Comparator.comparingInt(s -> s.source.length));
+        int i = 0;
+        while (i < admitted.size()) {
+            int j = i + 1;
+            while (j < admitted.size() && (j - i + 1) * admitted.get(j).source.length <= ENCODER_TOKEN_BUDGET) {
+                j++;
+            }
+            List<Sequence> batch = admitted.subList(i, j);
+            encode(batch);
+            i = j;
+        }
+    }
+
+    private void encode(List<Sequence> batch) {
+        List<Sequence> live = new ArrayList<>();
+        for (Sequence s : batch) {
+            if (!s.request.isOver()) {
+                live.add(s);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        int[] slots;
+        try {
+            slots = model.encode(live.stream().map(s -> s.source).toList());
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "encoder pass over " + live.size() + " sources failed", e);
+            for (Sequence s : live) {
+                s.request.fail(modelError("the encoder pass failed", e), completions);
+            }
+            return;
+        }
+        for (int n = 0; n < live.size(); n++) {
+            Sequence s = live.get(n);
+            s.sourceSlot = slots[n];
+            try {
+                s.search = SequenceSearch.start(s.request.settings);
+                s.rows = new int[s.search.rowCount()];
+                Arrays.fill(s.rows, -1);
+                for (int r = 0; r < s.rows.length; r++) {
+                    s.rows[r] = model.openRow(s.sourceSlot);
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "opening decoder rows failed", e);
+                s.request.fail(modelError("opening decoder rows failed", e), completions);
+                release(s);
+                continue;
+            }
+            if (s.request.isOver()) {
+                release(s);
+                continue;
+            }
+            active.add(s);
+        }
+    }
+
+    /** One decoder step over every row of every active sequence. */
+    private void step() {
+        int totalRows = 0;
+        int k = 1;
+        for (Sequence s : active) {
+            totalRows += s.rows.length;
+            k = Math.max(k, s.search.candidatesPerRow());
+        }
+        int[] rows = new int[totalRows];
+        int[] tokens = new int[totalRows];
+        LogitRule[] rules = new LogitRule[totalRows];
+        int at = 0;
+        for (Sequence s : active) {
+            LogitRule rule = s.search.rule();
+            for (int r = 0; r < s.rows.length; r++) {
+                rows[at] = s.rows[r];
+                tokens[at] = s.search.inputToken(r);
+                rules[at] = rule;
+                at++;
+            }
+        }
+        float[] logProbs = new float[totalRows * k];
+        int[] ids = new int[totalRows * k];
+        try {
+            model.step(rows, tokens, rules, k, logProbs, ids);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "decoder step over " + totalRows + " rows failed", e);
+            failAllActive(modelError("a decoder step failed", e));
+            return;
+        }
+        decodeSteps.incrementAndGet();
+        generatedTokens.addAndGet(totalRows);
+
+        List<Sequence> finished = new ArrayList<>();
+        List<int[]> copyFrom = new ArrayList<>();
+        List<int[]> copyTo = new ArrayList<>();
+        at = 0;
+        for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
+            Sequence s = it.next();
+            int offset = at * k;
+            at += s.rows.length;
+            int[] parents;
+            try {
+                parents = s.search.advance(logProbs, ids, offset, k);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "search bookkeeping failed", e);
+                s.request.fail(new IllegalStateException("search bookkeeping failed: " + e.getMessage(), e), completions);
+                release(s);
+                it.remove();
+                continue;
+            }
+            if (s.search.isDone()) {
+                release(s);
+                it.remove();
+                completedSequences.incrementAndGet();
+                finished.add(s);
+            } else if (!RowReorder.isIdentity(parents)) {
+                RowReorder.Plan plan = RowReorder.plan(s.rows, parents);
+                s.rows = plan.rows();
+                if (plan.copyFrom().length > 0) {
+                    copyFrom.add(plan.copyFrom());
+                    copyTo.add(plan.copyTo());
+                }
+            }
+        }
+        // Stats first, so that a caller who sees its future complete also sees the sequence gone.
+        activeCount = active.size();
+        for (Sequence s : finished) {
+            s.request.deliver(s.index, s.search.result(), completions);
+        }
+        if (!copyFrom.isEmpty()) {
+            try {
+                model.copyRows(concat(copyFrom), concat(copyTo));
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "beam reordering failed", e);
+                failAllActive(modelError("beam reordering (cache copy) failed", e));
+            }
+        }
+    }
+
+    private void failAllActive(Throwable error) {
+        for (Sequence s : active) {
+            s.request.fail(error, completions);
+            release(s);
+        }
+        active.clear();
+    }
+
+    private static IllegalStateException modelError(String what, Throwable cause) {
+        return new IllegalStateException(what + ": " + cause, cause);
+    }
+
+    /** Gives the sequence's rows and source back to the model; errors here are logged, not thrown. */
+    private void release(Sequence s) {
+        if (s.rows != null) {
+            for (int r = 0; r < s.rows.length; r++) {
+                if (s.rows[r] >= 0) {
+                    try {
+                        model.releaseRow(s.rows[r]);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "releasing row " + s.rows[r] + " failed", e);
+                    }
+                    s.rows[r] = -1;
+                }
+            }
+        }
+        if (s.sourceSlot >= 0) {
+            try {
+                model.releaseSource(s.sourceSlot);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "releasing source " + s.sourceSlot + " failed", e);
+            }
+            s.sourceSlot = -1;
+        }
+    }
+
+    private static int[] concat(List<int[]> parts) {
+        int n = 0;
+        for (int[] p : parts) {
+            n += p.length;
+        }
+        int[] out = new int[n];
+        int at = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    /**
+     * Refuses new work, finishes every accepted request, then closes the model. Blocks until then; a second call
+     * returns at once.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            workArrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (Thread.currentThread() != thread) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            completions.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- per-request state
+
+    /** One submitted request: its sequences' results and its future. */
+    private static final class Request {
+        final SearchSettings settings;
+        final long deadline;
+        final CompletableFuture<List<GeneratedSequence>> future;
+        private final GeneratedSequence[] results;
+        private int remaining;
+        private boolean failed;
+
+        Request(SearchSettings settings, int size, long deadline, CompletableFuture<List<GeneratedSequence>> future) {
+            this.settings = settings;
+            this.deadline = deadline;
+            this.future = future;
+            this.results = new GeneratedSequence[size];
+            this.remaining = size;
+        }
+
+        boolean expired(long now) {
+            return deadline != Long.MAX_VALUE && now - deadline >= 0 && !isOver();
+        }
+
+        /** Failed here, or completed/cancelled by the caller: nothing more to compute. */
+        boolean isOver() {
+            return failed || future.isDone();
+        }
+
+        /** Scheduler thread only. Futures complete on another thread so callers' callbacks never run here. */
+        void deliver(int index, GeneratedSequence result, ExecutorService completions) {
+            if (failed) {
+                return;
+            }
+            results[index] = result;
+            if (--remaining == 0) {
+                List<GeneratedSequence> all = List.of(results);
+                completions.execute(() -> future.complete(all));
+            }
+        }
+
+        /** Fails the request; its other sequences are dropped at the next look. Scheduler thread only. */
+        void fail(Throwable error, ExecutorService completions) {
+            if (!failed) {
+                failed = true;
+                completions.execute(() -> future.completeExceptionally(error));
+            }
+        }
+    }
+
+    /** One source sequence of a request, queued or active. */
+    private static final class Sequence {
+        final Request request;
+        final int index;
+        final int[] source;
+        SequenceSearch search;
+        int sourceSlot = -1;
+        int[] rows;
+
+        Sequence(Request request, int index, int[] source) {
+            this.request = request;
+            this.index = index;
+            this.source = source;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.m2m100.engine.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.KvCache;
+import dev.m2m100.engine.backend.Tensor;
+import dev.m2m100.engine.backend.WeightMatrix;
+import dev.m2m100.engine.generation.LogitRule;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CpuBackendTest {
+
+    private static CpuBackend backend;
+    private static CpuBackend plain;
+
+    @BeforeAll
+    static void start() {
+        backend = new CpuBackend(2);
+        plain = new CpuBackend(2, VectorLinearKernel::new);
+    }
+
+    @AfterAll
+    static void stop() {
+        backend.close();
+        plain.close();
+    }
+
+    static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    static Tensor tensor(float[] values, int rows, int cols) {
+        return new CpuTensor(values.clone(), rows, cols);
+    }
+
+    @Test
+    void linearMatchesADoublePrecisionReferenceOnAwkwardShapes() {
+        for (CpuBackend backend : List.of(CpuBackendTest.backend, plain)) {
+            linearMatchesReference(backend);
+        }
+    }
+
+    private static void linearMatchesReference(CpuBackend backend) {
+        Random r = new Random(7);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {5, 13, 37}, {2, 4, 8}, {7, 9, 64}, {4, 70, 130}, {13, 33, 300}};
+        for (int[] s : shapes) {
+            int rows = s[0], outs = s[1], in = s[2];
+            float[] x = random(r, rows * in);
+            float[] w = random(r, outs * in);
+            float[] b = random(r, outs);
+            float[] residual = random(r, rows * outs);
+            WeightMatrix m = backend.matrix(w, outs, in);
+            for (Epilogue ep : Epilogue.values()) {
+                Tensor out = tensor(residual, rows, outs);
+                backend.linear(tensor(x, rows, in), m, backend.vector(b), ep, out);
+                float[] got = backend.download(out);
+                for (int i = 0; i < rows; i++) {
+                    for (int o = 0; o < outs; o++) {
+                        double y = b[o];
+                        for (int k = 0; k < in; k++) {
+                            y += (double) x[i * in + k] * w[o * in + k];
+                        }
+                        double expected = switch (ep) {
+                            case NONE -> y;
+                            case RELU -> Math.max(y, 0);
+                            case RESIDUAL -> residual[i * outs + o] + y;
+                        };
+                        assertEquals(expected, got[i * outs + o], 1e-4 * Math.sqrt(in),
+                                Arrays.toString(s) + " " + ep + " [" + i + "][" + o + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRowsResultDoesNotDependOnItsBatch() {
+        for (CpuBackend backend : List.of(CpuBackendTest.backend, plain)) {
+            rowIndependence(backend);
+        }
+    }
+
+    private static void rowIndependence(CpuBackend backend) {
+        Random r = new Random(11);
+        int in = 300, outs = 37;
+        int rows = 13;
+        WeightMatrix m = backend.matrix(random(r, outs * in), outs, in);
+        float[] x = random(r, rows * in);
+        Tensor all = backend.allocate(rows, outs);
+        backend.linear(tensor(x, rows, in), m, null, Epilogue.NONE, all);
+        float[] batched = backend.download(all);
+        for (int i = 0; i < rows; i++) {
+            Tensor one = backend.allocate(1, outs);
+            backend.linear(tensor(Arrays.copyOfRange(x, i * in, (i + 1) * in), 1, in), m, null, Epilogue.NONE, one);
+            assertArrayEquals(Arrays.copyOfRange(batched, i * outs, (i + 1) * outs), backend.download(one), 0f);
+        }
+    }
+
+    @Test
+    void layerNormMatchesDefinition() {
+        Random r = new Random(3);
+        int d = 19;
+        float[] x = random(r, 2 * d);
+        float[] g = random(r, d);
+        float[] b = random(r, d);
+        Tensor out = backend.allocate(2, d);
+        backend.layerNorm(tensor(x, 2, d), backend.vector(g), backend.vector(b), 1e-5f, out);
+        float[] got = backend.download(out);
+        for (int row = 0; row < 2; row++) {
+            double mean = 0, var = 0;
+            for (int c = 0; c < d; c++) {
+                mean += x[row * d + c];
+            }
+            mean /= d;
+            for (int c = 0; c < d; c++) {
+                var += Math.pow(x[row * d + c] - mean, 2);
+            }
+            var /= d;
+            for (int c = 0; c < d; c++) {
+                double e = (x[row * d + c] - mean) / Math.sqrt(var + 1e-5) * g[c] + b[c];
+                assertEquals(e, got[row * d + c], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void attentionOverCacheMatchesPackedSelfAttentionCausally() {
+        // decoder-style causal attention one position at a time must equal attention over the prefix
+        Random r = new Random(5);
+        int width = 16, heads = 2, n = 6;
+        float[] qkv = random(r, n * 3 * width);
+        KvCache cache = backend.kvCache(1, width, 32, 1);
+        float[] stepped = new float[n * width];
+        for (int p = 0; p < n; p++) {
+            Tensor out = backend.allocate(1, width);
+            backend.cachedSelfAttention(tensor(Arrays.copyOfRange(qkv, p * 3 * width, (p + 1) * 3 * width), 1, 3 * width),
+                    cache, 0, new int[] {3}, new int[] {p}, heads, 0.5f, out);
+            System.arraycopy(backend.download(out), 0, stepped, p * width, width);
+        }
+        for (int p = 0; p < n; p++) {
+            Tensor out = backend.allocate(p + 1, width);
+            backend.selfAttention(tensor(Arrays.copyOf(qkv, (p + 1) * 3 * width), p + 1, 3 * width),
+                    new int[] {0, p + 1}, heads, 0.5f, out);
+            float[] full = backend.download(out);
+            assertArrayEquals(Arrays.copyOfRange(full, p * width, (p + 1) * width),
+                    Arrays.copyOfRange(stepped, p * width, (p + 1) * width), 1e-6f, "position " + p);
+        }
+    }
+
+    @Test
+    void topKBreaksTiesByLowerIdAndHandlesLargeK() {
+        float[] logits = {1f, 3f, 3f, 0f, 3f, -1f};
+        for (int k : new int[] {4, 6}) {
+            float[] lp = new float[k];
+            int[] ids = new int[k];
+            backend.logSoftmaxTopK(tensor(logits, 1, 6), new LogitRule[] {LogitRule.ban(2)}, k, lp, ids);
+            int[] expected = {1, 4, 0, 3, 5, 2};
+            assertArrayEquals(Arrays.copyOf(expected, k), ids);
+            assertEquals(lp[0], lp[1]);
+            if (k == 6) {
+                assertEquals(Float.NEGATIVE_INFINITY, lp[5]);
+            }
+        }
+        // the sorting path for k > 64
+        Random r = new Random(9);
+        float[] big = random(r, 500);
+        big[10] = big[20] = 9f;
+        float[] lpSmall = new float[64], lpLarge = new float[100];
+        int[] idSmall = new int[64], idLarge = new int[100];
+        backend.logSoftmaxTopK(tensor(big, 1, 500), new LogitRule[] {null}, 64, lpSmall, idSmall);
+        backend.logSoftmaxTopK(tensor(big, 1, 500), new LogitRule[] {LogitRule.NONE}, 100, lpLarge, idLarge);
+        assertArrayEquals(idSmall, Arrays.copyOf(idLarge, 64));
+        assertArrayEquals(lpSmall, Arrays.copyOf(lpLarge, 64), 0f);
+        assertEquals(10, idLarge[0]);
+        assertEquals(20, idLarge[1]);
+        assertThrows(IllegalArgumentException.class, () -> backend.logSoftmaxTopK(tensor(big, 1, 500),
+                new LogitRule[] {LogitRule.force(500)}, 1, new float[1], new int[1]));
+    }
+
+    @Test
+    void copyKvSwapsSlots() {
+        KvCache cache = backend.kvCache(2, 4, 8, 2);
+        float[] kvA = new float[2 * 8];
+        float[] kvB = new float[2 * 8];
+        Arrays.fill(kvA, 1f);
+        Arrays.fill(kvB, 2f);
+        for (int l = 0; l < 2; l++) {
+            backend.storeKv(tensor(kvA, 2, 8), new int[] {0, 2}, cache, l, new int[] {0});
+            backend.storeKv(tensor(kvB, 2, 8), new int[] {0, 2}, cache, l, new int[] {1});
+        }
+        backend.copyKv(cache, new int[] {1, 0}, new int[] {0, 1}, new int[] {2, 2});
+        CpuKvCache c = (CpuKvCache) cache;
+        for (int l = 0; l < 2; l++) {
+            assertEquals(2f, c.keys(0, l)[7]);
+            assertEquals(1f, c.values(1, l)[0]);
+        }
+    }
+
+    @Test
+    void copyKvWithRepeatedSourcesAndChainsReadsBeforeWriting() {
+        KvCache cache = backend.kvCache(2, 4, 64, 4);
+        CpuKvCache c = (CpuKvCache) cache;
+        int[] lengths = {3, 5, 2, 4};
+        for (int slot = 0; slot < 4; slot++) {
+            float[] kv = new float[lengths[slot] * 8];
+            for (int p = 0; p < lengths[slot]; p++) {
+                for (int j = 0; j < 8; j++) {
+                    kv[p * 8 + j] = slot * 1000 + p * 10 + (j < 4 ? 1 : 2); // key cols end in 1, value cols in 2
+                }
+            }
+            for (int l = 0; l < 2; l++) {
+                backend.storeKv(tensor(kv, lengths[slot], 8), new int[] {0, lengths[slot]}, cache, l, new int[] {slot});
+            }
+        }
+        // 1 <- 0, 2 <- 0, 3 <- 2 (old contents of 2), 0 <- 0 (kept); slot 3's own storage is unread
+        backend.copyKv(cache, new int[] {0, 0, 2, 0}, new int[] {1, 2, 3, 0}, new int[] {3, 3, 2, 3});
+        int[] expectedSource = {0, 0, 0, 2};
+        int[] expectedLength = {3, 3, 3, 2};
+        for (int slot = 0; slot < 4; slot++) {
+            for (int l = 0; l < 2; l++) {
+                for (int p = 0; p < expectedLength[slot]; p++) {
+                    float base = expectedSource[slot] * 1000 + p * 10;
+                    assertEquals(base + 1, c.keys(slot, l)[p * 4 + 3], "slot " + slot + " layer " + l + " pos " + p);
+                    assertEquals(base + 2, c.values(slot, l)[p * 4], "slot " + slot + " layer " + l + " pos " + p);
+                }
+            }
+        }
+        // the slots do not share storage: writing one leaves the others alone
+        c.keys(1, 0)[0] = -7f;
+        assertEquals(1f, c.keys(0, 0)[0]);
+        assertEquals(1f, c.keys(2, 0)[0]);
+    }
+}

@@ -1,0 +1,251 @@
+package dev.m2m100.server;
+
+import dev.m2m100.engine.GenerationOptions;
+import dev.m2m100.engine.SchedulerStats;
+import dev.m2m100.engine.Translator;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The translation service: a Helidon SE web server in front of one {@link Translator}.
+ *
+ * <p>{@link #start} opens the port at once (liveness answers, readiness says 503) and loads the model in the
+ * background; after one small warm-up translation the service turns ready. {@link #drainAndStop} (also run by
+ * the shutdown hook on SIGTERM) turns readiness off, refuses new translations with 503, lets in-flight ones
+ * finish (up to DRAIN_TIMEOUT_SECONDS), then stops the server and closes the engine.
+ */
+public final class TranslationServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TranslationServer.class.getName());
+    private static final Set<String> ROUTES = Set.of(Routes.TRANSLATION, Routes.LANGUAGES, Routes.HEALTH,
+            Routes.READY, Routes.METRICS, Routes.OPENAPI);
+
+    /** Opens the engine; runs on a background thread while the server already answers probes. */
+    @FunctionalInterface
+    public interface TranslatorLoader {
+        Translator load() throws Exception;
+    }
+
+    private final ServerConfig config;
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final ServiceMetrics metrics;
+    private final WebServer webServer;
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private final ScheduledExecutorService sampler;
+    private volatile Translator translator;
+    private volatile TranslationService service;
+    private boolean stopped;
+
+    private TranslationServer(ServerConfig config) {
+        this.config = config;
+        this.metrics = new ServiceMetrics(this::stats, lifecycle::isReady, lifecycle::inFlight);
+        ServiceEndpoints endpoints = new ServiceEndpoints(lifecycle, () -> translator, metrics);
+        TranslationHandler translation = new TranslationHandler(lifecycle, () -> service, config, metrics);
+        this.webServer = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false) // our own hook drains first (installShutdownHook)
+                .maxPayloadSize(config.maxBodyBytes())
+                .directHandlers(d -> {
+                    HttpErrors.Direct direct = new HttpErrors.Direct(config.maxBodyBytes());
+                    for (var type : io.helidon.http.DirectHandler.EventType.values()) {
+                        d.addHandler(type, direct);
+                    }
+                })
+                .routing(r -> routing(r, translation, endpoints))
+                .build();
+        this.sampler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("m2m100-metrics-sampler").factory());
+    }
+
+    /**
+     * Starts listening now and loads the model in the background.
+     *
+     * @param loader opens the engine (e.g. from {@code config.modelDir()}); its failure makes the service
+     *               unhealthy and completes {@link #loaded()} exceptionally
+     */
+    public static TranslationServer start(ServerConfig config, TranslatorLoader loader) {
+        TranslationServer server = new TranslationServer(config);
+        server.webServer.start();
+        LOG.log(Level.INFO, "listening on " + config.host() + ":" + server.port() + "; loading the model");
+        server.sampler.scheduleAtFixedRate(server.metrics::sampleDecoderBatch, 200, 200, TimeUnit.MILLISECONDS);
+        Thread.ofPlatform().name("m2m100-model-loader").start(() -> server.load(loader));
+        return server;
+    }
+
+    private void routing(HttpRouting.Builder r, TranslationHandler translation, ServiceEndpoints endpoints) {
+        r.addFilter((chain, req, res) -> {
+            long t0 = System.nanoTime();
+            try {
+                chain.proceed();
+            } finally {
+                String path = req.path().path();
+                metrics.recordRequest(ROUTES.contains(path) ? path : "unmatched", req.prologue().method().text(),
+                        res.status().code(), System.nanoTime() - t0);
+            }
+        });
+        r.post(Routes.TRANSLATION, translation)
+                .get(Routes.LANGUAGES, endpoints::languages)
+                .get(Routes.HEALTH, endpoints::health)
+                .get(Routes.READY, endpoints::ready)
+                .get(Routes.METRICS, endpoints::metrics)
+                .get(Routes.OPENAPI, endpoints::openApi);
+        r.any(Routes.TRANSLATION, methodNotAllowed(Method.POST));
+        for (String path : List.of(Routes.LANGUAGES, Routes.HEALTH, Routes.READY, Routes.METRICS, Routes.OPENAPI)) {
+            r.any(path, methodNotAllowed(Method.GET));
+        }
+        r.any((req, res) -> HttpErrors.send(res, new ApiException(404, ErrorCodes.NOT_FOUND,
+                "no such endpoint: " + req.path().path() + "; endpoints: " + String.join(", ", ROUTES.stream().sorted().toList()),
+                null)));
+        r.error(Throwable.class, (req, res, t) -> HttpErrors.unexpected(res, t));
+    }
+
+    private static Handler methodNotAllowed(Method allowed) {
+        return (req, res) -> {
+            res.header(HeaderNames.ALLOW, allowed.text());
+            HttpErrors.send(res, new ApiException(405, ErrorCodes.METHOD_NOT_ALLOWED,
+                    req.prologue().method().text() + " is not allowed on " + req.path().path() + "; use " + allowed.text(),
+                    null));
+        };
+    }
+
+    private void load(TranslatorLoader loader) {
+        long t0 = System.nanoTime();
+        try {
+            Translator t = loader.load();
+            if (!publish(t)) {
+                t.close();
+                loaded.completeExceptionally(new IllegalStateException("stopped while the model was loading"));
+                return;
+            }
+            warmUp(t);
+            service = new TranslationService(t, config.maxQueued());
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            metrics.modelLoaded(took);
+            lifecycle.ready();
+            LOG.log(Level.INFO, "model loaded and warmed up in " + took.toMillis() + " ms; ready on port " + port());
+            loaded.complete(null);
+        } catch (Throwable e) {
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.log(Level.ERROR, "model failed to load: " + reason, e);
+            lifecycle.failed(reason);
+            loaded.completeExceptionally(e);
+        }
+    }
+
+    /** Makes the engine visible, unless the server was stopped meanwhile (then the caller closes it). */
+    private synchronized boolean publish(Translator t) {
+        if (stopped) {
+            return false;
+        }
+        translator = t;
+        return true;
+    }
+
+    /** One short translation, so that the first user request does not pay for JIT and lazy allocation. */
+    private void warmUp(Translator t) throws Exception {
+        List<String> languages = t.languages();
+        if (languages.size() < 2) {
+            return;
+        }
+        String from = languages.contains("en") ? "en" : languages.get(0);
+        String to = languages.stream().filter(l -> !l.equals(from)).findFirst().orElseThrow();
+        t.translate(List.of("Hello, world."), from, to, GenerationOptions.DEFAULTS.withMaxNewTokens(8))
+                .get(config.requestTimeout().toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private SchedulerStats stats() {
+        Translator t = translator;
+        return t == null ? null : t.stats();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return webServer.port();
+    }
+
+    public boolean isReady() {
+        return lifecycle.isReady();
+    }
+
+    /** Completes when the model is loaded and warmed up; exceptionally when loading failed. */
+    public CompletableFuture<Void> loaded() {
+        return loaded;
+    }
+
+    /** HTTP translation requests being processed now. */
+    public int inFlight() {
+        return lifecycle.inFlight();
+    }
+
+    /** The engine, once loaded (null before). */
+    public Translator translator() {
+        return translator;
+    }
+
+    /** Runs {@link #drainAndStop} when the JVM is asked to exit (SIGTERM, SIGINT). */
+    public void installShutdownHook() {
+        // Printed, not logged: java.util.logging resets its handlers in its own shutdown hook.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("m2m100-drain").unstarted(() -> {
+            System.err.println("m2m100: shutdown requested; draining " + inFlight() + " in-flight request(s)");
+            boolean drained = drainAndStop();
+            System.err.println(drained ? "m2m100: drained; stopped"
+                    : "m2m100: drain timeout passed with requests still in flight; stopped");
+        }));
+    }
+
+    /**
+     * Graceful stop: readiness off and new translations refused (503), then waits up to the drain timeout
+     * for in-flight requests, then stops the server and closes the engine. Idempotent.
+     *
+     * @return true when every in-flight request finished within the drain timeout
+     */
+    public synchronized boolean drainAndStop() {
+        if (stopped) {
+            return true;
+        }
+        stopped = true;
+        lifecycle.beginDrain();
+        LOG.log(Level.INFO, "draining: " + lifecycle.inFlight() + " request(s) in flight");
+        boolean drained;
+        try {
+            drained = lifecycle.awaitIdle(config.drainTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            LOG.log(Level.WARNING, "drain timeout passed with " + lifecycle.inFlight() + " request(s) in flight");
+        }
+        webServer.stop();
+        sampler.shutdownNow();
+        Translator t = translator;
+        if (t != null) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "closing the engine failed", e);
+            }
+        }
+        lifecycle.stopped();
+        metrics.close();
+        LOG.log(Level.INFO, "stopped");
+        return drained;
+    }
+
+    @Override
+    public void close() {
+        drainAndStop();
+    }
+}

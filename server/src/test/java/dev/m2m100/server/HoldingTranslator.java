@@ -1,0 +1,71 @@
+package dev.m2m100.server;
+
+import dev.m2m100.engine.GenerationOptions;
+import dev.m2m100.engine.SchedulerStats;
+import dev.m2m100.engine.Translator;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Wraps the test engine and, after {@link #hold()}, holds back each result until {@link #release()}, so that tests can keep
+ * requests in flight for as long as they need (drain, deadline). The translation itself is the engine's.
+ */
+final class HoldingTranslator implements Translator {
+    private final Translator engine;
+    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+    private final AtomicInteger held = new AtomicInteger();
+
+    HoldingTranslator(Translator engine) {
+        this.engine = engine;
+    }
+
+    /** From now on results wait for {@link #release()} (the warm-up before this passes straight through). */
+    void hold() {
+        gate = new CompletableFuture<>();
+    }
+
+    void release() {
+        gate.complete(null);
+    }
+
+    /** translate() calls made so far. */
+    int calls() {
+        return held.get();
+    }
+
+    @Override
+    public CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
+                                                     GenerationOptions options) {
+        CompletableFuture<Void> g = gate;
+        CompletableFuture<List<String>> work = engine.translate(texts, fromLang, toLang, options);
+        held.incrementAndGet();
+        return work.thenCombine(g, (result, ignored) -> result);
+    }
+
+    @Override
+    public List<String> languages() {
+        return engine.languages();
+    }
+
+    @Override
+    public int countSourceTokens(String text, String fromLang) {
+        return engine.countSourceTokens(text, fromLang);
+    }
+
+    @Override
+    public int maxSourceTokens() {
+        return engine.maxSourceTokens();
+    }
+
+    @Override
+    public SchedulerStats stats() {
+        return engine.stats();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.m2m100.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerConfigTest {
+
+    @Test
+    void defaults() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of(), Map.of());
+        assertEquals(Optional.empty(), c.modelDir());
+        assertEquals(9527, c.port());
+        assertEquals("auto", c.device());
+        assertEquals("auto", c.dtype());
+        assertEquals("0.0.0.0", c.host());
+        assertEquals(1024, c.maxQueued());
+        assertEquals(64, c.maxActive());
+        assertEquals(320, c.maxBatchRows());
+        assertEquals(128, c.maxRecords());
+        assertEquals(20000, c.maxTextChars());
+        assertEquals(4L * 1024 * 1024, c.maxBodyBytes());
+        assertEquals(Duration.ofSeconds(300), c.requestTimeout());
+        assertEquals(Duration.ofSeconds(60), c.drainTimeout());
+    }
+
+    @Test
+    void environmentThenFlagsOverride() {
+        ServerConfig c = ServerConfig.fromEnvironment(
+                Map.of("MODEL_DIR", "/models/a", "PORT", "8080", "DEVICE", "cuda:1", "MAX_QUEUED", "10", "MAX_RECORDS", "5",
+                        "UNRELATED", "x", "THREADS", " "),
+                Map.of("PORT", "9000", "DEVICE", "CPU"));
+        assertEquals(Optional.of(Path.of("/models/a")), c.modelDir());
+        assertEquals(9000, c.port());
+        assertEquals("cpu", c.device());
+        assertEquals(10, c.maxQueued());
+        assertEquals(5, c.maxRecords());
+        assertEquals(0, c.threads(), "blank = default");
+        assertEquals(10, c.toEngineSettings().maxQueuedSequences());
+        assertEquals("cpu", c.toEngineSettings().device());
+    }
+
+    @Test
+    void badValuesNameTheVariable() {
+        assertMessage("PORT", Map.of("PORT", "http"));
+        assertMessage("PORT", Map.of("PORT", "70000"));
+        assertMessage("DEVICE", Map.of("DEVICE", "tpu"));
+        assertMessage("DTYPE", Map.of("DTYPE", "f8"));
+        assertMessage("MAX_QUEUED", Map.of("MAX_QUEUED", "0"));
+        assertMessage("REQUEST_TIMEOUT_SECONDS", Map.of("REQUEST_TIMEOUT_SECONDS", "-1"));
+        assertMessage("MAX_RECORDS", Map.of("MAX_RECORDS", "100", "MAX_QUEUED", "10"));
+    }
+
+    private static void assertMessage(String variable, Map<String, String> env) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(env, Map.of()));
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
+    }
+}

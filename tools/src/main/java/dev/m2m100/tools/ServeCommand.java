@@ -1,0 +1,121 @@
+package dev.m2m100.tools;
+
+import dev.m2m100.server.EngineLoader;
+import dev.m2m100.server.ServerConfig;
+import dev.m2m100.server.TranslationServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@code m2m100 serve}: the REST service. Every flag overrides the environment variable of the same meaning
+ * (docs/API.md lists them); {@link ServerConfig} is the one place that parses and checks them.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the translation service (POST /translation on port 9527 by default). "
+                + "Flags override the environment variables MODEL_DIR, PORT, DEVICE, … (see docs/API.md).")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder (env MODEL_DIR)")
+    String model;
+
+    @Option(names = "--port", description = "listen port, default 9527 (env PORT)")
+    String port;
+
+    @Option(names = "--host", description = "bind address, default 0.0.0.0 (env HOST)")
+    String host;
+
+    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (env DEVICE)")
+    String device;
+
+    @Option(names = "--dtype", description = "auto, f32, f16, bf16 or int8 (env DTYPE)")
+    String dtype;
+
+    @Option(names = "--threads", description = "CPU worker threads, 0 = all cores (env THREADS)")
+    String threads;
+
+    @Option(names = "--max-queued", description = "texts waiting at most before 429 (env MAX_QUEUED)")
+    String maxQueued;
+
+    @Option(names = "--max-active", description = "texts decoded together at most (env MAX_ACTIVE)")
+    String maxActive;
+
+    @Option(names = "--max-batch-rows", description = "decoder rows per step at most (env MAX_BATCH_ROWS)")
+    String maxBatchRows;
+
+    @Option(names = "--max-records", description = "records per request at most (env MAX_RECORDS)")
+    String maxRecords;
+
+    @Option(names = "--max-text-chars", description = "characters per text at most (env MAX_TEXT_CHARS)")
+    String maxTextChars;
+
+    @Option(names = "--max-body-bytes", description = "request body bytes at most (env MAX_BODY_BYTES)")
+    String maxBodyBytes;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", description = "per-request deadline (env REQUEST_TIMEOUT_SECONDS)")
+    String requestTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", description = "SIGTERM grace for in-flight requests (env DRAIN_TIMEOUT_SECONDS)")
+    String drainTimeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config;
+        try {
+            config = ServerConfig.fromEnvironment(System.getenv(), overrides());
+        } catch (IllegalArgumentException e) {
+            System.err.println("m2m100 serve: " + e.getMessage());
+            return 2;
+        }
+        if (config.modelDir().isEmpty()) {
+            System.err.println("m2m100 serve: no model given: pass --model DIR or set MODEL_DIR to a folder with "
+                    + "config.json, generation_config.json, model.safetensors, sentencepiece.bpe.model and vocab.json "
+                    + "(e.g. --model testdata/m2m100-tiny)");
+            return 2;
+        }
+        TranslationServer server = TranslationServer.start(config, () -> EngineLoader.open(config));
+        server.installShutdownHook();
+        try {
+            server.loaded().get();
+        } catch (ExecutionException e) {
+            System.err.println("m2m100 serve: the model failed to load: " + e.getCause().getMessage());
+            server.drainAndStop();
+            return 1;
+        }
+        System.err.println("m2m100 serve: ready on http://" + config.host() + ":" + server.port()
+                + " (POST /translation); SIGTERM drains and stops");
+        // The shutdown hook drains and stops the server; this thread just keeps the process alive.
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    private Map<String, String> overrides() {
+        Map<String, String> o = new LinkedHashMap<>();
+        put(o, "MODEL_DIR", model);
+        put(o, "PORT", port);
+        put(o, "HOST", host);
+        put(o, "DEVICE", device);
+        put(o, "DTYPE", dtype);
+        put(o, "THREADS", threads);
+        put(o, "MAX_QUEUED", maxQueued);
+        put(o, "MAX_ACTIVE", maxActive);
+        put(o, "MAX_BATCH_ROWS", maxBatchRows);
+        put(o, "MAX_RECORDS", maxRecords);
+        put(o, "MAX_TEXT_CHARS", maxTextChars);
+        put(o, "MAX_BODY_BYTES", maxBodyBytes);
+        put(o, "REQUEST_TIMEOUT_SECONDS", requestTimeout);
+        put(o, "DRAIN_TIMEOUT_SECONDS", drainTimeout);
+        return o;
+    }
+
+    private static void put(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.m2m100.tools.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HubDownloadTest {
+
+    static final Path FIXTURE = Path.of("..", "testdata", "m2m100-tiny");
+    static final List<String> SMALL_FILES = List.of("config.json", "generation_config.json", "sentencepiece.bpe.model",
+            "vocab.json", "tokenizer_config.json", "special_tokens_map.json");
+    static final Set<String> LFS = Set.of("model.safetensors", "pytorch_model.bin", "sentencepiece.bpe.model");
+
+    FakeHub hub;
+    String modelCdn;
+    final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void start() throws IOException {
+        hub = new FakeHub();
+        modelCdn = modelCdnPath();
+        hub.addRepo("acme/tiny", files(true), LFS, null);
+        hub.addRepo("acme/tiny-bin", files(false), LFS, null);
+        hub.addRepo("acme/gated", files(true), LFS, "secret-token");
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    /** The fixture laid out as a hub repository, with model.safetensors or only pytorch_model.bin. */
+    static Map<String, byte[]> files(boolean safetensors) throws IOException {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put(".gitattributes", "*.bin filter=lfs\n".getBytes(StandardCharsets.UTF_8));
+        m.put("README.md", "# tiny\n".getBytes(StandardCharsets.UTF_8));
+        for (String f : SMALL_FILES) {
+            m.put(f, Files.readAllBytes(FIXTURE.resolve(f)));
+        }
+        if (safetensors) {
+            m.put("model.safetensors", Files.readAllBytes(FIXTURE.resolve("model.safetensors")));
+        } else {
+            m.put("pytorch_model.bin", Files.readAllBytes(FIXTURE.resolve("pytorch/pytorch_model.bin")));
+        }
+        return m;
+    }
+
+    /** Where the fake hub's CDN serves model.safetensors. */
+    static String modelCdnPath() throws IOException {
+        return "/cdn/" + FakeHub.sha256(Files.readAllBytes(FIXTURE.resolve("model.safetensors")));
+    }
+
+    private ModelDownloader downloader(String token) {
+        HubSettings s = new HubSettings(hub.endpoint(), token, tmp.resolve("cache"));
+        return new ModelDownloader(new HubClient(s, log, false), log);
+    }
+
+    private void assertFixtureFiles(Path out) throws IOException {
+        for (String f : SMALL_FILES) {
+            assertArrayEquals(Files.readAllBytes(FIXTURE.resolve(f)), Files.readAllBytes(out.resolve(f)), f);
+        }
+        assertArrayEquals(Files.readAllBytes(FIXTURE.resolve("model.safetensors")),
+                Files.readAllBytes(out.resolve("model.safetensors")));
+        try (var listing = Files.list(out)) {
+            assertTrue(listing.noneMatch(p -> p.toString().endsWith(".part") || p.toString().endsWith(".tmp")),
+                    "no partial files left");
+        }
+    }
+
+    @Test
+    void fullDownloadFetchesEveryNeededFileAndVerifiesIt() throws IOException {
+        Path out = tmp.resolve("out");
+        ModelDownloader.Result r = downloader(null).download("acme/tiny", "main", out, false);
+        assertFixtureFiles(out);
+        assertFalse(Files.exists(out.resolve("README.md")), "only the files the engine needs");
+        assertEquals(FakeHub.COMMIT, r.commit());
+        assertFalse(r.convertedFromBin());
+        assertTrue(ModelDownloader.isComplete(out));
+        // LFS files went through the CDN redirect, pinned to the listed commit.
+        assertTrue(hub.requests.stream().anyMatch(q -> q.path().equals("/acme/tiny/resolve/" + FakeHub.COMMIT + "/model.safetensors")));
+        assertTrue(hub.requests.stream().anyMatch(q -> q.path().equals(modelCdn)));
+        String text = logBytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("model.safetensors: downloading 1.7 MB"), text);
+        assertTrue(text.contains("model.safetensors 100% 1.7 MB / 1.7 MB"), text);
+
+        // A second run finds everything in place and transfers nothing.
+        int before = hub.requests.size();
+        downloader(null).download("acme/tiny", "main", out, false);
+        assertEquals(before + 1, hub.requests.size(), "only the file list is fetched again");
+        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("model.safetensors: already present"));
+    }
+
+    @Test
+    void transferCutInTheMiddleIsResumedWithARangeRequest() throws IOException {
+        int size = (int) Files.size(FIXTURE.resolve("model.safetensors"));
+        int cut = size / 2;
+        hub.cutOnce.put("model.safetensors", cut);
+        Path out = tmp.resolve("out");
+        downloader(null).download("acme/tiny", "main", out, false);
+        assertFixtureFiles(out);
+        List<FakeHub.Request> cdn = hub.requests.stream().filter(q -> q.path().equals(modelCdn)).toList();
+        assertEquals(2, cdn.size(), "one cut transfer, one resumed transfer: " + cdn);
+        assertEquals(null, cdn.get(0).range());
+        assertEquals("bytes=" + cut + "-", cdn.get(1).range());
+        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("was interrupted"), logBytes.toString(StandardCharsets.UTF_8));
+        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("resuming at"));
+    }
+
+    @Test
+    void stalledTransferIsDroppedAndResumed() throws IOException {
+        int size = (int) Files.size(FIXTURE.resolve("model.safetensors"));
+        int stallAt = size / 3;
+        hub.stallOnce.put("model.safetensors", stallAt);
+        HubSettings s = new HubSettings(hub.endpoint(), null, tmp.resolve("cache"));
+        HubClient client = new HubClient(s, log, false, System::nanoTime, java.time.Duration.ofMillis(500));
+        Path out = tmp.resolve("out");
+        new ModelDownloader(client, log).download("acme/tiny", "main", out, false);
+        assertFixtureFiles(out);
+        assertTrue(hub.requests.stream().anyMatch(q -> q.path().equals(modelCdn) && ("bytes=" + stallAt + "-").equals(q.range())));
+        // The guard gave up on the silent connection (the server itself would only drop it after STALL_MILLIS).
+        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("(no data for 0.5 s)"), logBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void partialFileFromAnEarlierRunIsResumed() throws IOException {
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        byte[] model = Files.readAllBytes(FIXTURE.resolve("model.safetensors"));
+        Files.write(out.resolve("model.safetensors.part"), java.util.Arrays.copyOf(model, 100_000));
+        downloader(null).download("acme/tiny", "main", out, false);
+        assertFixtureFiles(out);
+        assertTrue(hub.requests.stream().anyMatch(q -> q.path().equals(modelCdn) && "bytes=100000-".equals(q.range())));
+        assertTrue(hub.requests.stream().noneMatch(q -> q.path().equals(modelCdn) && q.range() == null), "no full transfer");
+    }
+
+    @Test
+    void checksumMismatchIsAClearErrorAndLeavesNoFile() throws IOException {
+        byte[] bad = Files.readAllBytes(FIXTURE.resolve("model.safetensors"));
+        bad[bad.length / 3] ^= 1;
+        hub.corrupt.put("model.safetensors", bad);
+        Path out = tmp.resolve("out");
+        HubException e = assertThrows(HubException.class, () -> downloader(null).download("acme/tiny", "main", out, false));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("sha256"), e.getMessage());
+        assertFalse(Files.exists(out.resolve("model.safetensors")));
+        assertFalse(Files.exists(out.resolve("model.safetensors.part")));
+        assertFalse(ModelDownloader.isComplete(out));
+    }
+
+    @Test
+    void corruptSmallFileFailsItsGitBlobCheck() throws IOException {
+        hub.corrupt.put("vocab.json", "{}".getBytes(StandardCharsets.UTF_8));
+        HubException e = assertThrows(HubException.class,
+                () -> downloader(null).download("acme/tiny", "main", tmp.resolve("out"), false));
+        assertEquals(HubException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().contains("vocab.json"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("out/vocab.json")));
+    }
+
+    @Test
+    void gitBlobIdIsGitsHash() throws IOException {
+        Path f = tmp.resolve("hello");
+        Files.writeString(f, "hello");
+        // `printf hello | git hash-object --stdin`
+        assertTrue(HubClient.matches(new RepoFile("hello", 5, null, "b6fc4c620b67d95f953a5c1c1230aaab5db5a1b0"), f));
+        assertFalse(HubClient.matches(new RepoFile("hello", 5, null, "b6fc4c620b67d95f953a5c1c1230aaab5db5a1b1"), f));
+    }
+
+    @Test
+    void unknownModelAndRevisionAreNotFound() {
+        HubException e = assertThrows(HubException.class,
+                () -> downloader(null).download("acme/nope", "main", tmp.resolve("out"), false));
+        assertEquals(HubException.Kind.NOT_FOUND, e.kind());
+        assertTrue(e.getMessage().contains("'acme/nope'") && e.getMessage().contains("not found"), e.getMessage());
+
+        HubException r = assertThrows(HubException.class,
+                () -> downloader(null).download("acme/tiny", "v9", tmp.resolve("out"), false));
+        assertEquals(HubException.Kind.NOT_FOUND, r.kind());
+        assertTrue(r.getMessage().contains("revision 'v9'") && r.getMessage().contains("404"), r.getMessage());
+    }
+
+    @Test
+    void missingFileIs404() throws IOException {
+        HubSettings s = new HubSettings(hub.endpoint(), null, tmp);
+        HubClient c = new HubClient(s, log, false);
+        RepoInfo info = c.repoInfo("acme/tiny", "main");
+        HubException e = assertThrows(HubException.class,
+                () -> c.download(info, new RepoFile("missing.json", 3, null, null), tmp.resolve("missing.json")));
+        assertEquals(HubException.Kind.NOT_FOUND, e.kind());
+        assertTrue(e.getMessage().contains("file 'missing.json'") && e.getMessage().contains("HTTP 404"), e.getMessage());
+    }
+
+    @Test
+    void gatedModelNeedsTheToken() throws IOException {
+        HubException e = assertThrows(HubException.class,
+                () -> downloader(null).download("acme/gated", "main", tmp.resolve("out"), false));
+        assertEquals(HubException.Kind.UNAUTHORIZED, e.kind());
+        assertTrue(e.getMessage().contains("HF_TOKEN") && e.getMessage().contains("401"), e.getMessage());
+
+        Path out = tmp.resolve("out");
+        downloader("secret-token").download("acme/gated", "main", out, false);
+        assertFixtureFiles(out);
+        assertTrue(hub.requests.stream().filter(q -> q.path().startsWith("/acme/gated/"))
+                .allMatch(q -> "Bearer secret-token".equals(q.authorization())));
+    }
+
+    @Test
+    void binOnlyRepositoryIsConvertedToTheFixtureSafetensors() throws IOException {
+        Path out = tmp.resolve("out");
+        ModelDownloader.Result r = downloader(null).download("acme/tiny-bin", "main", out, false);
+        assertTrue(r.convertedFromBin());
+        assertFixtureFiles(out);
+        assertFalse(Files.exists(out.resolve("pytorch_model.bin")), "the .bin is removed after conversion");
+        assertTrue(ModelDownloader.isComplete(out));
+
+        int before = hub.requests.size();
+        downloader(null).download("acme/tiny-bin", "main", out, false);
+        assertEquals(before + 1, hub.requests.size(), "the converted model is not fetched again");
+    }
+
+    @Test
+    void unreachableEndpointSaysSo() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        HubSettings s = new HubSettings("http://127.0.0.1:" + port, null, tmp);
+        HubException e = assertThrows(HubException.class,
+                () -> new ModelDownloader(new HubClient(s, log, false), log).download("acme/tiny", "main", tmp.resolve("o"), false));
+        assertEquals(HubException.Kind.UNREACHABLE, e.kind());
+        assertTrue(e.getMessage().contains("cannot reach http://127.0.0.1:" + port) && e.getMessage().contains("offline"),
+                e.getMessage());
+    }
+
+    @Test
+    void resolverUsesFoldersAsIsAndCachesDownloads() throws IOException {
+        HubSettings s = new HubSettings(hub.endpoint(), null, tmp.resolve("cache"));
+        ModelResolver resolver = new ModelResolver(s, log, false);
+        assertEquals(FIXTURE, resolver.resolve(FIXTURE.toString()));
+
+        Path dir = resolver.resolve("acme/tiny");
+        assertEquals(tmp.resolve("cache/models/acme--tiny/main"), dir);
+        assertFixtureFiles(dir);
+        int before = hub.requests.size();
+        assertEquals(dir, resolver.resolve("acme/tiny"));
+        assertEquals(before, hub.requests.size(), "second use comes from the cache without contacting the hub");
+
+        IOException bad = assertThrows(IOException.class, () -> resolver.resolve("not a model!"));
+        assertTrue(bad.getMessage().contains("neither an existing folder nor a hub model id"), bad.getMessage());
+    }
+
+    @Test
+    void settingsComeFromTheEnvironment() {
+        HubSettings d = HubSettings.fromEnv(Map.of(), Path.of("/home/u"));
+        assertEquals("https://huggingface.co", d.endpoint());
+        assertEquals(null, d.token());
+        assertEquals(Path.of("/home/u/.cache/m2m100"), d.cacheDir());
+        HubSettings e = HubSettings.fromEnv(Map.of("HF_ENDPOINT", "http://mirror:8080/", "HF_TOKEN", "t",
+                "M2M100_CACHE", "/c"), Path.of("/home/u"));
+        assertEquals("http://mirror:8080", e.endpoint());
+        assertEquals("t", e.token());
+        assertEquals(Path.of("/c"), e.cacheDir());
+    }
+}
