@@ -97,9 +97,60 @@ public final class Gemm {
             grain = Math.min(panels, (grain + 3) & ~3); // the m = 1 kernels take panels in groups of 4 or 2
         }
         boolean relu = epilogue == Epilogue.RELU;
-        final Object call = new Object(); // identifies this call: each worker packs x once per call
-        pool.parallelFor(panels, grain, (worker, from, to) -> panels(call, pool.scratch(worker), x, xOffset, m, w, bias,
-                relu, residual, residualOffset, out, outOffset, from, to));
+        // The argument holder is reused (no allocation per call); its monitor serialises callers of this pool.
+        final LinearTask task = pool.scratch(0).linearTask();
+        if (pool.isPoolThread() || Thread.holdsLock(task)) {
+            throw new IllegalStateException("Gemm.linear called from inside a task of the same WorkerPool");
+        }
+        synchronized (task) {
+            task.set(pool, x, xOffset, m, w, bias, relu, residual, residualOffset, out, outOffset);
+            try {
+                pool.parallelFor(panels, grain, task);
+            } finally {
+                task.clear();
+            }
+        }
+    }
+
+    /** The arguments of one {@code linear} call, handed to the pool as its task. */
+    static final class LinearTask implements WorkerPool.RangeTask {
+        private WorkerPool pool;
+        private float[] x;
+        private int xOffset;
+        private int m;
+        private PackedWeights w;
+        private float[] bias;
+        private boolean relu;
+        private float[] residual;
+        private int residualOffset;
+        private float[] out;
+        private int outOffset;
+
+        void set(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias, boolean relu,
+                 float[] residual, int residualOffset, float[] out, int outOffset) {
+            this.pool = pool;
+            this.x = x;
+            this.xOffset = xOffset;
+            this.m = m;
+            this.w = w;
+            this.bias = bias;
+            this.relu = relu;
+            this.residual = residual;
+            this.residualOffset = residualOffset;
+            this.out = out;
+            this.outOffset = outOffset;
+        }
+
+        /** Drops the references so a finished call keeps no caller arrays alive. */
+        void clear() {
+            set(null, null, 0, 0, null, null, false, null, 0, null, 0);
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            panels(pool.callSequence(), pool.scratch(worker), x, xOffset, m, w, bias, relu, residual, residualOffset,
+                    out, outOffset, from, to);
+        }
     }
 
     private static void checkRange(String what, int length, int offset, long size) {
@@ -113,7 +164,7 @@ public final class Gemm {
         return a < b + bLen && b < a + aLen;
     }
 
-    private static void panels(Object call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
+    private static void panels(long call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
                                boolean relu, float[] residual, int rOffset, float[] out, int oOffset,
                                int fromPanel, int toPanel) {
         final int k = w.k();
