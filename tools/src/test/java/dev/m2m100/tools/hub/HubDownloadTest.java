@@ -240,6 +240,51 @@ class HubDownloadTest {
     }
 
     @Test
+    void shardedSafetensorsAreFetchedFromTheIndex() throws IOException {
+        Map<String, byte[]> files = files(false);
+        files.remove("pytorch_model.bin");
+        byte[] shard1 = Files.readAllBytes(FIXTURE.resolve("model.safetensors"));
+        byte[] shard2 = Files.readAllBytes(FIXTURE.resolve("fp16/model-fp16.safetensors"));
+        files.put("model-00001-of-00002.safetensors", shard1);
+        files.put("model-00002-of-00002.safetensors", shard2);
+        files.put("model.safetensors.index.json", ("{\"metadata\":{\"total_size\":1},\"weight_map\":{"
+                + "\"a\":\"model-00001-of-00002.safetensors\",\"b\":\"model-00002-of-00002.safetensors\","
+                + "\"c\":\"model-00001-of-00002.safetensors\"}}").getBytes(StandardCharsets.UTF_8));
+        hub.addRepo("acme/sharded", files, Set.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"), null);
+        Path out = tmp.resolve("out");
+        ModelDownloader.Result r = downloader(null).download("acme/sharded", "main", out, false);
+        assertArrayEquals(shard1, Files.readAllBytes(out.resolve("model-00001-of-00002.safetensors")));
+        assertArrayEquals(shard2, Files.readAllBytes(out.resolve("model-00002-of-00002.safetensors")));
+        assertTrue(Files.exists(out.resolve("model.safetensors.index.json")));
+        assertTrue(r.files().contains("model-00002-of-00002.safetensors"));
+        assertTrue(ModelDownloader.isComplete(out));
+    }
+
+    @Test
+    void indexNamingAFileOutsideTheFolderIsRefused() throws IOException {
+        Map<String, byte[]> files = files(false);
+        files.remove("pytorch_model.bin");
+        files.put("model.safetensors.index.json",
+                "{\"weight_map\":{\"a\":\"../../evil.safetensors\"}}".getBytes(StandardCharsets.UTF_8));
+        hub.addRepo("acme/evil", files, Set.of(), null);
+        HubException e = assertThrows(HubException.class,
+                () -> downloader(null).download("acme/evil", "main", tmp.resolve("out"), false));
+        assertEquals(HubException.Kind.BAD_REPOSITORY, e.kind());
+        assertTrue(e.getMessage().contains("'../../evil.safetensors'"), e.getMessage());
+    }
+
+    @Test
+    void repositoryWithoutWeightsIsAClearError() throws IOException {
+        Map<String, byte[]> files = files(false);
+        files.remove("pytorch_model.bin");
+        hub.addRepo("acme/noweights", files, Set.of(), null);
+        HubException e = assertThrows(HubException.class,
+                () -> downloader(null).download("acme/noweights", "main", tmp.resolve("out"), false));
+        assertTrue(e.getMessage().contains("has no weights"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing fetched for an unusable repository");
+    }
+
+    @Test
     void unreachableEndpointSaysSo() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
