@@ -77,7 +77,7 @@ COPY --from=build /opt/m2m100 /opt/m2m100
 # MaxRAMPercentage leaves half the container's memory to off-heap weights, the KV cache and CUDA.
 # LANG: Java writes stdout in the locale's charset; without one, progress and log text lose non-ASCII.
 ENV JAVA_HOME=/opt/java \
-    PATH=/opt/java/bin:/opt/m2m100/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PATH=/opt/java/bin:/opt/m2m100/bin:$PATH \
     HOME=/tmp \
     TMPDIR=/tmp \
     LANG=C.UTF-8 \
