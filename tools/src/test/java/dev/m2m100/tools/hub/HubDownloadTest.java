@@ -66,6 +66,11 @@ class HubDownloadTest {
         return m;
     }
 
+    private static long rangeStart(String range) {
+        assertTrue(range != null && range.matches("bytes=\\d+-"), "range header " + range);
+        return Long.parseLong(range.substring(6, range.length() - 1));
+    }
+
     /** Where the fake hub's CDN serves model.safetensors. */
     static String modelCdnPath() throws IOException {
         return "/cdn/" + FakeHub.sha256(Files.readAllBytes(FIXTURE.resolve("model.safetensors")));
@@ -122,7 +127,9 @@ class HubDownloadTest {
         List<FakeHub.Request> cdn = hub.requests.stream().filter(q -> q.path().equals(modelCdn)).toList();
         assertEquals(2, cdn.size(), "one cut transfer, one resumed transfer: " + cdn);
         assertEquals(null, cdn.get(0).range());
-        assertEquals("bytes=" + cut + "-", cdn.get(1).range());
+        // Resumed from what actually arrived: up to the cut (bytes in flight may be lost with the connection).
+        long resumedAt = rangeStart(cdn.get(1).range());
+        assertTrue(resumedAt > 0 && resumedAt <= cut, "resumed at " + resumedAt + ", cut at " + cut);
         assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("was interrupted"), logBytes.toString(StandardCharsets.UTF_8));
         assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("resuming at"));
     }
@@ -133,13 +140,16 @@ class HubDownloadTest {
         int stallAt = size / 3;
         hub.stallOnce.put("model.safetensors", stallAt);
         HubSettings s = new HubSettings(hub.endpoint(), null, tmp.resolve("cache"));
-        HubClient client = new HubClient(s, log, false, System::nanoTime, java.time.Duration.ofMillis(500));
+        HubClient client = new HubClient(s, log, false, System::nanoTime, java.time.Duration.ofMillis(1000));
         Path out = tmp.resolve("out");
         new ModelDownloader(client, log).download("acme/tiny", "main", out, false);
         assertFixtureFiles(out);
-        assertTrue(hub.requests.stream().anyMatch(q -> q.path().equals(modelCdn) && ("bytes=" + stallAt + "-").equals(q.range())));
+        List<FakeHub.Request> cdn = hub.requests.stream().filter(q -> q.path().equals(modelCdn)).toList();
+        assertEquals(2, cdn.size(), "one stalled transfer, one resumed transfer: " + cdn);
+        long resumedAt = rangeStart(cdn.get(1).range());
+        assertTrue(resumedAt > 0 && resumedAt <= stallAt, "resumed at " + resumedAt + ", stalled at " + stallAt);
         // The guard gave up on the silent connection (the server itself would only drop it after STALL_MILLIS).
-        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("(no data for 0.5 s)"), logBytes.toString(StandardCharsets.UTF_8));
+        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("(no data for 1.0 s)"), logBytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
