@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 dev.m2m100.tools.load.LoadCommand.class,
                 TranslateCommand.class,
                 dev.m2m100.tools.hub.DownloadCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,77 @@
+package dev.m2m100.tools.bench;
+
+import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
+import dev.m2m100.engine.config.ModelConfig;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Locale;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The memory floor of a batch-1 decoder step: every decoder weight (self-attention q/k/v/o, cross-attention
+ * q/o — the cross keys/values are computed once per source —, both feed-forward matrices, the tied output
+ * projection) is read once per step, so a step cannot take less than weight bytes ÷ DRAM bandwidth. The
+ * bandwidth is measured here with a streaming read over a buffer much larger than the caches, spread over a
+ * pool of the same size as the model's.
+ */
+public final class MemoryFloor {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+    private MemoryFloor() {}
+
+    /** Bytes per stored weight of a CPU weight format (int8 per-row scales and all biases ignored: &lt; 0.1%). */
+    public static double bytesPerWeight(String dtype) {
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "f32", "auto" -> 4;
+            case "bf16", "f16" -> 2;
+            case "int8" -> 1;
+            default -> throw new IllegalArgumentException("unknown dtype " + dtype);
+        };
+    }
+
+    /** Weight matrix elements a batch-1 decoder step reads (biases and norms excluded). */
+    public static long decoderWeightsPerStep(ModelConfig c) {
+        long d = c.dModel();
+        long perLayer = 6 * d * d + 2 * d * c.decoderFfnDim();
+        return c.decoderLayers() * perLayer + (long) c.vocabSize() * d;
+    }
+
+    /** Median streaming-read bandwidth in bytes/s over {@code reps} passes of a {@code bytes} buffer. */
+    public static double measureBandwidth(int threads, long bytes, int reps) {
+        try (WorkerPool pool = new WorkerPool(threads); Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(bytes, 64);
+            buf.fill((byte) 1);
+            int chunks = 1024;
+            long chunkBytes = bytes / chunks / 128 * 128;
+            double[] sink = new double[pool.parallelism()];
+            MemorySegment shared = buf.asReadOnly();
+            double[] seconds = new double[reps + 1];
+            for (int r = 0; r <= reps; r++) { // pass 0 warms up the JIT and the pages
+                long t0 = System.nanoTime();
+                pool.parallelFor(chunks, Math.max(1, chunks / (pool.parallelism() * 8)), (worker, from, to) -> {
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                    for (long off = from * chunkBytes; off < to * chunkBytes; off += 128) {
+                        a0 = a0.add(FloatVector.fromMemorySegment(S, shared, off, ByteOrder.LITTLE_ENDIAN));
+                        a1 = a1.add(FloatVector.fromMemorySegment(S, shared, off + 32, ByteOrder.LITTLE_ENDIAN));
+                        a2 = a2.add(FloatVector.fromMemorySegment(S, shared, off + 64, ByteOrder.LITTLE_ENDIAN));
+                        a3 = a3.add(FloatVector.fromMemorySegment(S, shared, off + 96, ByteOrder.LITTLE_ENDIAN));
+                    }
+                    sink[worker] += a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+                });
+                seconds[r] = (System.nanoTime() - t0) / 1e9;
+            }
+            if (Arrays.stream(sink).sum() <= 0) {
+                throw new IllegalStateException("bandwidth probe read nothing");
+            }
+            double[] timed = Arrays.copyOfRange(seconds, 1, seconds.length);
+            Arrays.sort(timed);
+            double median = timed.length % 2 == 1 ? timed[timed.length / 2]
+                    : (timed[timed.length / 2 - 1] + timed[timed.length / 2]) / 2;
+            return chunkBytes * chunks / median;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.m2m100.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The bench sub-command on the m2m100-tiny fixture with a tiny synthetic workload. */
+class BenchCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> FIELDS = List.of("case", "dtype", "median_s", "min_s", "max_s", "runs",
+            "sequences", "new_tokens", "decode_ms_per_step", "peak_rss_bytes", "load_s");
+
+    private record Result(int code, String out, String err) {}
+
+    private static Path tinyModel() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("testdata/m2m100-tiny"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("testdata/m2m100-tiny not found");
+        }
+        return dir.resolve("testdata/m2m100-tiny");
+    }
+
+    private static Path tinyWorkload() throws URISyntaxException {
+        return Path.of(BenchCommandTest.class.getResource("/bench/tiny-workload.json").toURI());
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BenchCommand cmd = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        CommandLine cl = new CommandLine(cmd);
+        cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<JsonNode> lines(String out) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                nodes.add(JSON.readTree(line));
+            }
+        }
+        return nodes;
+    }
+
+    @Test
+    void allCasesPrintOneJsonLineEachWithExactlyTheFixedLength() throws Exception {
+        Result r = run("--model", tinyModel().toString(), "--workload", tinyWorkload().toString(), "--case", "all",
+                "--threads", "2", "--runs", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> got = lines(r.out());
+        assertEquals(List.of("a", "b", "c", "d"), got.stream().map(n -> n.get("case").asText()).toList());
+        int[] sequences = {1, 4, 4, 1};
+        int[] batches = {1, 2, 1, 1};
+        double[] rowsPerStep = {3, 4, 4, 1};
+        for (int i = 0; i < got.size(); i++) {
+            JsonNode n = got.get(i);
+            for (String f : FIELDS) {
+                assertTrue(n.has(f), "field " + f + " missing in " + n);
+            }
+            assertEquals("f32", n.get("dtype").asText());
+            assertEquals(2, n.get("runs").asInt());
+            assertEquals(2, n.get("all_s").size());
+            assertEquals(sequences[i], n.get("sequences").asInt(), n.toString());
+            assertEquals(5, n.get("new_tokens").asInt());
+            // Every group generates exactly 5 tokens: 5 decoder steps per submitted group, all rows in each.
+            assertEquals(5L * batches[i], n.get("decoder_steps").asLong(), n.toString());
+            assertEquals(rowsPerStep[i], n.get("decoder_rows_per_step").asDouble(), 1e-9, n.toString());
+            double min = n.get("min_s").asDouble();
+            double med = n.get("median_s").asDouble();
+            double max = n.get("max_s").asDouble();
+            assertTrue(min > 0 && min <= med && med <= max, n.toString());
+            assertTrue(n.get("decode_ms_per_step").asDouble() > 0, n.toString());
+            assertTrue(n.get("peak_rss_bytes").asLong() > 0, n.toString());
+            assertTrue(n.get("load_s").asDouble() > 0, n.toString());
+            assertTrue(n.get("cpu_s").asDouble() > 0, n.toString());
+            assertEquals(sequences[i] * 5 / med, n.get("tokens_per_s").asDouble(), 0.01 * n.get("tokens_per_s").asDouble() + 0.01);
+        }
+    }
+
+    @Test
+    void adHocOptionsMakeOneCustomCase() throws Exception {
+        Result r = run("--model", tinyModel().toString(), "--workload", tinyWorkload().toString(), "--threads", "1",
+                "--runs", "1", "--warmup", "0", "--batch", "3", "--beams", "2", "--new-tokens", "7", "--src-len", "9",
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> got = lines(r.out());
+        assertEquals(1, got.size(), r.out());
+        JsonNode n = got.get(0);
+        assertEquals("custom", n.get("case").asText());
+        assertEquals(3, n.get("sequences").asInt());
+        assertEquals(2, n.get("beams").asInt());
+        assertEquals(7, n.get("new_tokens").asInt());
+        assertEquals(7, n.get("decoder_steps").asLong());
+        assertEquals(6.0, n.get("decoder_rows_per_step").asDouble(), 1e-9);
+    }
+
+    @Test
+    void textOutputNamesTheMeasures() throws Exception {
+        Result r = run("--model", tinyModel().toString(), "--workload", tinyWorkload().toString(), "--case", "d",
+                "--threads", "1", "--runs", "1", "--floor", "--bandwidth-mib", "16");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("case d: 1 sequences x 1 beams, 5 new tokens"), r.out());
+        assertTrue(r.out().contains("ms/step"), r.out());
+        assertTrue(r.out().contains("memory floor:"), r.out());
+    }
+
+    @Test
+    void idsOutsideTheVocabularyAreRejectedNamingTheFile(@TempDir Path tmp) throws Exception {
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, Files.readString(tinyWorkload()).replace("[4011, 44, 203", "[4011, 99999, 203"));
+        Result r = run("--model", tinyModel().toString(), "--workload", bad.toString(), "--threads", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(bad.toString()) && r.err().contains("sources[1]") && r.err().contains("99999"), r.err());
+    }
+
+    @Test
+    void unknownCaseIsRejected() throws Exception {
+        Result r = run("--model", tinyModel().toString(), "--workload", tinyWorkload().toString(), "--case", "e");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("case 'e'"), r.err());
+    }
+
+    @Test
+    void resizeKeepsLanguageAndEos() {
+        assertArrayEquals(new int[] {9, 5, 6, 5, 6, 2}, BenchCommand.resize(new int[] {9, 5, 6, 2}, 6));
+        assertArrayEquals(new int[] {9, 5, 2}, BenchCommand.resize(new int[] {9, 5, 6, 7, 2}, 3));
+        assertArrayEquals(new int[] {9, 2}, BenchCommand.resize(new int[] {9, 5, 2}, 2));
+    }
+}
