@@ -14,6 +14,11 @@ public final class EngineLoader {
     public static Translator open(ServerConfig config) throws IOException {
         Path dir = config.modelDir().orElseThrow(() -> new IllegalArgumentException(
                 "no model folder: set MODEL_DIR or pass --model DIR"));
+        return open(dir, config);
+    }
+
+    /** Opens the engine for {@code dir} (already resolved to a local folder) with the configured limits. */
+    public static Translator open(Path dir, ServerConfig config) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("model folder " + dir.toAbsolutePath() + " does not exist or is not a directory");
         }
