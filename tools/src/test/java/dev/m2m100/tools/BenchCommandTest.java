@@ -94,7 +94,8 @@ class BenchCommandTest {
             assertTrue(n.get("decode_ms_per_step").asDouble() > 0, n.toString());
             assertTrue(n.get("peak_rss_bytes").asLong() > 0, n.toString());
             assertTrue(n.get("load_s").asDouble() > 0, n.toString());
-            assertTrue(n.get("cpu_s").asDouble() > 0, n.toString());
+            // CPU time is read at clock-tick granularity (10 ms): a few-millisecond run may read 0.
+            assertTrue(n.get("cpu_s").isNumber() && n.get("cpu_s").asDouble() >= 0, n.toString());
             assertEquals(sequences[i] * 5 / med, n.get("tokens_per_s").asDouble(), 0.01 * n.get("tokens_per_s").asDouble() + 0.01);
         }
     }
