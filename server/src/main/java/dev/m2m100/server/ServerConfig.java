@@ -69,7 +69,7 @@ public record ServerConfig(
         d.put("THREADS", "0");
         // Larger than the engine's own default: a burst of 100 requests × 16 records (1600 texts in a second)
         // must wait, not be refused; queued texts cost only their token ids.
-        d.put("MAX_QUEUED", "4096");
+        d.put("MAX_QUEUED", "2048");
         d.put("MAX_ACTIVE", Integer.toString(EngineSettings.DEFAULTS.maxActiveSequences()));
         d.put("MAX_BATCH_ROWS", Integer.toString(EngineSettings.DEFAULTS.maxBatchRows()));
         d.put("MAX_RECORDS", "128");

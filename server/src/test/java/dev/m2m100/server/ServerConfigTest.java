@@ -21,7 +21,7 @@ class ServerConfigTest {
         assertEquals("auto", c.device());
         assertEquals("auto", c.dtype());
         assertEquals("0.0.0.0", c.host());
-        assertEquals(4096, c.maxQueued());
+        assertEquals(2048, c.maxQueued());
         assertEquals(64, c.maxActive());
         assertEquals(320, c.maxBatchRows());
         assertEquals(128, c.maxRecords());
