@@ -75,10 +75,12 @@ COPY --from=build /opt/m2m100 /opt/m2m100
 # e.g. one written by `download facebook/m2m100_418M --out /models/m2m100_418M`. M2M100_CACHE keeps the
 # tools' model cache on the same volume.
 # MaxRAMPercentage leaves half the container's memory to off-heap weights, the KV cache and CUDA.
+# LANG: Java writes stdout in the locale's charset; without one, progress and log text lose non-ASCII.
 ENV JAVA_HOME=/opt/java \
-    PATH=/opt/java/bin:/opt/m2m100/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PATH=/opt/java/bin:/opt/m2m100/bin:$PATH \
     HOME=/tmp \
     TMPDIR=/tmp \
+    LANG=C.UTF-8 \
     M2M100_CACHE=/models/cache \
     PORT=9527 \
     DEVICE=auto \

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.m2m100.engine.config.GenerationConfig;
+import dev.m2m100.engine.generation.EarlyStopping;
 import dev.m2m100.engine.generation.GeneratedSequence;
 import dev.m2m100.engine.generation.ToyLms;
 import dev.m2m100.engine.generation.ToyStepModel;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The translator facade over a toy model and a toy codec: text handling around the scheduler. */
 class TranslationEngineTest {
     static final int V = 16;
-    static final GenerationConfig CONFIG = new GenerationConfig(3, 12, null, 0, true, 1.0, 2, 0, 2, 1);
+    static final GenerationConfig CONFIG = new GenerationConfig(3, 12, null, 0, EarlyStopping.TRUE, 1.0, 2, 0, 2, 1);
 
     /** Languages en (id 6) and fr (id 8); each character becomes one id in 9..15; ids print as letters. */
     static final class ToyCodec implements TextCodec {

@@ -67,13 +67,16 @@ public record ServerConfig(
         d.put("HOST", "0.0.0.0");
         d.put("PORT", Integer.toString(Routes.DEFAULT_PORT));
         d.put("THREADS", "0");
-        d.put("MAX_QUEUED", Integer.toString(EngineSettings.DEFAULTS.maxQueuedSequences()));
+        // Larger than the engine's own default: a burst of 100 requests × 16 records (1600 texts in a second)
+        // must wait, not be refused; queued texts cost only their token ids.
+        d.put("MAX_QUEUED", "2048");
         d.put("MAX_ACTIVE", Integer.toString(EngineSettings.DEFAULTS.maxActiveSequences()));
         d.put("MAX_BATCH_ROWS", Integer.toString(EngineSettings.DEFAULTS.maxBatchRows()));
         d.put("MAX_RECORDS", "128");
         d.put("MAX_TEXT_CHARS", "20000");
         d.put("MAX_BODY_BYTES", Integer.toString(4 * 1024 * 1024));
-        d.put("REQUEST_TIMEOUT_SECONDS", "300");
+        // Long enough for such a burst to drain on two CPU cores; clients that want less can give up earlier.
+        d.put("REQUEST_TIMEOUT_SECONDS", "600");
         d.put("DRAIN_TIMEOUT_SECONDS", "60");
         return java.util.Collections.unmodifiableMap(d);
     }

@@ -3,6 +3,7 @@ package dev.m2m100.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.m2m100.engine.Translator;
+import dev.m2m100.tokenizer.Languages;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -41,7 +42,8 @@ final class ServiceEndpoints {
         for (String code : t.languages()) {
             ObjectNode entry = list.addObject();
             entry.put("code", code);
-            entry.put("name", LanguageNames.of(code).orElse(code));
+            String name = Languages.name(code);
+            entry.put("name", name == null ? code : name);
         }
         json(res, 200, root);
     }

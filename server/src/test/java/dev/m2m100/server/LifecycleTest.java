@@ -74,6 +74,15 @@ class LifecycleTest {
     }
 
     @Test
+    void missingModelFolderIsNamed() {
+        try (Harness h = Harness.starting(Map.of("MODEL_DIR", "/nonexistent/model"), null)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> h.server.loaded().get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("/nonexistent/model"), e.getCause().getMessage());
+            assertTrue(json(h.get(Routes.READY)).get("reason").textValue().contains("/nonexistent/model"));
+        }
+    }
+
+    @Test
     void drainFinishesInFlightRequestsAndRefusesNewOnes() throws Exception {
         AtomicReference<HoldingTranslator> holder = new AtomicReference<>();
         AtomicReference<ServerConfig> cfg = new AtomicReference<>();

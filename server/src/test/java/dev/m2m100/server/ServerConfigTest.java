@@ -21,13 +21,13 @@ class ServerConfigTest {
         assertEquals("auto", c.device());
         assertEquals("auto", c.dtype());
         assertEquals("0.0.0.0", c.host());
-        assertEquals(1024, c.maxQueued());
+        assertEquals(2048, c.maxQueued());
         assertEquals(64, c.maxActive());
         assertEquals(320, c.maxBatchRows());
         assertEquals(128, c.maxRecords());
         assertEquals(20000, c.maxTextChars());
         assertEquals(4L * 1024 * 1024, c.maxBodyBytes());
-        assertEquals(Duration.ofSeconds(300), c.requestTimeout());
+        assertEquals(Duration.ofSeconds(600), c.requestTimeout());
         assertEquals(Duration.ofSeconds(60), c.drainTimeout());
     }
 

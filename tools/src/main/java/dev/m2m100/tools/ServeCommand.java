@@ -3,9 +3,11 @@ package dev.m2m100.tools;
 import dev.m2m100.server.EngineLoader;
 import dev.m2m100.server.ServerConfig;
 import dev.m2m100.server.TranslationServer;
+import dev.m2m100.tools.hub.ModelResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,7 +23,9 @@ import java.util.concurrent.ExecutionException;
                 + "Flags override the environment variables MODEL_DIR, PORT, DEVICE, … (see docs/API.md).")
 public final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "model folder (env MODEL_DIR)")
+    @Option(names = "--model", paramLabel = "DIR|MODEL_ID",
+            description = "model folder, or a Hugging Face model id downloaded into the cache (M2M100_CACHE) on first "
+                    + "start; default " + ModelResolver.DEFAULT_MODEL + " (env MODEL_DIR)")
     String model;
 
     @Option(names = "--port", description = "listen port, default 9527 (env PORT)")
@@ -72,13 +76,15 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("m2m100 serve: " + e.getMessage());
             return 2;
         }
+        String modelArg = config.modelDir().map(Path::toString).orElse(ModelResolver.DEFAULT_MODEL);
         if (config.modelDir().isEmpty()) {
-            System.err.println("m2m100 serve: no model given: pass --model DIR or set MODEL_DIR to a folder with "
-                    + "config.json, generation_config.json, model.safetensors, sentencepiece.bpe.model and vocab.json "
-                    + "(e.g. --model testdata/m2m100-tiny)");
-            return 2;
+            System.err.println("m2m100 serve: no --model or MODEL_DIR given: using " + modelArg
+                    + " (downloaded into the cache on first start)");
         }
-        TranslationServer server = TranslationServer.start(config, () -> EngineLoader.open(config));
+        // The model is resolved (and downloaded if needed) inside the loader, so that liveness answers and
+        // readiness says LOADING while a first download runs.
+        TranslationServer server = TranslationServer.start(config,
+                () -> EngineLoader.open(ModelResolver.fromEnvironment().resolve(modelArg), config));
         server.installShutdownHook();
         try {
             server.loaded().get();

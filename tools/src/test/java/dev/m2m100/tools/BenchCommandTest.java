@@ -94,8 +94,13 @@ class BenchCommandTest {
             assertTrue(n.get("decode_ms_per_step").asDouble() > 0, n.toString());
             assertTrue(n.get("peak_rss_bytes").asLong() > 0, n.toString());
             assertTrue(n.get("load_s").asDouble() > 0, n.toString());
-            assertTrue(n.get("cpu_s").asDouble() > 0, n.toString());
-            assertEquals(sequences[i] * 5 / med, n.get("tokens_per_s").asDouble(), 0.01 * n.get("tokens_per_s").asDouble() + 0.01);
+            // CPU time is read at clock-tick granularity (10 ms): a few-millisecond run may read 0.
+            assertTrue(n.get("cpu_s").isNumber() && n.get("cpu_s").asDouble() >= 0, n.toString());
+            // median_s is printed rounded to 0.1 ms: tokens/s must lie within what that rounding allows.
+            double tokens = sequences[i] * 5.0;
+            double tokensPerS = n.get("tokens_per_s").asDouble();
+            assertTrue(tokensPerS >= tokens / (med + 0.00005) * 0.999 && tokensPerS <= tokens / Math.max(med - 0.00005, 1e-9) * 1.001,
+                    n.toString());
         }
     }
 

@@ -29,6 +29,22 @@ public interface Backend extends AutoCloseable {
     /** Uploads a row-major {@code rows × cols} matrix. The array must not be modified afterwards. */
     WeightMatrix matrix(float[] values, int rows, int cols);
 
+    /**
+     * Like {@link #matrix}, for a precision-critical matrix that must keep float32 storage even when the other
+     * weights use a compact format (a backend that stores all weights in one format may ignore the request).
+     */
+    default WeightMatrix f32Matrix(float[] values, int rows, int cols) {
+        return matrix(values, rows, cols);
+    }
+
+    /**
+     * Like {@link #matrix}, for the token embedding that is also the output projection: its rounding goes straight
+     * into the logits, so a backend may store it more precisely than the other weights.
+     */
+    default WeightMatrix embeddingMatrix(float[] values, int rows, int cols) {
+        return matrix(values, rows, cols);
+    }
+
     /** Uploads a vector. The array must not be modified afterwards. */
     WeightVector vector(float[] values);
 

@@ -2,6 +2,7 @@ package dev.m2m100.engine.backend;
 
 import dev.m2m100.engine.backend.cpu.CpuBackend;
 import dev.m2m100.engine.backend.cuda.CudaBackend;
+import dev.m2m100.engine.backend.cuda.CudaException;
 import dev.m2m100.engine.backend.cuda.DeviceSelection;
 import dev.m2m100.engine.backend.cuda.Precision;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
@@ -24,7 +25,15 @@ public final class Backends {
             DeviceSelection choice = DeviceSelection.resolve(dev);
             LOG.log(System.Logger.Level.INFO, "device " + device + ": " + choice.reason());
             if (choice.cuda()) {
-                return CudaBackend.open(choice.ordinal(), Precision.parse(fmt), false);
+                try {
+                    return CudaBackend.open(choice.ordinal(), Precision.parse(fmt), false);
+                } catch (CudaException e) {
+                    if (!dev.equals("auto")) {
+                        throw e;
+                    }
+                    LOG.log(System.Logger.Level.WARNING, "device auto: CUDA backend failed to start, using the CPU: "
+                            + e.getMessage());
+                }
             }
             dev = "cpu";
         }

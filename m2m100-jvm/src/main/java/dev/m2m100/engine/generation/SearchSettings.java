@@ -70,7 +70,7 @@ public record SearchSettings(
                 config.minLength(),
                 o.minNewTokens() != null ? o.minNewTokens() : 0,
                 o.lengthPenalty() != null ? o.lengthPenalty() : config.lengthPenalty(),
-                EarlyStopping.of(o.earlyStopping() != null ? o.earlyStopping() : config.earlyStopping()),
+                o.earlyStopping() != null ? EarlyStopping.of(o.earlyStopping()) : config.earlyStopping(),
                 config.decoderStartTokenId(),
                 forcedTokenId,
                 config.eosTokenId());

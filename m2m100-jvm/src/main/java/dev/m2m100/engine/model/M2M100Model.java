@@ -46,8 +46,10 @@ public final class M2M100Model implements StepModel {
         int pad = config.padTokenId();
         // rows 0 .. maxPositions + pad: positions start at pad + 1 (the pad row itself is zero)
         int positionRows = config.maxPositionEmbeddings() + pad + 1;
-        WeightMatrix embeddings = backend.matrix(weights.embeddings(), config.vocabSize(), d);
-        WeightMatrix positions = backend.matrix(SinusoidalPositions.table(positionRows, d, pad), positionRows, d);
+        // the tied embedding doubles as the output projection; the computed position table is tiny and is added
+        // to every input: both may be kept more precise than the compact format (docs/PERFORMANCE.md)
+        WeightMatrix embeddings = backend.embeddingMatrix(weights.embeddings(), config.vocabSize(), d);
+        WeightMatrix positions = backend.f32Matrix(SinusoidalPositions.table(positionRows, d, pad), positionRows, d);
         this.encoder = new Encoder(backend, weights, config.encoderLayers(), d, embeddings, positions, embedScale,
                 config.encoderAttentionHeads(), config.encoderFfnDim());
         this.decoder = new Decoder(backend, weights, config.decoderLayers(), d, embeddings, positions, embedScale,

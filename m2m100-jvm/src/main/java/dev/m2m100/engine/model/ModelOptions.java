@@ -10,7 +10,8 @@ import java.util.Set;
  * @param device     "auto", "cpu", "cuda" or "cuda:N"
  * @param dtype      storage format of the weights on the device: "auto", "f32", "f16", "bf16" or "int8"
  *                   (whatever the checkpoint holds is converted on load; activations, layer norms, softmax and
- *                   accumulation stay f32; on the CPU "auto" means f32)
+ *                   accumulation stay f32; on the CPU "auto" means f32, the position table stays f32 and with
+ *                   bf16 the tied embedding/output projection is stored as f16: see docs/PERFORMANCE.md)
  * @param threads    CPU worker threads (0 = one per core)
  * @param maxSources how many sources are expected to be encoded and held at once (a capacity hint)
  * @param maxRows    how many decoder rows are expected to be open at once (a capacity hint)

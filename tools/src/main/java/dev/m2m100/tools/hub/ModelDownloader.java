@@ -65,6 +65,11 @@ public final class ModelDownloader {
                         + ": not an M2M100 model repository? (files: " + String.join(", ", repo.files().keySet()) + ")");
             }
         }
+        if (!repo.has(SAFETENSORS) && !repo.has(SAFETENSORS_INDEX) && !repo.has(PYTORCH_BIN)) {
+            throw new HubException(HubException.Kind.BAD_REPOSITORY, modelId + "@" + revision + " has no weights ("
+                    + SAFETENSORS + ", " + SAFETENSORS_INDEX + " or " + PYTORCH_BIN + ")"
+                    + (repo.has("pytorch_model.bin.index.json") ? "; sharded pytorch_model-*.bin weights are not supported" : ""));
+        }
         Files.createDirectories(outDir);
         // The manifest marks a complete folder: drop it while the folder changes, keep what it said.
         JsonNode previous = readManifest(outDir);
@@ -88,7 +93,7 @@ public final class ModelDownloader {
             for (String shard : shards(outDir.resolve(SAFETENSORS_INDEX), repo)) {
                 fetch(repo, shard, outDir, fetched);
             }
-        } else if (repo.has(PYTORCH_BIN)) {
+        } else {
             RepoFile bin = repo.files().get(PYTORCH_BIN);
             convertedFrom = bin.sha256();
             if (alreadyConverted(outDir, bin, previous)) {
@@ -110,12 +115,6 @@ public final class ModelDownloader {
             }
             fetched.add(SAFETENSORS);
             converted = true;
-        } else if (repo.has("pytorch_model.bin.index.json")) {
-            throw new HubException(HubException.Kind.BAD_REPOSITORY, modelId + "@" + revision
-                    + " only has sharded pytorch_model-*.bin weights, which this tool does not convert");
-        } else {
-            throw new HubException(HubException.Kind.BAD_REPOSITORY, modelId + "@" + revision + " has no weights ("
-                    + SAFETENSORS + ", " + SAFETENSORS_INDEX + " or " + PYTORCH_BIN + ")");
         }
         writeManifest(outDir, repo, fetched, convertedFrom);
         return new Result(outDir, repo.commit(), List.copyOf(fetched), converted);

@@ -62,7 +62,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--max-length", description = "payload.options.maxLength: most generated tokens per record")
     Integer maxLength;
 
-    @Option(names = "--timeout", defaultValue = "600", description = "client timeout per request, seconds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", defaultValue = "900",
+            description = "client timeout per request, seconds; above the server's REQUEST_TIMEOUT_SECONDS so that its 504 is seen (default: ${DEFAULT-VALUE})")
     double timeout;
 
     @Option(names = "--json", description = "print the report as JSON")
@@ -118,6 +119,7 @@ public final class LoadCommand implements Callable<Integer> {
             status = "error:interrupted";
         } catch (Exception e) {
             status = "error:" + e.getClass().getSimpleName();
+            System.err.printf("m2m100 load: request failed after %.1f s: %s%n", (System.nanoTime() - t0) / 1e9, e);
         }
         return new LoadReport.Sample(status, t0, System.nanoTime());
     }

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,8 +60,7 @@ class PytorchToSafetensorsTest {
         JsonNode shapes = checks.get("safetensors_tensors");
         ParsedSafetensors got = ParsedSafetensors.read(out);
         assertEquals(shapes.size() + 1, got.header().size(), "tensors + __metadata__");
-        for (Iterator<Map.Entry<String, JsonNode>> it = shapes.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : shapes.properties()) {
             assertTrue(got.header().has(e.getKey()), e.getKey());
             assertEquals(e.getValue(), got.header().get(e.getKey()).get("shape"), e.getKey());
         }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.engine.config.ModelConfig;
+import dev.m2m100.engine.model.M2M100Model;
+import dev.m2m100.engine.model.ModelOptions;
 import dev.m2m100.engine.safetensors.SafetensorsWriter.Dtype;
 import dev.m2m100.tools.convert.FloatFormats;
 import dev.m2m100.tools.ParsedSafetensors;
@@ -129,6 +131,36 @@ class RandomModelWriterTest {
             assertEquals(FloatFormats.toBf16(v), b.getShort());
         }
         assertEquals("bfloat16", new ObjectMapper().readTree(tmp.resolve("h/config.json").toFile()).get("torch_dtype").asText());
+    }
+
+    @Test
+    void engineLoadsTheRandomModelInEveryDtype(@TempDir Path tmp) throws IOException {
+        int[] source = {4011, 120, 356, 2};
+        float[][] reference = null;
+        for (Dtype dtype : List.of(Dtype.F32, Dtype.BF16, Dtype.F16)) {
+            Path dir = tmp.resolve(dtype.name());
+            RandomModelWriter.write(SMALL, dir, 3, dtype, FIXTURE);
+            try (M2M100Model model = M2M100Model.load(dir, ModelOptions.DEFAULTS)) {
+                float[][] states = model.encoderHiddenStates(List.of(source)).getFirst();
+                assertEquals(source.length, states.length);
+                assertEquals(SMALL.dModel(), states[0].length);
+                for (float[] row : states) {
+                    for (float v : row) {
+                        assertTrue(Float.isFinite(v), dtype + ": non-finite encoder state");
+                    }
+                }
+                if (reference == null) {
+                    reference = states;
+                } else {
+                    // Same seed: the 16-bit files are roundings of the f32 weights, so states stay close.
+                    for (int i = 0; i < states.length; i++) {
+                        for (int j = 0; j < states[i].length; j++) {
+                            assertEquals(reference[i][j], states[i][j], 0.1, dtype + " state [" + i + "][" + j + "]");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static float[] floats(byte[] b) {

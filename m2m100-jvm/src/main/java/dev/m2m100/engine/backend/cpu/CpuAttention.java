@@ -17,14 +17,15 @@ final class CpuAttention {
     static void attend(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int stride, int n, int hd,
                        float scale, float[] out, int outOff, float[] scores) {
         float max = Float.NEGATIVE_INFINITY;
+        float[] lanes = new float[L];
         for (int j = 0; j < n; j++) {
-            float s = VectorLinearKernel.dot(q, qOff, k, kOff + j * stride, hd) * scale;
+            float s = dot(q, qOff, k, kOff + j * stride, hd, lanes) * scale;
             scores[j] = s;
             max = Math.max(max, s);
         }
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            float e = (float) Math.exp(scores[j] - max);
+            float e = SoftmaxMath.exp(scores[j] - max);
             scores[j] = e;
             sum += e;
         }
@@ -46,5 +47,25 @@ final class CpuAttention {
                 out[outOff + d] = Math.fma(v[vo + d], p, out[outOff + d]);
             }
         }
+    }
+
+    /** q·k over hd values: one vector FMA chain, a fixed-order lane sum, a scalar FMA tail. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int n, float[] lanes) {
+        int upper = n - n % L;
+        float s = 0f;
+        if (upper > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int k = 0; k < upper; k += L) {
+                acc = FloatVector.fromArray(S, a, ao + k).fma(FloatVector.fromArray(S, b, bo + k), acc);
+            }
+            acc.intoArray(lanes, 0);
+            for (int i = 0; i < L; i++) {
+                s += lanes[i];
+            }
+        }
+        for (int k = upper; k < n; k++) {
+            s = Math.fma(a[ao + k], b[bo + k], s);
+        }
+        return s;
     }
 }

@@ -62,6 +62,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public WeightMatrix f32Matrix(float[] values, int rows, int cols) {
+        if (values.length != (long) rows * cols) {
+            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
+        }
+        return new CpuMatrix(kernel.packF32(values, rows, cols));
+    }
+
+    @Override
+    public WeightMatrix embeddingMatrix(float[] values, int rows, int cols) {
+        if (values.length != (long) rows * cols) {
+            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
+        }
+        return new CpuMatrix(kernel.packEmbedding(values, rows, cols));
+    }
+
+    @Override
     public WeightVector vector(float[] values) {
         return new CpuVector(values);
     }

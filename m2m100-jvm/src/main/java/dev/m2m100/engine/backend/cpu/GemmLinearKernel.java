@@ -49,6 +49,34 @@ public final class GemmLinearKernel implements LinearKernel {
     }
 
     @Override
+    public PackedWeight packF32(float[] weight, int outFeatures, int inFeatures) {
+        return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, WeightFormat.F32, arena, pool));
+    }
+
+    /**
+     * bf16 keeps 8 significant bits, f16 11 in the same two bytes: with bf16 storage the tied embedding (which is
+     * also the output projection, whose rounding goes straight into the logits) is stored as f16 instead, or as
+     * f32 if a value does not fit f16's range. Other formats store it like every other weight.
+     */
+    @Override
+    public PackedWeight packEmbedding(float[] weight, int outFeatures, int inFeatures) {
+        if (format != WeightFormat.BF16) {
+            return pack(weight, outFeatures, inFeatures);
+        }
+        WeightFormat f = fitsF16(weight) ? WeightFormat.F16 : WeightFormat.F32;
+        return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, f, arena, pool));
+    }
+
+    private static boolean fitsF16(float[] w) {
+        for (float v : w) {
+            if (!(Math.abs(v) <= 65504f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public void apply(float[] x, int rows, PackedWeight w, float[] bias, Epilogue epilogue, float[] out) {
         PackedWeights p = ((Packed) w).w();
         switch (epilogue) {

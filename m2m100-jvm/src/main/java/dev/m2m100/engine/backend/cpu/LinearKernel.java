@@ -16,6 +16,16 @@ public interface LinearKernel extends AutoCloseable {
     /** Prepares a row-major {@code [outFeatures][inFeatures]} weight once; the array is not used afterwards. */
     PackedWeight pack(float[] weight, int outFeatures, int inFeatures);
 
+    /** Like {@link #pack}, but stored as float32 whatever the kernel's storage format. */
+    default PackedWeight packF32(float[] weight, int outFeatures, int inFeatures) {
+        return pack(weight, outFeatures, inFeatures);
+    }
+
+    /** Like {@link #pack}, for the token embedding that is also the output projection (may be stored more precisely). */
+    default PackedWeight packEmbedding(float[] weight, int outFeatures, int inFeatures) {
+        return pack(weight, outFeatures, inFeatures);
+    }
+
     /**
      * Computes {@code rows} rows. {@code bias} may be null. With {@link Epilogue#RESIDUAL} the result is added
      * to what {@code out} holds. {@code x} and {@code out} must not overlap.

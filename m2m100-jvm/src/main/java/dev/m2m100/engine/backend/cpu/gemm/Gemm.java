@@ -93,10 +93,64 @@ public final class Gemm {
         int panels = w.panels();
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
+        if (m == 1) {
+            grain = Math.min(panels, (grain + 3) & ~3); // the m = 1 kernels take panels in groups of 4 or 2
+        }
         boolean relu = epilogue == Epilogue.RELU;
-        final Object call = new Object(); // identifies this call: each worker packs x once per call
-        pool.parallelFor(panels, grain, (worker, from, to) -> panels(call, pool.scratch(worker), x, xOffset, m, w, bias,
-                relu, residual, residualOffset, out, outOffset, from, to));
+        // The argument holder is reused (no allocation per call); its monitor serialises callers of this pool.
+        final LinearTask task = pool.scratch(0).linearTask();
+        if (pool.isPoolThread() || Thread.holdsLock(task)) {
+            throw new IllegalStateException("Gemm.linear called from inside a task of the same WorkerPool");
+        }
+        synchronized (task) {
+            task.set(pool, x, xOffset, m, w, bias, relu, residual, residualOffset, out, outOffset);
+            try {
+                pool.parallelFor(panels, grain, task);
+            } finally {
+                task.clear();
+            }
+        }
+    }
+
+    /** The arguments of one {@code linear} call, handed to the pool as its task. */
+    static final class LinearTask implements WorkerPool.RangeTask {
+        private WorkerPool pool;
+        private float[] x;
+        private int xOffset;
+        private int m;
+        private PackedWeights w;
+        private float[] bias;
+        private boolean relu;
+        private float[] residual;
+        private int residualOffset;
+        private float[] out;
+        private int outOffset;
+
+        void set(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias, boolean relu,
+                 float[] residual, int residualOffset, float[] out, int outOffset) {
+            this.pool = pool;
+            this.x = x;
+            this.xOffset = xOffset;
+            this.m = m;
+            this.w = w;
+            this.bias = bias;
+            this.relu = relu;
+            this.residual = residual;
+            this.residualOffset = residualOffset;
+            this.out = out;
+            this.outOffset = outOffset;
+        }
+
+        /** Drops the references so a finished call keeps no caller arrays alive. */
+        void clear() {
+            set(null, null, 0, 0, null, null, false, null, 0, null, 0);
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            panels(pool.callSequence(), pool.scratch(worker), x, xOffset, m, w, bias, relu, residual, residualOffset,
+                    out, outOffset, from, to);
+        }
     }
 
     private static void checkRange(String what, int length, int offset, long size) {
@@ -110,7 +164,7 @@ public final class Gemm {
         return a < b + bLen && b < a + aLen;
     }
 
-    private static void panels(Object call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
+    private static void panels(long call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
                                boolean relu, float[] residual, int rOffset, float[] out, int oOffset,
                                int fromPanel, int toPanel) {
         final int k = w.k();
@@ -118,7 +172,11 @@ public final class Gemm {
         final MemorySegment data = w.data();
         final long bytesPerStep = (long) NR * format.bytesPerWeight();
         final int kStored = w.kStored();
-        final float[] acc = scratch.accumulators(m * NR);
+        final float[] acc = scratch.accumulators(Math.max(m, 4) * NR);
+        if (m == 1) {
+            gemvRow(x, xOffset, w, acc, bias, relu, residual, rOffset, out, oOffset, fromPanel, toPanel);
+            return;
+        }
         // A single row is already in packed order.
         final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, MR);
         final int aBase = m == 1 ? xOffset : 0;
@@ -171,7 +229,7 @@ public final class Gemm {
                     }
                 }
             }
-            store(p, m, w, acc, bias, relu, residual, rOffset, out, oOffset);
+            store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
         }
     }
 
@@ -212,8 +270,53 @@ public final class Gemm {
         }
     }
 
+    /**
+     * m = 1 (batch-1 decode): two panels at a time, so four independent FMA chains and two memory streams
+     * hide FMA latency and keep more loads in flight. Each element's FMA chain is unchanged.
+     */
+    private static void gemvRow(float[] x, int xOffset, PackedWeights w, float[] acc, float[] bias, boolean relu,
+                                float[] residual, int rOffset, float[] out, int oOffset, int fromPanel, int toPanel) {
+        final int k = w.k();
+        final WeightFormat format = w.format();
+        final MemorySegment data = w.data();
+        final long panelBytes = (long) w.kStored() * NR * format.bytesPerWeight();
+        int p = fromPanel;
+        if (format == WeightFormat.BF16) {
+            // bf16: four panels per pass keep as many bytes in flight as the f32 pairs do. (The same for f16
+            // and int8 measured 4-6x slower here, probably because their widening helpers are no longer inlined.)
+            for (; p + 3 < toPanel; p += 4) {
+                kernel1x4Bf16(x, xOffset, data, p * panelBytes, panelBytes, k, acc);
+                for (int q = 0; q < 4; q++) {
+                    store(p + q, 1, w, acc, q * NR, bias, relu, residual, rOffset, out, oOffset);
+                }
+            }
+        }
+        for (; p + 1 < toPanel; p += 2) {
+            final long b0 = p * panelBytes;
+            final long b1 = b0 + panelBytes;
+            switch (format) {
+                case F32 -> kernel1x2(x, xOffset, data, b0, b1, k, acc);
+                case BF16 -> kernel1x2Bf16(x, xOffset, data, b0, b1, k, acc);
+                case F16 -> kernel1x2F16(x, xOffset, data, b0, b1, k, acc);
+                case INT8 -> kernel1x2Int8(x, xOffset, data, b0, b1, k, acc);
+            }
+            store(p, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+            store(p + 1, 1, w, acc, NR, bias, relu, residual, rOffset, out, oOffset);
+        }
+        if (p < toPanel) {
+            final long b0 = p * panelBytes;
+            switch (format) {
+                case F32 -> kernel1(x, xOffset, data, b0, k, acc, 0, true);
+                case BF16 -> kernel1Bf16(x, xOffset, data, b0, k, acc, 0, true);
+                case F16 -> kernel1F16(x, xOffset, data, b0, k, acc, 0, true);
+                case INT8 -> kernel1Int8(x, xOffset, data, b0, k, acc, 0, true);
+            }
+            store(p, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
     /** Applies the epilogue to one finished panel of all m rows and writes it to out. */
-    private static void store(int p, int m, PackedWeights w, float[] acc, float[] bias, boolean relu,
+    private static void store(int p, int m, PackedWeights w, float[] acc, int accBase, float[] bias, boolean relu,
                               float[] residual, int rOffset, float[] out, int oOffset) {
         final int n = w.n();
         final int j0 = p * NR;
@@ -229,8 +332,8 @@ public final class Gemm {
                 b1 = FloatVector.fromArray(S, bias, j0 + 8);
             }
             for (int i = 0; i < m; i++) {
-                FloatVector v0 = FloatVector.fromArray(S, acc, i * NR);
-                FloatVector v1 = FloatVector.fromArray(S, acc, i * NR + 8);
+                FloatVector v0 = FloatVector.fromArray(S, acc, accBase + i * NR);
+                FloatVector v1 = FloatVector.fromArray(S, acc, accBase + i * NR + 8);
                 if (scales != null) {
                     v0 = v0.mul(s0);
                     v1 = v1.mul(s1);
@@ -257,7 +360,7 @@ public final class Gemm {
             final int valid = n - j0;
             for (int i = 0; i < m; i++) {
                 for (int jj = 0; jj < valid; jj++) {
-                    float v = acc[i * NR + jj];
+                    float v = acc[accBase + i * NR + jj];
                     if (scales != null) {
                         v = v * scales[j0 + jj];
                     }
@@ -1669,4 +1772,126 @@ public final class Gemm {
         c50.intoArray(acc, co + 80);
         c51.intoArray(acc, co + 88);
     }
+
+    /** One row × two panels (32 columns), F32 weights, whole K. */
+    static void kernel1x2(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 64;
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(FloatVector.fromMemorySegment(S, b, p0 + o, LE), c0);
+            c1 = x.fma(FloatVector.fromMemorySegment(S, b, p0 + o + 32, LE), c1);
+            c2 = x.fma(FloatVector.fromMemorySegment(S, b, p1 + o, LE), c2);
+            c3 = x.fma(FloatVector.fromMemorySegment(S, b, p1 + o + 32, LE), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × two panels (32 columns), Bf16 weights, whole K. */
+    static void kernel1x2Bf16(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 32;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c0);
+            c1 = x.fma(v.and(0xffff0000).reinterpretAsFloats(), c1);
+            c2 = x.fma(u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c2);
+            c3 = x.fma(u.and(0xffff0000).reinterpretAsFloats(), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × two panels (32 columns), F16 weights, whole K. */
+    static void kernel1x2F16(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 32;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(f16Low(v), c0);
+            c1 = x.fma(f16High(v), c1);
+            c2 = x.fma(f16Low(u), c2);
+            c3 = x.fma(f16High(u), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × two panels (32 columns), Int8 weights, whole K. */
+    static void kernel1x2Int8(float[] a, int ao, MemorySegment b, long p0, long p1, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int kk = 0;
+        for (; kk + 1 < kLen; kk += 2) {
+            final long o = (long) kk * 16;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            final FloatVector y = FloatVector.broadcast(S, a[ao + kk + 1]);
+            c0 = x.fma(int8Byte(v, 24), c0);
+            c1 = x.fma(int8Byte(v, 16), c1);
+            c2 = x.fma(int8Byte(u, 24), c2);
+            c3 = x.fma(int8Byte(u, 16), c3);
+            c0 = y.fma(int8Byte(v, 8), c0);
+            c1 = y.fma(v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c1);
+            c2 = y.fma(int8Byte(u, 8), c2);
+            c3 = y.fma(u.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c3);
+        }
+        if (kk < kLen) {
+            final long o = (long) kk * 16;
+            final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            c0 = x.fma(int8Byte(v, 24), c0);
+            c1 = x.fma(int8Byte(v, 16), c1);
+            c2 = x.fma(int8Byte(u, 24), c2);
+            c3 = x.fma(int8Byte(u, 16), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+    }
+
+    /** One row × four panels (64 columns), Bf16 weights, whole K: 8 FMA chains, 4 streams in flight. */
+    static void kernel1x4Bf16(float[] a, int ao, MemorySegment b, long p0, long stride, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        final long p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 32;
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            final IntVector v0 = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            c0 = x.fma(v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c0);
+            c1 = x.fma(v0.and(0xffff0000).reinterpretAsFloats(), c1);
+            final IntVector v1 = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            c2 = x.fma(v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c2);
+            c3 = x.fma(v1.and(0xffff0000).reinterpretAsFloats(), c3);
+            final IntVector v2 = IntVector.fromMemorySegment(SI, b, p2 + o, LE);
+            c4 = x.fma(v2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c4);
+            c5 = x.fma(v2.and(0xffff0000).reinterpretAsFloats(), c5);
+            final IntVector v3 = IntVector.fromMemorySegment(SI, b, p3 + o, LE);
+            c6 = x.fma(v3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), c6);
+            c7 = x.fma(v3.and(0xffff0000).reinterpretAsFloats(), c7);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+        c4.intoArray(acc, 32);
+        c5.intoArray(acc, 40);
+        c6.intoArray(acc, 48);
+        c7.intoArray(acc, 56);
+    }
+
+
 }

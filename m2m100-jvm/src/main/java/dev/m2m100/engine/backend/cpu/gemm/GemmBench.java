@@ -31,6 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class GemmBench {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOC = (com.sun.management.ThreadMXBean) CPU;
 
     private GemmBench() {
     }
@@ -97,15 +98,21 @@ public final class GemmBench {
                                 cpu0[0] = CPU.getCurrentThreadCpuTime();
                             }, reps, warmupMs, minMs);
                             double cpuPerCall = (CPU.getCurrentThreadCpuTime() - cpu0[0]) / 1e9 / calls[0];
+                            long alloc0 = ALLOC.getCurrentThreadAllocatedBytes();
+                            for (int i = 0; i < 20; i++) {
+                                Gemm.linear(pool, x, 0, m, pw, bias, Epilogue.NONE, null, out, 0);
+                            }
+                            long allocPerCall = (ALLOC.getCurrentThreadAllocatedBytes() - alloc0) / 20;
                             double med = median(sec);
                             double best = Arrays.stream(sec).min().orElseThrow();
                             double flops = 2.0 * m * n * k;
                             System.out.printf(Locale.ROOT,
                                     "gemm fmt=%s m=%d k=%d n=%d ms=%.3f gflops=%.1f best_gflops=%.1f wgbps=%.1f spread=%.0f%%"
-                                            + " caller_cpu_gflops=%.1f%n",
+                                            + " caller_cpu_gflops=%.1f caller_alloc_bytes_per_call=%d%n",
                                     format.name().toLowerCase(Locale.ROOT), m, k, n, med * 1e3, flops / med / 1e9,
                                     flops / best / 1e9, pw.streamedBytes() / med / 1e9,
-                                    100 * (Arrays.stream(sec).max().orElseThrow() - best) / best, flops / cpuPerCall / 1e9);
+                                    100 * (Arrays.stream(sec).max().orElseThrow() - best) / best, flops / cpuPerCall / 1e9,
+                                    allocPerCall);
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 package dev.m2m100.engine.backend.cpu.gemm;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -33,7 +34,10 @@ public final class WorkerPool implements AutoCloseable {
     private final Worker[] workers;
     private final WorkerScratch[] scratch;
     private final ReentrantLock submitLock = new ReentrantLock();
-    private volatile Job job;
+    /** Reused by every call (no allocation per call); chunk claims are tagged with the call's sequence. */
+    private final Job job = new Job();
+    /** Sequence number of the current call; written only by the lock holder. */
+    private long sequence;
     private volatile long epoch;
     private volatile boolean closed;
 
@@ -77,6 +81,19 @@ public final class WorkerPool implements AutoCloseable {
         return parallelism;
     }
 
+    /**
+     * Sequence number of the {@link #parallelFor} call in progress (every call gets a new one, also those
+     * run inline); valid inside its tasks, e.g. to let a participant prepare per-call data once.
+     */
+    public long callSequence() {
+        return sequence;
+    }
+
+    /** Whether the current thread is one of this pool's workers (so a call from it would be nested). */
+    boolean isPoolThread() {
+        return Thread.currentThread() instanceof WorkerThread w && w.pool == this;
+    }
+
     /** Per-participant buffers; only the participant with this index may use them during a task. */
     public WorkerScratch scratch(int worker) {
         return scratch[worker];
@@ -103,21 +120,22 @@ public final class WorkerPool implements AutoCloseable {
                 throw new IllegalStateException("WorkerPool is closed");
             }
             int chunks = (int) ((count + (long) grain - 1) / grain);
+            long seq = ++sequence;
             if (chunks == 1 || workers.length == 0) {
                 task.run(0, 0, count);
                 return;
             }
-            Job j = new Job(task, count, grain, chunks, Thread.currentThread());
-            job = j;
-            epoch = epoch + 1; // publishes the job; only the lock holder writes epoch
+            Job j = job;
+            j.start(seq, task, count, grain, chunks, Thread.currentThread());
+            epoch = seq; // wakes spinning workers; only the lock holder writes epoch
             for (Worker w : workers) {
                 if (w.parked) {
                     LockSupport.unpark(w.thread);
                 }
             }
-            j.work(0, this);
+            j.work(0, seq);
             j.awaitDone();
-            Throwable t = j.failure;
+            Throwable t = j.finish();
             if (t instanceof RuntimeException re) {
                 throw re;
             }
@@ -149,29 +167,55 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * The state of one call, reused. {@code next} packs (sequence << 32 | next chunk): a worker claims a
+     * chunk only by a CAS on a value carrying its own call's sequence, so a late worker can never run a
+     * chunk of a later call, and the volatile read of {@code next} makes the plain fields written before
+     * {@link #start} visible to it.
+     */
     private static final class Job {
-        final RangeTask task;
-        final int count;
-        final int grain;
-        final int chunks;
-        final Thread caller;
-        final AtomicInteger next = new AtomicInteger();
-        final AtomicInteger done = new AtomicInteger();
-        volatile boolean callerParked;
-        volatile Throwable failure;
+        private RangeTask task;
+        private int count;
+        private int grain;
+        private int chunks;
+        private Thread caller;
+        private final AtomicLong next = new AtomicLong(-1L << 32);
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile boolean callerParked;
+        private volatile Throwable failure;
 
-        Job(RangeTask task, int count, int grain, int chunks, Thread caller) {
+        void start(long seq, RangeTask task, int count, int grain, int chunks, Thread caller) {
             this.task = task;
             this.count = count;
             this.grain = grain;
             this.chunks = chunks;
             this.caller = caller;
+            this.failure = null;
+            this.callerParked = false;
+            done.set(0);
+            next.set(seq << 32); // publishes the fields above
         }
 
-        /** Claims and runs chunks until none are left. */
-        void work(int worker, WorkerPool pool) {
-            int c;
-            while ((c = next.getAndIncrement()) < chunks) {
+        /** Clears the task reference and returns the first failure, if any. */
+        Throwable finish() {
+            task = null;
+            return failure;
+        }
+
+        /** Claims and runs chunks of call {@code seq} until none are left. */
+        void work(int worker, long seq) {
+            while (true) {
+                long v = next.get();
+                if ((v >>> 32) != seq) {
+                    return; // another call's counter: nothing for us
+                }
+                int c = (int) v;
+                if (c >= chunks) {
+                    return;
+                }
+                if (!next.compareAndSet(v, v + 1)) {
+                    continue;
+                }
                 int from = c * grain;
                 int to = (int) Math.min((long) from + grain, count);
                 try {
@@ -205,8 +249,11 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Marker so nested calls can be detected. */
     private static final class WorkerThread extends Thread {
-        WorkerThread(Runnable r, String name) {
+        final WorkerPool pool;
+
+        WorkerThread(WorkerPool pool, Runnable r, String name) {
             super(r, name);
+            this.pool = pool;
             setDaemon(true);
         }
     }
@@ -218,7 +265,7 @@ public final class WorkerPool implements AutoCloseable {
 
         Worker(int index) {
             this.index = index;
-            this.thread = new WorkerThread(this, "gemm-worker-" + index);
+            this.thread = new WorkerThread(WorkerPool.this, this, "gemm-worker-" + index);
         }
 
         @Override
@@ -245,10 +292,7 @@ public final class WorkerPool implements AutoCloseable {
                     return;
                 }
                 seen = e;
-                Job j = job;
-                if (j != null) {
-                    j.work(index, WorkerPool.this);
-                }
+                job.work(index, e);
             }
         }
     }

@@ -12,10 +12,16 @@ public final class WorkerScratch {
 
     private float[] floats = new float[0];
     private float[] packed = new float[0];
-    private Object packedFor;
+    private long packedFor = -1;
+    private final Gemm.LinearTask linearTask = new Gemm.LinearTask();
     private MemorySegment segment = MemorySegment.NULL;
 
     WorkerScratch() {
+    }
+
+    /** The reusable argument holder of {@link Gemm#linear} (only participant 0's is used). */
+    Gemm.LinearTask linearTask() {
+        return linearTask;
     }
 
     /** A heap buffer of at least {@code n} floats (contents unspecified). */
@@ -30,9 +36,9 @@ public final class WorkerScratch {
      * x[m][k] repacked for the micro-kernels: rows in blocks of {@code mr} (the last block may be shorter),
      * block starting at row r stored at {@code r*k} as [kk][rows of the block]. Consecutive broadcasts then
      * read consecutive floats instead of rows k apart (which also collide in the same L1 sets). Packed once
-     * per {@code call} token: a worker running several chunks of one call reuses it.
+     * per call ({@link WorkerPool#callSequence()}): a worker running several chunks of one call reuses it.
      */
-    float[] packedA(Object call, float[] x, int xOffset, int m, int k, int mr) {
+    float[] packedA(long call, float[] x, int xOffset, int m, int k, int mr) {
         if (packedFor == call) {
             return packed;
         }

@@ -194,6 +194,27 @@ class GemmTest {
     }
 
     @Test
+    void nestedCallsFromATaskAreRejected() {
+        PackedWeights w = PackedWeights.pack(new float[6], 0, 2, 3, WeightFormat.F32, arena, null);
+        float[] x = new float[3];
+        try (WorkerPool p = new WorkerPool(2)) {
+            java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+            p.parallelFor(2, 1, (worker, from, to) -> {
+                try {
+                    Gemm.linear(p, x, 0, 1, w, null, Epilogue.NONE, null, new float[2], 0);
+                } catch (IllegalStateException e) {
+                    rejected.incrementAndGet();
+                }
+            });
+            assertEquals(2, rejected.get(), "both participants must be refused");
+            float[] out = new float[2];
+            Gemm.linear(p, new float[] {1, 2, 3}, 0, 1, w, new float[] {5, 6}, Epilogue.NONE, null, out, 0);
+            assertEquals(5f, out[0]);
+            assertEquals(6f, out[1]);
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         PackedWeights w = PackedWeights.pack(new float[6], 0, 2, 3, WeightFormat.F32, arena, null);
         float[] x = new float[6];
