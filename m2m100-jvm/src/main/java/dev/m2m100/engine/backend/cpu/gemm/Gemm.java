@@ -315,66 +315,121 @@ public final class Gemm {
         }
     }
 
-    /** Applies the epilogue to one finished panel of all m rows and writes it to out. */
+    /**
+     * Applies the epilogue to one finished panel of all m rows and writes it to out. Full panels go to one of
+     * small specialised methods (scales × bias): a single method holding vectors that may be null made C2
+     * bail out ("Bad graph detected in build_loop_late") once several epilogues had been seen. The order of
+     * operations (scale, bias, ReLU, residual) is the same on every path.
+     */
     private static void store(int p, int m, PackedWeights w, float[] acc, int accBase, float[] bias, boolean relu,
                               float[] residual, int rOffset, float[] out, int oOffset) {
         final int n = w.n();
         final int j0 = p * NR;
         final float[] scales = w.scales();
         if (j0 + NR <= n) {
-            FloatVector s0 = null, s1 = null, b0 = null, b1 = null;
             if (scales != null) {
-                s0 = FloatVector.fromArray(S, scales, j0);
-                s1 = FloatVector.fromArray(S, scales, j0 + 8);
-            }
-            if (bias != null) {
-                b0 = FloatVector.fromArray(S, bias, j0);
-                b1 = FloatVector.fromArray(S, bias, j0 + 8);
-            }
-            for (int i = 0; i < m; i++) {
-                FloatVector v0 = FloatVector.fromArray(S, acc, accBase + i * NR);
-                FloatVector v1 = FloatVector.fromArray(S, acc, accBase + i * NR + 8);
-                if (scales != null) {
-                    v0 = v0.mul(s0);
-                    v1 = v1.mul(s1);
-                }
                 if (bias != null) {
-                    v0 = v0.add(b0);
-                    v1 = v1.add(b1);
+                    storeScaledBias(j0, n, m, acc, accBase, scales, bias, relu, residual, rOffset, out, oOffset);
+                } else {
+                    storeScaled(j0, n, m, acc, accBase, scales, relu, residual, rOffset, out, oOffset);
                 }
-                if (relu) {
-                    v0 = v0.lanewise(VectorOperators.MAX, 0f);
-                    v1 = v1.lanewise(VectorOperators.MAX, 0f);
-                }
-                if (residual != null) {
-                    int ro = rOffset + i * n + j0;
-                    v0 = v0.add(FloatVector.fromArray(S, residual, ro));
-                    v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
-                }
-                int o = oOffset + i * n + j0;
-                v0.intoArray(out, o);
-                v1.intoArray(out, o + 8);
+            } else if (bias != null) {
+                storeBias(j0, n, m, acc, accBase, bias, relu, residual, rOffset, out, oOffset);
+            } else {
+                storePlain(j0, n, m, acc, accBase, relu, residual, rOffset, out, oOffset);
             }
         } else {
-            // Tail panel: the same IEEE operations, one lane at a time.
-            final int valid = n - j0;
-            for (int i = 0; i < m; i++) {
-                for (int jj = 0; jj < valid; jj++) {
-                    float v = acc[accBase + i * NR + jj];
-                    if (scales != null) {
-                        v = v * scales[j0 + jj];
-                    }
-                    if (bias != null) {
-                        v = v + bias[j0 + jj];
-                    }
-                    if (relu) {
-                        v = Math.max(v, 0f);
-                    }
-                    if (residual != null) {
-                        v = v + residual[rOffset + i * n + j0 + jj];
-                    }
-                    out[oOffset + i * n + j0 + jj] = v;
+            storeTail(j0, n, m, acc, accBase, scales, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
+    private static void storeScaledBias(int j0, int n, int m, float[] acc, int accBase, float[] scales, float[] bias,
+                                        boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        final FloatVector s0 = FloatVector.fromArray(S, scales, j0);
+        final FloatVector s1 = FloatVector.fromArray(S, scales, j0 + 8);
+        final FloatVector b0 = FloatVector.fromArray(S, bias, j0);
+        final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0).add(b0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1).add(b1);
+            finishRow(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+        }
+    }
+
+    private static void storeScaled(int j0, int n, int m, float[] acc, int accBase, float[] scales,
+                                    boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        final FloatVector s0 = FloatVector.fromArray(S, scales, j0);
+        final FloatVector s1 = FloatVector.fromArray(S, scales, j0 + 8);
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1);
+            finishRow(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+        }
+    }
+
+    private static void storeBias(int j0, int n, int m, float[] acc, int accBase, float[] bias,
+                                  boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        final FloatVector b0 = FloatVector.fromArray(S, bias, j0);
+        final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).add(b0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).add(b1);
+            finishRow(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+        }
+    }
+
+    private static void storePlain(int j0, int n, int m, float[] acc, int accBase,
+                                   boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            finishRow(FloatVector.fromArray(S, acc, a), FloatVector.fromArray(S, acc, a + 8), relu, residual,
+                    rOffset + i * n + j0, out, oOffset + i * n + j0);
+        }
+    }
+
+    /** ReLU, then residual add, then the write of one row's 16 columns; each case a straight-line path. */
+    private static void finishRow(FloatVector v0, FloatVector v1, boolean relu, float[] residual, int ro,
+                                  float[] out, int o) {
+        if (relu) {
+            if (residual != null) {
+                v0.lanewise(VectorOperators.MAX, 0f).add(FloatVector.fromArray(S, residual, ro)).intoArray(out, o);
+                v1.lanewise(VectorOperators.MAX, 0f).add(FloatVector.fromArray(S, residual, ro + 8)).intoArray(out, o + 8);
+            } else {
+                v0.lanewise(VectorOperators.MAX, 0f).intoArray(out, o);
+                v1.lanewise(VectorOperators.MAX, 0f).intoArray(out, o + 8);
+            }
+        } else if (residual != null) {
+            v0.add(FloatVector.fromArray(S, residual, ro)).intoArray(out, o);
+            v1.add(FloatVector.fromArray(S, residual, ro + 8)).intoArray(out, o + 8);
+        } else {
+            v0.intoArray(out, o);
+            v1.intoArray(out, o + 8);
+        }
+    }
+
+    /** Tail panel (n not a multiple of 16): the same IEEE operations, one lane at a time. */
+    private static void storeTail(int j0, int n, int m, float[] acc, int accBase, float[] scales, float[] bias,
+                                  boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        final int valid = n - j0;
+        for (int i = 0; i < m; i++) {
+            for (int jj = 0; jj < valid; jj++) {
+                float v = acc[accBase + i * NR + jj];
+                if (scales != null) {
+                    v = v * scales[j0 + jj];
                 }
+                if (bias != null) {
+                    v = v + bias[j0 + jj];
+                }
+                if (relu) {
+                    v = Math.max(v, 0f);
+                }
+                if (residual != null) {
+                    v = v + residual[rOffset + i * n + j0 + jj];
+                }
+                out[oOffset + i * n + j0 + jj] = v;
             }
         }
     }
