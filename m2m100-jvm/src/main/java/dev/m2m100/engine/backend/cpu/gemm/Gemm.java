@@ -317,7 +317,8 @@ public final class Gemm {
 
     /**
      * Applies the epilogue to one finished panel of all m rows and writes it to out. Full panels go to one of
-     * small specialised methods (scales × bias): a single method holding vectors that may be null made C2
+     * small specialised methods (scales × bias) that neither take nor return vectors (a call that is not
+     * inlined would box them): a single method holding vectors that may be null made C2
      * bail out ("Bad graph detected in build_loop_late") once several epilogues had been seen. The order of
      * operations (scale, bias, ReLU, residual) is the same on every path.
      */
@@ -351,9 +352,20 @@ public final class Gemm {
         final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0).add(b0);
-            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1).add(b1);
-            finishRow(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+            FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0).add(b0);
+            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1).add(b1);
+            if (relu) {
+                v0 = v0.lanewise(VectorOperators.MAX, 0f);
+                v1 = v1.lanewise(VectorOperators.MAX, 0f);
+            }
+            if (residual != null) {
+                final int ro = rOffset + i * n + j0;
+                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
+                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
+            }
+            final int o = oOffset + i * n + j0;
+            v0.intoArray(out, o);
+            v1.intoArray(out, o + 8);
         }
     }
 
@@ -363,9 +375,20 @@ public final class Gemm {
         final FloatVector s1 = FloatVector.fromArray(S, scales, j0 + 8);
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0);
-            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1);
-            finishRow(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+            FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0);
+            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1);
+            if (relu) {
+                v0 = v0.lanewise(VectorOperators.MAX, 0f);
+                v1 = v1.lanewise(VectorOperators.MAX, 0f);
+            }
+            if (residual != null) {
+                final int ro = rOffset + i * n + j0;
+                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
+                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
+            }
+            final int o = oOffset + i * n + j0;
+            v0.intoArray(out, o);
+            v1.intoArray(out, o + 8);
         }
     }
 
@@ -375,9 +398,20 @@ public final class Gemm {
         final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            final FloatVector v0 = FloatVector.fromArray(S, acc, a).add(b0);
-            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).add(b1);
-            finishRow(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+            FloatVector v0 = FloatVector.fromArray(S, acc, a).add(b0);
+            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).add(b1);
+            if (relu) {
+                v0 = v0.lanewise(VectorOperators.MAX, 0f);
+                v1 = v1.lanewise(VectorOperators.MAX, 0f);
+            }
+            if (residual != null) {
+                final int ro = rOffset + i * n + j0;
+                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
+                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
+            }
+            final int o = oOffset + i * n + j0;
+            v0.intoArray(out, o);
+            v1.intoArray(out, o + 8);
         }
     }
 
@@ -385,26 +419,18 @@ public final class Gemm {
                                    boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            finishRow(FloatVector.fromArray(S, acc, a), FloatVector.fromArray(S, acc, a + 8), relu, residual,
-                    rOffset + i * n + j0, out, oOffset + i * n + j0);
-        }
-    }
-
-    /** ReLU, then residual add, then the write of one row's 16 columns; each case a straight-line path. */
-    private static void finishRow(FloatVector v0, FloatVector v1, boolean relu, float[] residual, int ro,
-                                  float[] out, int o) {
-        if (relu) {
-            if (residual != null) {
-                v0.lanewise(VectorOperators.MAX, 0f).add(FloatVector.fromArray(S, residual, ro)).intoArray(out, o);
-                v1.lanewise(VectorOperators.MAX, 0f).add(FloatVector.fromArray(S, residual, ro + 8)).intoArray(out, o + 8);
-            } else {
-                v0.lanewise(VectorOperators.MAX, 0f).intoArray(out, o);
-                v1.lanewise(VectorOperators.MAX, 0f).intoArray(out, o + 8);
+            FloatVector v0 = FloatVector.fromArray(S, acc, a);
+            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8);
+            if (relu) {
+                v0 = v0.lanewise(VectorOperators.MAX, 0f);
+                v1 = v1.lanewise(VectorOperators.MAX, 0f);
             }
-        } else if (residual != null) {
-            v0.add(FloatVector.fromArray(S, residual, ro)).intoArray(out, o);
-            v1.add(FloatVector.fromArray(S, residual, ro + 8)).intoArray(out, o + 8);
-        } else {
+            if (residual != null) {
+                final int ro = rOffset + i * n + j0;
+                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
+                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
+            }
+            final int o = oOffset + i * n + j0;
             v0.intoArray(out, o);
             v1.intoArray(out, o + 8);
         }
