@@ -154,6 +154,13 @@ public final class CheckpointWeights implements WeightSource {
                         + "' should be the same matrix");
             }
         }
+        // the comparison read whole matrices: release their file pages (see TensorStore#toFloat)
+        for (TensorInfo t : present) {
+            MemorySegment s = store.segment(t.name());
+            if (s.isMapped()) {
+                s.unload();
+            }
+        }
         return first.name();
     }
 
