@@ -1,5 +1,6 @@
 package dev.m2m100.engine.model;
 
+import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.config.ModelConfig;
 import dev.m2m100.engine.safetensors.TensorInfo;
 import dev.m2m100.engine.safetensors.TensorStore;
@@ -91,6 +92,21 @@ public final class CheckpointWeights implements WeightSource {
     @Override
     public float[] embeddings() throws IOException {
         return store.toFloat(embeddingName);
+    }
+
+    @Override
+    public Optional<RawMatrix> rawEmbeddings() throws IOException {
+        TensorInfo t = store.info(embeddingName);
+        RawMatrix.Encoding encoding = switch (t.dtype()) {
+            case F32 -> RawMatrix.Encoding.F32;
+            case F16 -> RawMatrix.Encoding.F16;
+            case BF16 -> RawMatrix.Encoding.BF16;
+            default -> null;
+        };
+        if (encoding == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RawMatrix(store.segment(embeddingName), encoding, config.vocabSize(), config.dModel()));
     }
 
     @Override
