@@ -45,6 +45,14 @@ public interface Backend extends AutoCloseable {
         return matrix(values, rows, cols);
     }
 
+    /**
+     * {@link #embeddingMatrix(float[], int, int)} from the checkpoint's bytes; a backend that can pack straight
+     * from them avoids a float[] copy of the largest matrix on the heap. The bytes are not used afterwards.
+     */
+    default WeightMatrix embeddingMatrix(RawMatrix raw) {
+        return embeddingMatrix(raw.toFloat(), raw.rows(), raw.cols());
+    }
+
     /** Uploads a vector. The array must not be modified afterwards. */
     WeightVector vector(float[] values);
 

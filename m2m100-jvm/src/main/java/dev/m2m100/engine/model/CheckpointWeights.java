@@ -1,5 +1,6 @@
 package dev.m2m100.engine.model;
 
+import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.config.ModelConfig;
 import dev.m2m100.engine.safetensors.TensorInfo;
 import dev.m2m100.engine.safetensors.TensorStore;
@@ -94,6 +95,21 @@ public final class CheckpointWeights implements WeightSource {
     }
 
     @Override
+    public Optional<RawMatrix> rawEmbeddings() throws IOException {
+        TensorInfo t = store.info(embeddingName);
+        RawMatrix.Encoding encoding = switch (t.dtype()) {
+            case F32 -> RawMatrix.Encoding.F32;
+            case F16 -> RawMatrix.Encoding.F16;
+            case BF16 -> RawMatrix.Encoding.BF16;
+            default -> null;
+        };
+        if (encoding == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RawMatrix(store.segment(embeddingName), encoding, config.vocabSize(), config.dModel()));
+    }
+
+    @Override
     public EncoderLayerWeights encoderLayer(int index) throws IOException {
         String p = "model.encoder.layers." + index + ".";
         return new EncoderLayerWeights(norm(p + "self_attn_layer_norm."), attention(p + "self_attn."),
@@ -152,6 +168,13 @@ public final class CheckpointWeights implements WeightSource {
             if (other.dtype() == first.dtype() && a.mismatch(store.segment(other.name())) != -1) {
                 problems.add("tied embeddings differ: '" + first.name() + "' and '" + other.name()
                         + "' should be the same matrix");
+            }
+        }
+        // the comparison read whole matrices: release their file pages (see TensorStore#toFloat)
+        for (TensorInfo t : present) {
+            MemorySegment s = store.segment(t.name());
+            if (s.isMapped()) {
+                s.unload();
             }
         }
         return first.name();

@@ -3,6 +3,7 @@ package dev.m2m100.engine.model;
 import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.Backends;
 import dev.m2m100.engine.backend.KvCache;
+import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
 import dev.m2m100.engine.config.ModelConfig;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * M2M100 (encoder-decoder transformer) over a {@link Backend}, as a {@link StepModel}: sources are encoded once
@@ -48,7 +50,15 @@ public final class M2M100Model implements StepModel {
         int positionRows = config.maxPositionEmbeddings() + pad + 1;
         // the tied embedding doubles as the output projection; the computed position table is tiny and is added
         // to every input: both may be kept more precise than the compact format (docs/PERFORMANCE.md)
-        WeightMatrix embeddings = backend.embeddingMatrix(weights.embeddings(), config.vocabSize(), d);
+        // packed from the checkpoint's bytes when possible: no float[] copy of the largest matrix on the heap
+        Optional<RawMatrix> raw = weights.rawEmbeddings();
+        WeightMatrix embeddings;
+        if (raw.isPresent()) {
+            embeddings = backend.embeddingMatrix(raw.get());
+            raw.get().release();
+        } else {
+            embeddings = backend.embeddingMatrix(weights.embeddings(), config.vocabSize(), d);
+        }
         WeightMatrix positions = backend.f32Matrix(SinusoidalPositions.table(positionRows, d, pad), positionRows, d);
         this.encoder = new Encoder(backend, weights, config.encoderLayers(), d, embeddings, positions, embedScale,
                 config.encoderAttentionHeads(), config.encoderFfnDim());

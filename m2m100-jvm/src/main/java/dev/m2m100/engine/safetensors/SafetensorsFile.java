@@ -254,7 +254,21 @@ public final class SafetensorsFile implements TensorStore {
         if (n > Integer.MAX_VALUE - 16) {
             throw SafetensorsException.of(file, name, "has " + n + " elements, too many for one float array");
         }
-        return Conversions.toFloat(segment(name), t.dtype(), (int) n);
+        MemorySegment raw = data.asSlice(t.begin(), t.byteSize());
+        float[] values = Conversions.toFloat(raw.asReadOnly(), t.dtype(), (int) n);
+        release(raw);
+        return values;
+    }
+
+    /**
+     * Drops the file pages of a region from this process's resident memory (they stay in the page cache and
+     * fault back in if read again): a tensor is read once at load, and keeping its pages resident beside the
+     * converted copy would double the load-time peak RSS.
+     */
+    static void release(MemorySegment mapped) {
+        if (mapped.isMapped() && mapped.byteSize() > 0) {
+            mapped.unload();
+        }
     }
 
     @Override

@@ -25,7 +25,8 @@ public interface TensorStore extends AutoCloseable {
 
     /**
      * The tensor converted to float32 (F32 copied, F16/BF16 upcast exactly, I8 as integer values). Other
-     * dtypes are an "unsupported dtype" error naming the file and tensor.
+     * dtypes are an "unsupported dtype" error naming the file and tensor. The tensor's file pages are released
+     * from resident memory afterwards (read again, they fault back in from the page cache).
      */
     float[] toFloat(String name) throws SafetensorsException;
 

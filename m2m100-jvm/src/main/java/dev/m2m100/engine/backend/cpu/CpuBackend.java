@@ -4,6 +4,7 @@ import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.Tensor;
+import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.WeightMatrix;
 import dev.m2m100.engine.backend.WeightVector;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
@@ -75,6 +76,11 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
         }
         return new CpuMatrix(kernel.packEmbedding(values, rows, cols));
+    }
+
+    @Override
+    public WeightMatrix embeddingMatrix(RawMatrix raw) {
+        return new CpuMatrix(kernel.packEmbedding(raw));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.m2m100.engine.backend.cpu;
 
 import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.cpu.gemm.Gemm;
 import dev.m2m100.engine.backend.cpu.gemm.PackedWeights;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
@@ -65,6 +66,31 @@ public final class GemmLinearKernel implements LinearKernel {
         }
         WeightFormat f = fitsF16(weight) ? WeightFormat.F16 : WeightFormat.F32;
         return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, f, arena, pool));
+    }
+
+    /** {@link #packEmbedding(float[], int, int)} packed straight from the bytes: no float[] copy on the heap. */
+    @Override
+    public PackedWeight packEmbedding(RawMatrix raw) {
+        WeightFormat f = format;
+        if (format == WeightFormat.BF16) {
+            f = fitsF16(raw) ? WeightFormat.F16 : WeightFormat.F32;
+        }
+        WeightFormat src = switch (raw.encoding()) {
+            case F32 -> WeightFormat.F32;
+            case F16 -> WeightFormat.F16;
+            case BF16 -> WeightFormat.BF16;
+        };
+        return new Packed(PackedWeights.pack(raw.bytes(), src, raw.rows(), raw.cols(), f, arena, pool));
+    }
+
+    private static boolean fitsF16(RawMatrix raw) {
+        long n = (long) raw.rows() * raw.cols();
+        for (long i = 0; i < n; i++) {
+            if (!(Math.abs(raw.get(i)) <= 65504f)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean fitsF16(float[] w) {

@@ -1,5 +1,6 @@
 package dev.m2m100.engine.backend.cpu;
 
+import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Epilogue;
 
 /**
@@ -24,6 +25,11 @@ public interface LinearKernel extends AutoCloseable {
     /** Like {@link #pack}, for the token embedding that is also the output projection (may be stored more precisely). */
     default PackedWeight packEmbedding(float[] weight, int outFeatures, int inFeatures) {
         return pack(weight, outFeatures, inFeatures);
+    }
+
+    /** {@link #packEmbedding(float[], int, int)} from the checkpoint's bytes (by default via a float[] copy). */
+    default PackedWeight packEmbedding(RawMatrix raw) {
+        return packEmbedding(raw.toFloat(), raw.rows(), raw.cols());
     }
 
     /**
