@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.m2m100.engine.testing.Fixtures;
 import dev.m2m100.engine.testing.ReferenceCases;
+import dev.m2m100.engine.testing.ReferenceComparison;
 import dev.m2m100.engine.testing.ReferenceCases.Case;
 import java.io.IOException;
 import java.util.List;
@@ -56,22 +57,7 @@ class M2M100ParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void encoderStatesMatchOnRealTokens(Case c) {
-        List<float[][]> states = model.encoderHiddenStates(c.sources());
-        double worst = 0;
-        for (int b = 0; b < c.batch(); b++) {
-            float[][] got = states.get(b);
-            assertEquals(c.source(b).length, got.length);
-            for (int t = 0; t < got.length; t++) {
-                for (int j = 0; j < got[t].length; j++) {
-                    double err = Math.abs(got[t][j] - c.encoderStates()[b][t][j]);
-                    worst = Math.max(worst, err);
-                    if (err > STATE_TOLERANCE) {
-                        throw new AssertionError(c.id() + " row " + b + " token " + t + " dim " + j + ": got "
-                                + got[t][j] + ", reference " + c.encoderStates()[b][t][j]);
-                    }
-                }
-            }
-        }
+        double worst = ReferenceComparison.encoderStates(c, model.encoderHiddenStates(c.sources()), STATE_TOLERANCE);
         System.out.printf("%s: encoder max |diff| %.3g%n", c.id(), worst);
     }
 
@@ -79,23 +65,7 @@ class M2M100ParityTest {
     @MethodSource("cases")
     void teacherForcedLogitsMatch(Case c) {
         float[][][] logits = model.decoderLogits(c.sources(), List.of(c.decoderIds()));
-        double worst = 0;
-        for (int b = 0; b < c.batch(); b++) {
-            for (int i = 0; i < c.logitPositions().length; i++) {
-                int pos = c.logitPositions()[i];
-                float[] ref = c.logits()[b][i];
-                float[] got = logits[b][pos];
-                assertEquals(ref.length, got.length);
-                for (int v = 0; v < ref.length; v++) {
-                    double err = Math.abs(got[v] - ref[v]);
-                    worst = Math.max(worst, err);
-                    if (err > LOGIT_TOLERANCE) {
-                        throw new AssertionError(c.id() + " row " + b + " position " + pos + " token " + v
-                                + ": got " + got[v] + ", reference " + ref[v]);
-                    }
-                }
-            }
-        }
+        double worst = ReferenceComparison.logits(c, logits, LOGIT_TOLERANCE);
         System.out.printf("%s: logits max |diff| %.3g%n", c.id(), worst);
     }
 

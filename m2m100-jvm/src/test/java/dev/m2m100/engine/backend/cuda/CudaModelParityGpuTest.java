@@ -16,6 +16,7 @@ import dev.m2m100.engine.model.M2M100Model;
 import dev.m2m100.engine.model.ModelOptions;
 import dev.m2m100.engine.testing.Fixtures;
 import dev.m2m100.engine.testing.ReferenceCases;
+import dev.m2m100.engine.testing.ReferenceComparison;
 import dev.m2m100.engine.testing.ReferenceCases.Case;
 
 import org.junit.jupiter.api.AfterAll;
@@ -106,22 +107,7 @@ class CudaModelParityGpuTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void fp32EncoderStatesWithinCpuTolerance(Case c) {
-        List<float[][]> states = fp32.encoderHiddenStates(c.sources());
-        double worst = 0;
-        for (int b = 0; b < c.batch(); b++) {
-            float[][] got = states.get(b);
-            assertEquals(c.source(b).length, got.length);
-            for (int t = 0; t < got.length; t++) {
-                for (int j = 0; j < got[t].length; j++) {
-                    double err = Math.abs(got[t][j] - c.encoderStates()[b][t][j]);
-                    worst = Math.max(worst, err);
-                    if (err > 1e-4) {
-                        throw new AssertionError(c.id() + " row " + b + " token " + t + " dim " + j + ": got "
-                                + got[t][j] + ", reference " + c.encoderStates()[b][t][j]);
-                    }
-                }
-            }
-        }
+        double worst = ReferenceComparison.encoderStates(c, fp32.encoderHiddenStates(c.sources()), 1e-4);
         System.out.printf("%s: cuda fp32 encoder max |diff| %.3g%n", c.id(), worst);
     }
 
@@ -133,25 +119,7 @@ class CudaModelParityGpuTest {
     }
 
     private static double logitError(M2M100Model model, Case c, double tolerance) {
-        float[][][] logits = model.decoderLogits(c.sources(), List.of(c.decoderIds()));
-        double worst = 0;
-        for (int b = 0; b < c.batch(); b++) {
-            for (int i = 0; i < c.logitPositions().length; i++) {
-                int pos = c.logitPositions()[i];
-                float[] ref = c.logits()[b][i];
-                float[] got = logits[b][pos];
-                assertEquals(ref.length, got.length);
-                for (int v = 0; v < ref.length; v++) {
-                    double err = Math.abs(got[v] - ref[v]);
-                    worst = Math.max(worst, err);
-                    if (!(err <= tolerance)) {
-                        throw new AssertionError(c.id() + " row " + b + " position " + pos + " token " + v
-                                + ": got " + got[v] + ", reference " + ref[v] + " (tolerance " + tolerance + ")");
-                    }
-                }
-            }
-        }
-        return worst;
+        return ReferenceComparison.logits(c, model.decoderLogits(c.sources(), List.of(c.decoderIds())), tolerance);
     }
 
     @ParameterizedTest(name = "{0}")
