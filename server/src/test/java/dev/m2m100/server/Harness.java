@@ -25,7 +25,10 @@ final class Harness implements AutoCloseable {
 
     final TranslationServer server;
     final ServerConfig config;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as the server speaks: the JDK client's default (HTTP/2 with an h2c upgrade attempt on the first
+    // connection) can stall when a fresh client's very first requests are concurrent.
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private Harness(ServerConfig config, TranslationServer.TranslatorLoader loader) {
         this.config = config;

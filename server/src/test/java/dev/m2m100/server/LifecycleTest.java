@@ -113,7 +113,9 @@ class LifecycleTest {
                     r -> Thread.ofVirtual().start(r)));
         }
         int callsBefore = held.calls();
-        waitFor(() -> h.server.inFlight() == n && held.calls() >= callsBefore + n, "all requests in flight");
+        waitFor(() -> h.server.inFlight() == n && held.calls() >= callsBefore + n,
+                () -> "all requests in flight (in flight " + h.server.inFlight() + " of " + n + ", engine calls "
+                        + (held.calls() - callsBefore) + ", client calls done " + inFlight.stream().filter(CompletableFuture::isDone).count() + ")");
 
         CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(h.server::drainAndStop,
                 r -> Thread.ofPlatform().start(r));
@@ -223,10 +225,15 @@ class LifecycleTest {
     }
 
     static void waitFor(BooleanSupplier condition, String what) {
+        waitFor(condition, () -> what);
+    }
+
+    /** Waits up to 60 s; on time-out the message describes the state at that moment. */
+    static void waitFor(BooleanSupplier condition, java.util.function.Supplier<String> what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
+                throw new AssertionError("timed out waiting for: " + what.get());
             }
             try {
                 Thread.sleep(10);
