@@ -84,7 +84,7 @@ ENV JAVA_HOME=/opt/java \
     M2M100_CACHE=/models/cache \
     PORT=9527 \
     DEVICE=auto \
-    JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
+    JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseParallelGC -Xmn128m -XX:+ExitOnOutOfMemoryError"
 
 # /tmp stays writable under `docker run --read-only` (JCuda unpacks its natives there).
 VOLUME ["/models", "/tmp"]

@@ -30,6 +30,16 @@ public interface Backend extends AutoCloseable {
     WeightMatrix matrix(float[] values, int rows, int cols);
 
     /**
+     * Uploads the matrix whose rows are the blocks' rows in order (a fused projection such as q|k|v) from the
+     * checkpoint's bytes; a backend that can pack straight from them avoids a float[] copy on the heap. The bytes
+     * are not used afterwards.
+     */
+    default WeightMatrix matrix(RawMatrix... rowBlocks) {
+        return matrix(RawMatrix.stackedToFloat(rowBlocks), RawMatrix.stackedRows(rowBlocks),
+                RawMatrix.stackedCols(rowBlocks));
+    }
+
+    /**
      * Like {@link #matrix}, for a precision-critical matrix that must keep float32 storage even when the other
      * weights use a compact format (a backend that stores all weights in one format may ignore the request).
      */

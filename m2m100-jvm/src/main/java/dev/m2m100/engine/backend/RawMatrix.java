@@ -3,6 +3,7 @@ package dev.m2m100.engine.backend;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * A row-major {@code rows × cols} matrix still in its checkpoint bytes (little-endian F32, F16 or BF16), such as
@@ -51,13 +52,69 @@ public record RawMatrix(MemorySegment bytes, Encoding encoding, int rows, int co
         };
     }
 
+    /** Row {@code r} widened exactly to float32 into {@code dst[off .. off + cols)}; safe to call from several threads. */
+    public void readRow(int r, float[] dst, int off) {
+        Objects.checkIndex(r, rows);
+        Objects.checkFromIndexSize(off, cols, dst.length);
+        long first = (long) r * cols;
+        switch (encoding) {
+            case F32 -> MemorySegment.copy(bytes, F32_LE, first * 4, dst, off, cols);
+            case F16 -> {
+                for (int c = 0; c < cols; c++) {
+                    dst[off + c] = Float.float16ToFloat(bytes.get(I16_LE, (first + c) * 2));
+                }
+            }
+            case BF16 -> {
+                for (int c = 0; c < cols; c++) {
+                    dst[off + c] = Float.intBitsToFloat((bytes.get(I16_LE, (first + c) * 2) & 0xffff) << 16);
+                }
+            }
+        }
+    }
+
     /** All elements widened to float32, row-major (the fallback for backends that pack from arrays). */
     public float[] toFloat() {
-        float[] out = new float[rows * cols];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = get(i);
+        return stackedToFloat(this);
+    }
+
+    /**
+     * The matrix whose rows are the blocks' rows in order (a fused projection such as q|k|v), widened to float32,
+     * row-major: the fallback for backends that pack from arrays.
+     */
+    public static float[] stackedToFloat(RawMatrix... rowBlocks) {
+        int cols = stackedCols(rowBlocks);
+        float[] out = new float[Math.multiplyExact(stackedRows(rowBlocks), cols)];
+        int row = 0;
+        for (RawMatrix b : rowBlocks) {
+            for (int r = 0; r < b.rows; r++, row++) {
+                b.readRow(r, out, row * cols);
+            }
         }
         return out;
+    }
+
+    /** The row count of the blocks stacked on each other. */
+    public static int stackedRows(RawMatrix... rowBlocks) {
+        stackedCols(rowBlocks);
+        long rows = 0;
+        for (RawMatrix b : rowBlocks) {
+            rows += b.rows;
+        }
+        return Math.toIntExact(rows);
+    }
+
+    /** The blocks' common column count; throws when there are no blocks or their column counts differ. */
+    public static int stackedCols(RawMatrix... rowBlocks) {
+        if (rowBlocks.length == 0) {
+            throw new IllegalArgumentException("no row blocks to stack");
+        }
+        int cols = rowBlocks[0].cols;
+        for (RawMatrix b : rowBlocks) {
+            if (b.cols != cols) {
+                throw new IllegalArgumentException("cannot stack row blocks of " + cols + " and " + b.cols + " columns");
+            }
+        }
+        return cols;
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * The weights of a checkpoint by their Hugging Face names. {@link #open} checks every expected tensor first
  * (present, expected shape, convertible dtype) and reports all problems together, with the expected shapes;
- * the getters then read and convert one piece at a time (F16/BF16 upcast to float32).
+ * the getters then hand out one piece at a time: matrices as their mapped bytes ({@link RawMatrix}), vectors
+ * converted to float32.
  */
 public final class CheckpointWeights implements WeightSource {
 
@@ -90,23 +91,8 @@ public final class CheckpointWeights implements WeightSource {
     }
 
     @Override
-    public float[] embeddings() throws IOException {
-        return store.toFloat(embeddingName);
-    }
-
-    @Override
-    public Optional<RawMatrix> rawEmbeddings() throws IOException {
-        TensorInfo t = store.info(embeddingName);
-        RawMatrix.Encoding encoding = switch (t.dtype()) {
-            case F32 -> RawMatrix.Encoding.F32;
-            case F16 -> RawMatrix.Encoding.F16;
-            case BF16 -> RawMatrix.Encoding.BF16;
-            default -> null;
-        };
-        if (encoding == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new RawMatrix(store.segment(embeddingName), encoding, config.vocabSize(), config.dModel()));
+    public RawMatrix embeddings() throws IOException {
+        return raw(embeddingName, config.vocabSize(), config.dModel());
     }
 
     @Override
@@ -198,8 +184,20 @@ public final class CheckpointWeights implements WeightSource {
 
     private LinearWeights linear(String prefix) throws IOException {
         long[] shape = expected.get(prefix + "weight");
-        return new LinearWeights(store.toFloat(prefix + "weight"), store.toFloat(prefix + "bias"),
-                (int) shape[0], (int) shape[1]);
+        return new LinearWeights(raw(prefix + "weight", (int) shape[0], (int) shape[1]),
+                store.toFloat(prefix + "bias"));
+    }
+
+    /** A validated matrix in its stored bytes (validation admits only F32, F16 and BF16). */
+    private RawMatrix raw(String name, int rows, int cols) throws IOException {
+        RawMatrix.Encoding encoding = switch (store.info(name).dtype()) {
+            case F32 -> RawMatrix.Encoding.F32;
+            case F16 -> RawMatrix.Encoding.F16;
+            case BF16 -> RawMatrix.Encoding.BF16;
+            default -> throw new IllegalStateException("tensor '" + name + "' passed validation with dtype "
+                    + store.info(name).dtype());
+        };
+        return new RawMatrix(store.segment(name), encoding, rows, cols);
     }
 
     private NormWeights norm(String prefix) throws IOException {

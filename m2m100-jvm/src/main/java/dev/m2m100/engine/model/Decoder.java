@@ -31,7 +31,7 @@ final class Decoder {
     private final List<Layer> layers = new ArrayList<>();
     private final DeviceNorm finalNorm;
 
-    /** Uploads the decoder's weights layer by layer (only one layer is on the heap at a time). */
+    /** Uploads the decoder's weights layer by layer, packed straight from the checkpoint bytes. */
     Decoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
             float embedScale, int heads, int ffn) throws IOException {
         this.backend = backend;
@@ -47,11 +47,11 @@ final class Decoder {
             AttentionWeights s = l.selfAttn();
             AttentionWeights c = l.crossAttn();
             layers.add(new Layer(DeviceNorm.upload(backend, l.selfAttnNorm()),
-                    DeviceLinear.upload(backend, LinearWeights.stack(s.q(), s.k(), s.v())),
+                    DeviceLinear.upload(backend, s.q(), s.k(), s.v()),
                     DeviceLinear.upload(backend, s.out()),
                     DeviceNorm.upload(backend, l.crossAttnNorm()),
                     DeviceLinear.upload(backend, c.q()),
-                    DeviceLinear.upload(backend, LinearWeights.stack(c.k(), c.v())),
+                    DeviceLinear.upload(backend, c.k(), c.v()),
                     DeviceLinear.upload(backend, c.out()),
                     DeviceNorm.upload(backend, l.ffnNorm()),
                     DeviceLinear.upload(backend, l.fc1()),

@@ -29,7 +29,7 @@ final class Encoder {
     private final List<Layer> layers = new ArrayList<>();
     private final DeviceNorm finalNorm;
 
-    /** Uploads the encoder's weights layer by layer (only one layer is on the heap at a time). */
+    /** Uploads the encoder's weights layer by layer, packed straight from the checkpoint bytes. */
     Encoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
             float embedScale, int heads, int ffn) throws IOException {
         this.backend = backend;
@@ -44,7 +44,7 @@ final class Encoder {
             EncoderLayerWeights l = w.encoderLayer(i);
             AttentionWeights a = l.selfAttn();
             layers.add(new Layer(DeviceNorm.upload(backend, l.selfAttnNorm()),
-                    DeviceLinear.upload(backend, LinearWeights.stack(a.q(), a.k(), a.v())),
+                    DeviceLinear.upload(backend, a.q(), a.k(), a.v()),
                     DeviceLinear.upload(backend, a.out()),
                     DeviceNorm.upload(backend, l.ffnNorm()),
                     DeviceLinear.upload(backend, l.fc1()),

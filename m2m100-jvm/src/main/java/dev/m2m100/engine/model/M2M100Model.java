@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * M2M100 (encoder-decoder transformer) over a {@link Backend}, as a {@link StepModel}: sources are encoded once
@@ -50,15 +49,9 @@ public final class M2M100Model implements StepModel {
         int positionRows = config.maxPositionEmbeddings() + pad + 1;
         // the tied embedding doubles as the output projection; the computed position table is tiny and is added
         // to every input: both may be kept more precise than the compact format (docs/PERFORMANCE.md)
-        // packed from the checkpoint's bytes when possible: no float[] copy of the largest matrix on the heap
-        Optional<RawMatrix> raw = weights.rawEmbeddings();
-        WeightMatrix embeddings;
-        if (raw.isPresent()) {
-            embeddings = backend.embeddingMatrix(raw.get());
-            raw.get().release();
-        } else {
-            embeddings = backend.embeddingMatrix(weights.embeddings(), config.vocabSize(), d);
-        }
+        RawMatrix raw = weights.embeddings();
+        WeightMatrix embeddings = backend.embeddingMatrix(raw);
+        raw.release();
         WeightMatrix positions = backend.f32Matrix(SinusoidalPositions.table(positionRows, d, pad), positionRows, d);
         this.encoder = new Encoder(backend, weights, config.encoderLayers(), d, embeddings, positions, embedScale,
                 config.encoderAttentionHeads(), config.encoderFfnDim());
@@ -71,8 +64,8 @@ public final class M2M100Model implements StepModel {
 
     /**
      * Loads {@code config.json} (+ {@code generation_config.json}) and the safetensors weights of a model folder
-     * (single file, sharded index, or one {@code *.safetensors} file; F32/F16/BF16 converted to float32 and
-     * handed to the backend layer by layer) onto the backend the options name.
+     * (single file, sharded index, or one {@code *.safetensors} file; F32/F16/BF16, packed by the backend
+     * straight from the mapped bytes, layer by layer) onto the backend the options name.
      */
     public static M2M100Model load(Path modelDir, ModelOptions options) throws IOException {
         ModelConfig config = ModelConfig.load(modelDir);
@@ -90,13 +83,6 @@ public final class M2M100Model implements StepModel {
     public static M2M100Model create(ModelConfig config, WeightSource weights, Backend backend, ModelOptions options)
             throws IOException {
         try {
-            if (weights instanceof M2M100Weights w && (w.vocabSize() != config.vocabSize()
-                    || w.dModel() != config.dModel() || w.encoderLayers().size() != config.encoderLayers()
-                    || w.decoderLayers().size() != config.decoderLayers())) {
-                throw new IllegalArgumentException("weights (vocab " + w.vocabSize() + ", d_model " + w.dModel() + ", "
-                        + w.encoderLayers().size() + "+" + w.decoderLayers().size()
-                        + " layers) do not match the configuration");
-            }
             return new M2M100Model(config, weights, backend, options);
         } catch (IOException | RuntimeException e) {
             backend.close();

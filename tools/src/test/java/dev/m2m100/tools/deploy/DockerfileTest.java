@@ -80,6 +80,8 @@ class DockerfileTest {
         assertTrue(launcher.contains("${TMPDIR:-/tmp}") && launcher.contains("${JAVA_OPTS:-}"), "env hooks");
         assertTrue(launcher.contains(" " + Main.class.getName() + " \"$@\""), "main class");
         assertTrue(env().get("JAVA_OPTS").contains("-XX:MaxRAMPercentage="), "heap sized from the container limit");
+        assertTrue(env().get("JAVA_OPTS").contains("-Xmn128m"),
+                "young generation capped: load and warm-up garbage would otherwise stay resident");
         String jlink = dockerfile.named("RUN").stream().map(Instruction::arguments)
                 .filter(a -> a.startsWith("jlink ")).findFirst().orElseThrow();
         assertTrue(jlink.contains("jdk.incubator.vector"), "the jlink'ed runtime lacks the Vector API");

@@ -63,6 +63,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public WeightMatrix matrix(RawMatrix... rowBlocks) {
+        return new CpuMatrix(kernel.pack(rowBlocks));
+    }
+
+    @Override
     public WeightMatrix f32Matrix(float[] values, int rows, int cols) {
         if (values.length != (long) rows * cols) {
             throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");

@@ -49,6 +49,24 @@ public final class GemmLinearKernel implements LinearKernel {
         return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, format, arena, pool));
     }
 
+    /** Packed row by row straight from the blocks' bytes: no float[] copy of the matrix on the heap. */
+    @Override
+    public PackedWeight pack(RawMatrix... rowBlocks) {
+        int rows = RawMatrix.stackedRows(rowBlocks);
+        int cols = RawMatrix.stackedCols(rowBlocks);
+        RawMatrix[] blocks = rowBlocks.clone();
+        PackedWeights.RowSource source = (j, row) -> {
+            int r = j;
+            int b = 0;
+            while (r >= blocks[b].rows()) {
+                r -= blocks[b].rows();
+                b++;
+            }
+            blocks[b].readRow(r, row, 0);
+        };
+        return new Packed(PackedWeights.pack(source, rows, cols, format, arena, pool));
+    }
+
     @Override
     public PackedWeight packF32(float[] weight, int outFeatures, int inFeatures) {
         return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, WeightFormat.F32, arena, pool));

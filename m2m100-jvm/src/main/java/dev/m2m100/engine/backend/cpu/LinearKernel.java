@@ -17,6 +17,15 @@ public interface LinearKernel extends AutoCloseable {
     /** Prepares a row-major {@code [outFeatures][inFeatures]} weight once; the array is not used afterwards. */
     PackedWeight pack(float[] weight, int outFeatures, int inFeatures);
 
+    /**
+     * Like {@link #pack}, for the matrix whose rows are the blocks' rows in order (a fused projection such as
+     * q|k|v), read from the checkpoint's bytes (by default via a float[] copy). The bytes are not used afterwards.
+     */
+    default PackedWeight pack(RawMatrix... rowBlocks) {
+        return pack(RawMatrix.stackedToFloat(rowBlocks), RawMatrix.stackedRows(rowBlocks),
+                RawMatrix.stackedCols(rowBlocks));
+    }
+
     /** Like {@link #pack}, but stored as float32 whatever the kernel's storage format. */
     default PackedWeight packF32(float[] weight, int outFeatures, int inFeatures) {
         return pack(weight, outFeatures, inFeatures);

@@ -79,6 +79,16 @@ public final class PackedWeights {
         return packRows(n, k, format, arena, pool, (j, row) -> System.arraycopy(w, offset + j * k, row, 0, k));
     }
 
+    /**
+     * Packs W[n][k] read row by row from {@code rows} (e.g. several checkpoint tensors stacked, converted on the
+     * fly): no full-size copy of W is ever made.
+     */
+    public static PackedWeights pack(RowSource rows, int n, int k, WeightFormat format, Arena arena, WorkerPool pool) {
+        Objects.requireNonNull(rows, "rows");
+        checkShape(n, k);
+        return packRows(n, k, format, arena, pool, rows);
+    }
+
     /** Output channels (rows of W). */
     public int n() {
         return n;
@@ -163,8 +173,10 @@ public final class PackedWeights {
 
     // ---------------------------------------------------------------------------------------------- packing
 
+    /** Where {@link #pack(RowSource, int, int, WeightFormat, Arena, WorkerPool)} reads W from, one row at a time. */
     @FunctionalInterface
-    private interface RowSource {
+    public interface RowSource {
+        /** Writes row {@code j} of W ({@code k} values) into {@code row}; called from the pool's threads. */
         void read(int j, float[] row);
     }
 

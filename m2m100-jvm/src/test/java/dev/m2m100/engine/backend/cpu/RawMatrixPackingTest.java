@@ -13,8 +13,11 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
-/** Packing the tied embedding straight from checkpoint bytes gives exactly what packing their float32 copy gives. */
-class RawEmbeddingPackingTest {
+/**
+ * Packing weights straight from checkpoint bytes (the tied embedding; stacked q|k|v blocks) gives exactly what
+ * packing their float32 copy gives.
+ */
+class RawMatrixPackingTest {
 
     private static final ValueLayout.OfFloat F32_LE =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -81,6 +84,60 @@ class RawEmbeddingPackingTest {
         }
         assertEquals(2, rejected);
         assertEquals((WeightFormat.values().length * 5 - rejected) * n, compared);
+    }
+
+    @Test
+    void stackedBlocksPackExactlyLikeTheirFloatConcatenation() {
+        int k = 24;
+        int[] blockRows = {5, 16, 19}; // blocks start and end inside panels of 16
+        RawMatrix.Encoding[] encodings = {RawMatrix.Encoding.BF16, RawMatrix.Encoding.F32, RawMatrix.Encoding.F16};
+        int compared = 0;
+        try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            RawMatrix[] blocks = new RawMatrix[blockRows.length];
+            for (int b = 0; b < blocks.length; b++) {
+                float[] w = GemmLinearKernelStorageTest.values(blockRows[b], k, 1.5f + b);
+                blocks[b] = new RawMatrix(encode(w, encodings[b], arena), encodings[b], blockRows[b], k);
+            }
+            float[] stacked = RawMatrix.stackedToFloat(blocks);
+            int n = RawMatrix.stackedRows(blocks);
+            assertEquals(40, n);
+            assertEquals(n * k, stacked.length);
+            int row = 0;
+            for (RawMatrix block : blocks) {
+                float[] own = block.toFloat();
+                for (int i = 0; i < own.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(own[i]), Float.floatToRawIntBits(stacked[row * k + i]));
+                }
+                row += block.rows();
+            }
+            for (WeightFormat format : WeightFormat.values()) {
+                try (GemmLinearKernel kernel = new GemmLinearKernel(pool, format)) {
+                    PackedWeight fromBytes = kernel.pack(blocks);
+                    PackedWeight fromFloats = kernel.pack(stacked, n, k);
+                    assertEquals(n, fromBytes.outFeatures());
+                    assertEquals(k, fromBytes.inFeatures());
+                    for (int r = 0; r < n; r++) {
+                        assertArrayEquals(bits(GemmLinearKernelStorageTest.row(fromFloats, r)),
+                                bits(GemmLinearKernelStorageTest.row(fromBytes, r)), format + ", row " + r);
+                        compared++;
+                    }
+                }
+            }
+            // the reference kernel packs through the float copy (the interface's default)
+            try (VectorLinearKernel kernel = new VectorLinearKernel(pool)) {
+                PackedWeight p = kernel.pack(blocks);
+                for (int r = 0; r < n; r++) {
+                    float[] expected = java.util.Arrays.copyOfRange(stacked, r * k, (r + 1) * k);
+                    assertArrayEquals(bits(expected), bits(GemmLinearKernelStorageTest.row(p, r)), "reference, row " + r);
+                }
+            }
+            RawMatrix narrow = new RawMatrix(encode(new float[6], RawMatrix.Encoding.F32, arena),
+                    RawMatrix.Encoding.F32, 2, 3);
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> RawMatrix.stackedRows(blocks[0], narrow));
+            assertEquals("cannot stack row blocks of 24 and 3 columns", ex.getMessage());
+        }
+        assertEquals(WeightFormat.values().length * 40, compared);
     }
 
     @Test
