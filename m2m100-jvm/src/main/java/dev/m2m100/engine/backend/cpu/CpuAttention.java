@@ -5,7 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** Scaled dot-product attention of one query head over n key/value rows, in float32. */
 final class CpuAttention {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    // 256-bit like every other kernel of the backend, not SPECIES_PREFERRED (512 on AVX-512 machines): a
+    // second vector shape makes the JIT's type profiles of shared Vector API methods (fma, lanewise)
+    // polymorphic, and the GEMV kernels compiled against such a profile fell back to boxed vectors (4x slower).
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
 
     private CpuAttention() {}

@@ -281,11 +281,16 @@ public final class Gemm {
         final MemorySegment data = w.data();
         final long panelBytes = (long) w.kStored() * NR * format.bytesPerWeight();
         int p = fromPanel;
-        if (format == WeightFormat.BF16) {
-            // bf16: four panels per pass keep as many bytes in flight as the f32 pairs do. (The same for f16
-            // and int8 measured 4-6x slower here, probably because their widening helpers are no longer inlined.)
+        if (format == WeightFormat.BF16 || format == WeightFormat.F16) {
+            // 16-bit weights: four panels per pass keep as many bytes in flight as the f32 pairs do. The
+            // widening is written out inside these kernels: a helper that C2 declines to inline (it may, by
+            // size) boxes every vector and made the f16 GEMV 4x slower.
             for (; p + 3 < toPanel; p += 4) {
-                kernel1x4Bf16(x, xOffset, data, p * panelBytes, panelBytes, k, acc);
+                if (format == WeightFormat.BF16) {
+                    kernel1x4Bf16(x, xOffset, data, p * panelBytes, panelBytes, k, acc);
+                } else {
+                    kernel1x4F16(x, xOffset, data, p * panelBytes, panelBytes, k, acc);
+                }
                 for (int q = 0; q < 4; q++) {
                     store(p + q, 1, w, acc, q * NR, bias, relu, residual, rOffset, out, oOffset);
                 }
@@ -467,16 +472,23 @@ public final class Gemm {
 
     private static final VectorSpecies<Integer> SI = IntVector.SPECIES_256;
 
-    /** Columns 0..7 of an f16 pair vector: exponent+mantissa moved to float bit 13 is the value × 2^-112. */
+    // f16 → f32 exactly: with the half h in an int's top 16 bits, an arithmetic shift right by 3 puts h's
+    // exponent and mantissa where a float's low exponent bits and mantissa are and copies the sign into bits
+    // 31..28; masking with F16_BITS keeps the sign and clears the copies. That float is h × 2^-112 (subnormal h
+    // included), and × 2^112 is exact. Inf/NaN never occur: packing rejects them. Small on purpose (bytecode
+    // under the JIT's always-inline size), and the GEMV kernels spell it out in place.
+    private static final int F16_BITS = 0x8fff_e000;
+    private static final float F16_SCALE = 0x1p112f;
+
+    /** Columns 0..7 of an f16 pair vector (the low halves). */
     static FloatVector f16Low(IntVector v) {
-        FloatVector magnitude = v.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        return magnitude.reinterpretAsInts().or(v.lanewise(VectorOperators.LSHL, 16).and(0x8000_0000)).reinterpretAsFloats();
+        return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS)
+                .reinterpretAsFloats().mul(F16_SCALE);
     }
 
-    /** Columns 8..15 of an f16 pair vector (the high halves). Inf/NaN never occur: packing rejects them. */
+    /** Columns 8..15 of an f16 pair vector (the high halves). */
     static FloatVector f16High(IntVector v) {
-        FloatVector magnitude = v.lanewise(VectorOperators.LSHR, 3).and(0x0fff_e000).reinterpretAsFloats().mul(0x1p112f);
-        return magnitude.reinterpretAsInts().or(v.and(0x8000_0000)).reinterpretAsFloats();
+        return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_SCALE);
     }
 
     /** bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst. */
@@ -1974,5 +1986,38 @@ public final class Gemm {
         c7.intoArray(acc, 56);
     }
 
-
+    /** One row × four panels (64 columns), F16 weights, whole K; the widening of {@link #f16Low}/{@link #f16High} in place. */
+    static void kernel1x4F16(float[] a, int ao, MemorySegment b, long p0, long stride, int kLen, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        final long p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 32;
+            // x × 2^112 would save the scaling multiplies but can overflow; the weights are scaled instead
+            final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
+            final IntVector v0 = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
+            c0 = x.fma(v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS)
+                    .reinterpretAsFloats().mul(F16_SCALE), c0);
+            c1 = x.fma(v0.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_SCALE), c1);
+            final IntVector v1 = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
+            c2 = x.fma(v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS)
+                    .reinterpretAsFloats().mul(F16_SCALE), c2);
+            c3 = x.fma(v1.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_SCALE), c3);
+            final IntVector v2 = IntVector.fromMemorySegment(SI, b, p2 + o, LE);
+            c4 = x.fma(v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS)
+                    .reinterpretAsFloats().mul(F16_SCALE), c4);
+            c5 = x.fma(v2.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_SCALE), c5);
+            final IntVector v3 = IntVector.fromMemorySegment(SI, b, p3 + o, LE);
+            c6 = x.fma(v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS)
+                    .reinterpretAsFloats().mul(F16_SCALE), c6);
+            c7 = x.fma(v3.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_SCALE), c7);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, 8);
+        c2.intoArray(acc, 16);
+        c3.intoArray(acc, 24);
+        c4.intoArray(acc, 32);
+        c5.intoArray(acc, 40);
+        c6.intoArray(acc, 48);
+        c7.intoArray(acc, 56);
+    }
 }
