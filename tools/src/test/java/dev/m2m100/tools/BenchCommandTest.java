@@ -96,6 +96,8 @@ class BenchCommandTest {
             assertTrue(n.get("load_s").asDouble() > 0, n.toString());
             // CPU time is read at clock-tick granularity (10 ms): a few-millisecond run may read 0.
             assertTrue(n.get("cpu_s").isNumber() && n.get("cpu_s").asDouble() >= 0, n.toString());
+            assertTrue(n.get("alloc_bytes_per_step").isNumber() && n.get("alloc_bytes_per_step").asDouble() >= 0,
+                    n.toString());
             // median_s is printed rounded to 0.1 ms: tokens/s must lie within what that rounding allows.
             double tokens = sequences[i] * 5.0;
             double tokensPerS = n.get("tokens_per_s").asDouble();

@@ -186,7 +186,7 @@ public final class M2M100Model implements StepModel {
             int[] src = sources.get(s);
             int count = 0;
             for (int i = 0; i < src.length; i++) {
-                checkToken(src[i], "source " + s);
+                checkToken(src[i], "source ", s);
                 ids[starts[s] + i] = src[i];
                 pos[starts[s] + i] = src[i] == pad ? pad : pad + ++count;
             }
@@ -358,7 +358,7 @@ public final class M2M100Model implements StepModel {
                 throw new IllegalArgumentException("step: row " + r + " appears twice");
             }
             seen.set(r);
-            checkToken(tokens[i], "row " + r);
+            checkToken(tokens[i], "row ", r);
             if (rowLength[r] >= maxPositions()) {
                 throw new IllegalArgumentException("row " + r + " has reached the model's maximum of "
                         + maxPositions() + " positions");
@@ -376,9 +376,10 @@ public final class M2M100Model implements StepModel {
         return logits;
     }
 
-    private void checkToken(int id, String where) {
+    /** {@code what + index} names the offender; the message is only built on failure (this runs per row per step). */
+    private void checkToken(int id, String what, int index) {
         if (id < 0 || id >= vocabSize()) {
-            throw new IllegalArgumentException(where + ": token id " + id + " is outside the vocabulary [0, "
+            throw new IllegalArgumentException(what + index + ": token id " + id + " is outside the vocabulary [0, "
                     + vocabSize() + ")");
         }
     }

@@ -50,7 +50,8 @@ public final class BenchRunner {
         long cpu = processCpuNanos() - cpu0;
         TimedStepModel.Times t = timing.times();
         check(c, results);
-        return new RunTimes(wall, t.encodeNanos(), t.stepNanos(), t.copyNanos(), t.steps(), t.stepRows(), cpu);
+        return new RunTimes(wall, t.encodeNanos(), t.stepNanos(), t.copyNanos(), t.steps(), t.stepRows(), cpu,
+                t.stepAllocatedBytes());
     }
 
     /** CPU time of this process so far (-1 where the JVM cannot tell). */

@@ -90,6 +90,7 @@ public record CaseResult(String name, String dtype, int threads, int sequences, 
         out.put("tokens_per_s", round(tokensPerSecond(), 2));
         out.put("rss_bytes", rssBytes);
         out.put("cpu_s", round(m.cpuNanos() / 1e9, 3));
+        out.put("alloc_bytes_per_step", round(m.allocatedBytesPerStep(), 1));
         out.put("all_s", runs.stream().map(r -> round(r.wallSeconds(), 4)).toList());
         return out;
     }

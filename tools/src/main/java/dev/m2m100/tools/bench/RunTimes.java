@@ -10,9 +10,10 @@ package dev.m2m100.tools.bench;
  * @param steps       decoder steps run
  * @param stepRows    decoder rows summed over the steps
  * @param cpuNanos    CPU time of the whole process during the run (all threads; spinning workers included)
+ * @param stepAllocatedBytes heap bytes the scheduler thread allocated inside decoder steps
  */
 public record RunTimes(long wallNanos, long encodeNanos, long stepNanos, long copyNanos, long steps, long stepRows,
-                       long cpuNanos) {
+                       long cpuNanos, long stepAllocatedBytes) {
 
     public double wallSeconds() {
         return wallNanos / 1e9;
@@ -21,6 +22,11 @@ public record RunTimes(long wallNanos, long encodeNanos, long stepNanos, long co
     /** Decoder time per step in ms (model time only; search bookkeeping excluded). */
     public double decodeMsPerStep() {
         return steps == 0 ? 0 : stepNanos / 1e6 / steps;
+    }
+
+    /** Heap bytes allocated per decoder step by the thread running the model (0 = allocation-free loop). */
+    public double allocatedBytesPerStep() {
+        return steps == 0 ? 0 : (double) stepAllocatedBytes / steps;
     }
 
     /** Wall time outside the model: scheduler, search bookkeeping, hand-over of results. */

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * A {@link StepModel} that forwards to another and adds up the time spent in the encoder, in decoder steps and
- * in beam reordering, so the benchmark can split a run without hooks in the scheduler. Only the scheduler
+ * in beam reordering, so the benchmark can split a run without hooks in the scheduler; it also counts the bytes
+ * the calling (scheduler) thread allocates inside decoder steps, which should be none once the JIT has warmed
+ * up (the pool's workers are not counted). Only the scheduler
  * thread calls the model; the counters are read between runs (after the run's futures completed, which
  * happens-after the scheduler's writes), so plain volatile fields suffice.
  */
@@ -18,16 +20,18 @@ public final class TimedStepModel implements StepModel {
     private volatile long copyNanos;
     private volatile long steps;
     private volatile long stepRows;
+    private volatile long stepAllocatedBytes;
 
     public TimedStepModel(StepModel model) {
         this.model = model;
     }
 
     /** Counters since the last {@link #reset()}. */
-    public record Times(long encodeNanos, long stepNanos, long copyNanos, long steps, long stepRows) {}
+    public record Times(long encodeNanos, long stepNanos, long copyNanos, long steps, long stepRows,
+                        long stepAllocatedBytes) {}
 
     public Times times() {
-        return new Times(encodeNanos, stepNanos, copyNanos, steps, stepRows);
+        return new Times(encodeNanos, stepNanos, copyNanos, steps, stepRows, stepAllocatedBytes);
     }
 
     public void reset() {
@@ -36,6 +40,7 @@ public final class TimedStepModel implements StepModel {
         copyNanos = 0;
         steps = 0;
         stepRows = 0;
+        stepAllocatedBytes = 0;
     }
 
     @Override
@@ -85,11 +90,13 @@ public final class TimedStepModel implements StepModel {
 
     @Override
     public void step(int[] rows, int[] tokens, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
+        long allocated0 = ThreadAllocation.currentThreadBytes();
         long t0 = System.nanoTime();
         try {
             model.step(rows, tokens, rules, k, outLogProbs, outIds);
         } finally {
             stepNanos += System.nanoTime() - t0;
+            stepAllocatedBytes += ThreadAllocation.currentThreadBytes() - allocated0;
             steps++;
             stepRows += rows.length;
         }

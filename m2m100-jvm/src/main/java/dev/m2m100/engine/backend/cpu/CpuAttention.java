@@ -13,16 +13,21 @@ final class CpuAttention {
 
     private CpuAttention() {}
 
+    /** Floats of scratch {@link #attend} needs for {@code n} keys. */
+    static int scratchSize(int n) {
+        return n + L;
+    }
+
     /**
      * out[outOff .. +hd) = softmax_j(q·k_j · scale) · v_j for j < n, where k_j starts at kOff + j·stride in
-     * {@code k} (likewise v). {@code scores} must hold n floats.
+     * {@code k} (likewise v). {@code scratch} must hold {@link #scratchSize}{@code (n)} floats.
      */
     static void attend(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int stride, int n, int hd,
-                       float scale, float[] out, int outOff, float[] scores) {
+                       float scale, float[] out, int outOff, float[] scratch) {
+        float[] scores = scratch; // [0, n): the scores; [n, n + L): the lanes of a dot product
         float max = Float.NEGATIVE_INFINITY;
-        float[] lanes = new float[L];
         for (int j = 0; j < n; j++) {
-            float s = dot(q, qOff, k, kOff + j * stride, hd, lanes) * scale;
+            float s = dot(q, qOff, k, kOff + j * stride, hd, scratch, n) * scale;
             scores[j] = s;
             max = Math.max(max, s);
         }
@@ -53,7 +58,7 @@ final class CpuAttention {
     }
 
     /** q·k over hd values: one vector FMA chain, a fixed-order lane sum, a scalar FMA tail. */
-    private static float dot(float[] a, int ao, float[] b, int bo, int n, float[] lanes) {
+    private static float dot(float[] a, int ao, float[] b, int bo, int n, float[] lanes, int lanesOff) {
         int upper = n - n % L;
         float s = 0f;
         if (upper > 0) {
@@ -61,9 +66,9 @@ final class CpuAttention {
             for (int k = 0; k < upper; k += L) {
                 acc = FloatVector.fromArray(S, a, ao + k).fma(FloatVector.fromArray(S, b, bo + k), acc);
             }
-            acc.intoArray(lanes, 0);
+            acc.intoArray(lanes, lanesOff);
             for (int i = 0; i < L; i++) {
-                s += lanes[i];
+                s += lanes[lanesOff + i];
             }
         }
         for (int k = upper; k < n; k++) {

@@ -9,9 +9,9 @@ import dev.m2m100.engine.backend.WeightMatrix;
 import dev.m2m100.engine.backend.WeightVector;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
+import dev.m2m100.engine.backend.cpu.gemm.WorkerScratch;
 import dev.m2m100.engine.generation.LogitRule;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 
 /**
  * The CPU backend: float32 activations on the heap, weights packed once by a {@link LinearKernel} (by default
@@ -123,7 +123,7 @@ public final class CpuBackend implements Backend {
         int d = tab.cols();
         check(pos.cols() == d && o.cols() == d && ids.length == o.rows() && positionIds.length == ids.length,
                 "embed: shapes do not match");
-        float[] row = new float[d];
+        float[] row = arrays.take(d);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= tab.rows()) {
                 throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary [0, "
@@ -140,6 +140,7 @@ public final class CpuBackend implements Backend {
                 o.data()[oo + c] = o.data()[oo + c] * scale + row[c];
             }
         }
+        arrays.give(row);
     }
 
     @Override
@@ -178,10 +179,11 @@ public final class CpuBackend implements Backend {
         CpuTensor o = cpu(out);
         CpuMatrix m = (CpuMatrix) w;
         float[] b = bias == null ? null : ((CpuVector) bias).data();
-        check(in.cols() == m.cols() && o.cols() == m.rows() && o.rows() == in.rows()
-                && (b == null || b.length == m.rows()) && in.data() != o.data(),
-                "linear: shapes do not match (x " + in.rows() + "x" + in.cols() + ", W " + m.rows() + "x" + m.cols()
-                        + ", out " + o.rows() + "x" + o.cols() + ")");
+        if (!(in.cols() == m.cols() && o.cols() == m.rows() && o.rows() == in.rows()
+                && (b == null || b.length == m.rows()) && in.data() != o.data())) { // message built only on failure
+            throw new IllegalArgumentException("linear: shapes do not match (x " + in.rows() + "x" + in.cols() + ", W "
+                    + m.rows() + "x" + m.cols() + ", out " + o.rows() + "x" + o.cols() + ")");
+        }
         kernel.apply(in.data(), in.rows(), m.packed, b, epilogue, o.data());
     }
 
@@ -197,12 +199,12 @@ public final class CpuBackend implements Backend {
         int hd = width / heads;
         int seqs = seqStarts.length - 1;
         float[] a = in.data();
-        parallelFor(seqs * heads, t -> {
+        parallelFor(seqs * heads, (t, scratch) -> {
             int s = t / heads;
             int h = t % heads;
             int start = seqStarts[s];
             int n = seqStarts[s + 1] - start;
-            float[] scores = new float[n];
+            float[] scores = scratch.floats(CpuAttention.scratchSize(n));
             for (int i = 0; i < n; i++) {
                 int row = (start + i) * 3 * width;
                 CpuAttention.attend(a, row + h * hd, a, start * 3 * width + width + h * hd,
@@ -229,12 +231,13 @@ public final class CpuBackend implements Backend {
             System.arraycopy(a, src + 2 * width, c.values(slots[i], layer), positions[i] * width, width);
         }
         int hd = width / heads;
-        parallelFor(slots.length * heads, t -> {
+        parallelFor(slots.length * heads, (t, scratch) -> {
             int i = t / heads;
             int h = t % heads;
             int n = positions[i] + 1;
             CpuAttention.attend(a, i * 3 * width + h * hd, c.keys(slots[i], layer), h * hd,
-                    c.values(slots[i], layer), h * hd, width, n, hd, scale, o.data(), i * width + h * hd, new float[n]);
+                    c.values(slots[i], layer), h * hd, width, n, hd, scale, o.data(), i * width + h * hd,
+                    scratch.floats(CpuAttention.scratchSize(n)));
         });
     }
 
@@ -269,16 +272,19 @@ public final class CpuBackend implements Backend {
         check(in.cols() == width && o.cols() == width && in.rows() == slots.length && o.rows() == slots.length
                 && lengths.length == slots.length && width % heads == 0, "crossAttention: shapes do not match");
         for (int i = 0; i < slots.length; i++) {
-            check(lengths[i] >= 1 && lengths[i] <= c.capacity(slots[i]),
-                    "crossAttention: slot " + slots[i] + " holds fewer than " + lengths[i] + " positions");
+            if (lengths[i] < 1 || lengths[i] > c.capacity(slots[i])) {
+                throw new IllegalArgumentException("crossAttention: slot " + slots[i] + " holds fewer than " + lengths[i]
+                        + " positions");
+            }
         }
         int hd = width / heads;
-        parallelFor(slots.length * heads, t -> {
+        parallelFor(slots.length * heads, (t, scratch) -> {
             int i = t / heads;
             int h = t % heads;
             int n = lengths[i];
             CpuAttention.attend(in.data(), i * width + h * hd, c.keys(slots[i], layer), h * hd,
-                    c.values(slots[i], layer), h * hd, width, n, hd, scale, o.data(), i * width + h * hd, new float[n]);
+                    c.values(slots[i], layer), h * hd, width, n, hd, scale, o.data(), i * width + h * hd,
+                    scratch.floats(CpuAttention.scratchSize(n)));
         });
     }
 
@@ -303,14 +309,21 @@ public final class CpuBackend implements Backend {
                 throw new IllegalArgumentException("logit rule " + r + " names a token outside [0, " + vocab + ")");
             }
         }
-        parallelFor(rows, r -> CpuTopK.row(in.data(), r * vocab, vocab, rules[r] == null ? LogitRule.NONE : rules[r],
+        parallelFor(rows, (r, scratch) -> CpuTopK.row(in.data(), r * vocab, vocab, rules[r] == null ? LogitRule.NONE : rules[r],
                 k, outLogProbs, outIds, r * k));
     }
 
-    private void parallelFor(int tasks, IntConsumer body) {
+    /** One index of a {@link #parallelFor} loop, with the running participant's reusable buffers. */
+    @FunctionalInterface
+    private interface IndexTask {
+        void run(int index, WorkerScratch scratch);
+    }
+
+    private void parallelFor(int tasks, IndexTask body) {
         pool.parallelFor(tasks, 1, (worker, from, to) -> {
+            WorkerScratch scratch = pool.scratch(worker);
             for (int t = from; t < to; t++) {
-                body.accept(t);
+                body.run(t, scratch);
             }
         });
     }

@@ -14,8 +14,7 @@ final class CpuTopK {
         int forced = rule instanceof LogitRule.Force f ? f.tokenId() : -1;
         int banned = rule instanceof LogitRule.Ban b ? b.tokenId() : -1;
         if (k <= 64) {
-            float[] topV = new float[k];
-            int[] topI = new int[k];
+            // insertion into the row's own output slice (no scratch arrays per row)
             int count = 0;
             for (int j = 0; j < vocab; j++) {
                 float lp;
@@ -27,28 +26,22 @@ final class CpuTopK {
                     lp = (logits[off + j] - max) - logZ;
                 }
                 // ids arrive in ascending order, so an equal value never displaces an earlier (lower) id
+                int p;
                 if (count < k) {
-                    int p = count++;
-                    while (p > 0 && topV[p - 1] < lp) {
-                        topV[p] = topV[p - 1];
-                        topI[p] = topI[p - 1];
-                        p--;
-                    }
-                    topV[p] = lp;
-                    topI[p] = j;
-                } else if (lp > topV[k - 1]) {
-                    int p = k - 1;
-                    while (p > 0 && topV[p - 1] < lp) {
-                        topV[p] = topV[p - 1];
-                        topI[p] = topI[p - 1];
-                        p--;
-                    }
-                    topV[p] = lp;
-                    topI[p] = j;
+                    p = count++;
+                } else if (lp > outLp[outOff + k - 1]) {
+                    p = k - 1;
+                } else {
+                    continue;
                 }
+                while (p > 0 && outLp[outOff + p - 1] < lp) {
+                    outLp[outOff + p] = outLp[outOff + p - 1];
+                    outIds[outOff + p] = outIds[outOff + p - 1];
+                    p--;
+                }
+                outLp[outOff + p] = lp;
+                outIds[outOff + p] = j;
             }
-            System.arraycopy(topV, 0, outLp, outOff, k);
-            System.arraycopy(topI, 0, outIds, outOff, k);
             return;
         }
         // large k: sort (value descending, id ascending) packed into longs

@@ -187,6 +187,22 @@ class CpuBackendTest {
         assertEquals(20, idLarge[1]);
         assertThrows(IllegalArgumentException.class, () -> backend.logSoftmaxTopK(tensor(big, 1, 500),
                 new LogitRule[] {LogitRule.force(500)}, 1, new float[1], new int[1]));
+        // several rows write their own slices (the insertion path works in the output arrays themselves)
+        float[] three = random(r, 3 * 500);
+        LogitRule[] rules = {LogitRule.NONE, LogitRule.ban(7), LogitRule.force(42)};
+        float[] lpRows = new float[3 * 5];
+        int[] idRows = new int[3 * 5];
+        backend.logSoftmaxTopK(tensor(three, 3, 500), rules, 5, lpRows, idRows);
+        for (int row = 0; row < 3; row++) {
+            float[] lpOne = new float[5];
+            int[] idOne = new int[5];
+            backend.logSoftmaxTopK(tensor(Arrays.copyOfRange(three, row * 500, (row + 1) * 500), 1, 500),
+                    new LogitRule[] {rules[row]}, 5, lpOne, idOne);
+            assertArrayEquals(idOne, Arrays.copyOfRange(idRows, row * 5, row * 5 + 5), "row " + row);
+            assertArrayEquals(lpOne, Arrays.copyOfRange(lpRows, row * 5, row * 5 + 5), 0f, "row " + row);
+        }
+        assertEquals(42, idRows[10]);
+        assertEquals(0f, lpRows[10]);
     }
 
     @Test

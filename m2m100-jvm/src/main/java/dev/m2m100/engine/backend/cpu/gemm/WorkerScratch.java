@@ -11,6 +11,7 @@ public final class WorkerScratch {
     private static final long ALIGN = 64;
 
     private float[] floats = new float[0];
+    private float[] general = new float[0];
     private float[] packed = new float[0];
     private long packedFor = -1;
     private final Gemm.LinearTask linearTask = new Gemm.LinearTask();
@@ -30,6 +31,17 @@ public final class WorkerScratch {
             floats = new float[Math.max(n, floats.length + (floats.length >> 1))];
         }
         return floats;
+    }
+
+    /**
+     * A heap buffer of at least {@code n} floats (contents unspecified) for loops of the backend outside the GEMM,
+     * such as attention scores; separate from the GEMM's own buffers.
+     */
+    public float[] floats(int n) {
+        if (general.length < n) {
+            general = new float[Math.max(n, general.length + (general.length >> 1))];
+        }
+        return general;
     }
 
     /**
