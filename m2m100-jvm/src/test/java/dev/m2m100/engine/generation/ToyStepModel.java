@@ -31,6 +31,7 @@ public final class ToyStepModel implements StepModel {
     private int nextRow;
     private volatile Predicate<int[]> failOnSource = s -> false;
     private volatile long stepDelayMillis;
+    private volatile java.util.concurrent.CountDownLatch stepGate = new java.util.concurrent.CountDownLatch(0);
 
     public final List<Integer> stepRowCounts = new ArrayList<>();
     public final List<Integer> encodeBatchSizes = new ArrayList<>();
@@ -46,6 +47,11 @@ public final class ToyStepModel implements StepModel {
     /** Steps that include a row of a source matching this throw. */
     public void failWhen(Predicate<int[]> predicate) {
         this.failOnSource = predicate;
+    }
+
+    /** Steps wait until the gate opens (so a test can queue work before decoding starts, whatever the timing). */
+    public void holdStepsUntil(java.util.concurrent.CountDownLatch gate) {
+        this.stepGate = gate;
     }
 
     /** Slows each step down (to build queues in tests). */
@@ -133,7 +139,18 @@ public final class ToyStepModel implements StepModel {
     }
 
     @Override
-    public synchronized void step(int[] rows, int[] tokens, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
+    public void step(int[] rows, int[] tokens, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
+        try {
+            stepGate.await(); // outside the monitor: other threads may look at the counters meanwhile
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while held", e);
+        }
+        stepLocked(rows, tokens, rules, k, outLogProbs, outIds);
+    }
+
+    private synchronized void stepLocked(int[] rows, int[] tokens, LogitRule[] rules, int k, float[] outLogProbs,
+                                         int[] outIds) {
         checkThread();
         stepRowCounts.add(rows.length);
         for (int row : rows) {

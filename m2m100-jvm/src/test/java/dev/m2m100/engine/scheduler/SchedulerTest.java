@@ -72,6 +72,9 @@ class SchedulerTest {
             List<int[]> sources = new ArrayList<>();
             List<SearchSettings> perRequest = new ArrayList<>();
             List<CompletableFuture<List<GeneratedSequence>>> futures = new ArrayList<>();
+            // decoding waits until all 12 are queued, so steps mix sequences however fast the machine is
+            CountDownLatch queued = new CountDownLatch(1);
+            toy.holdStepsUntil(queued);
             try (Scheduler scheduler = new Scheduler(toy, new EngineSettings("cpu", "auto", 0, 1000, 5, 14))) {
                 for (int q = 0; q < 12; q++) {
                     int beams = new int[] {1, 2, 3, 5}[r.nextInt(4)];
@@ -82,6 +85,7 @@ class SchedulerTest {
                     perRequest.add(s);
                     futures.add(scheduler.submit(List.of(src), s, null));
                 }
+                queued.countDown();
                 for (int q = 0; q < futures.size(); q++) {
                     GeneratedSequence got = futures.get(q).get(30, TimeUnit.SECONDS).get(0);
                     GeneratedSequence want = expected(toy, sources.get(q), perRequest.get(q));
