@@ -4,7 +4,6 @@ import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.Tensor;
-import dev.m2m100.engine.backend.WeightMatrix;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +20,7 @@ final class Decoder {
                          DeviceLinear fc1, DeviceLinear fc2) {}
 
     private final Backend backend;
-    private final WeightMatrix embeddings;
-    private final WeightMatrix positions;
-    private final float embedScale;
+    private final InputEmbedding input;
     private final int d;
     private final int ffn;
     private final int heads;
@@ -32,16 +29,14 @@ final class Decoder {
     private final DeviceNorm finalNorm;
 
     /** Uploads the decoder's weights layer by layer, packed straight from the checkpoint bytes. */
-    Decoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
-            float embedScale, int heads, int ffn) throws IOException {
+    Decoder(Backend backend, WeightSource w, int layerCount, InputEmbedding input, StackShape shape)
+            throws IOException {
         this.backend = backend;
-        this.embeddings = embeddings;
-        this.positions = positions;
-        this.embedScale = embedScale;
-        this.d = d;
-        this.ffn = ffn;
-        this.heads = heads;
-        this.attnScale = (float) Math.pow(d / heads, -0.5);
+        this.input = input;
+        this.d = shape.d();
+        this.ffn = shape.ffn();
+        this.heads = shape.heads();
+        this.attnScale = shape.attentionScale();
         for (int i = 0; i < layerCount; i++) {
             DecoderLayerWeights l = w.decoderLayer(i);
             AttentionWeights s = l.selfAttn();
@@ -89,7 +84,7 @@ final class Decoder {
              Tensor q = backend.allocate(n, d);
              Tensor att = backend.allocate(n, d);
              Tensor f = backend.allocate(n, ffn)) {
-            backend.embed(embeddings, tokens, embedScale, this.positions, positionIds, x);
+            input.embed(backend, tokens, positionIds, x);
             for (int li = 0; li < layers.size(); li++) {
                 Layer l = layers.get(li);
                 backend.layerNorm(x, l.selfNorm().gamma(), l.selfNorm().beta(), Encoder.LN_EPS, h);
@@ -105,9 +100,9 @@ final class Decoder {
                 backend.linear(f, l.fc2().weight(), l.fc2().bias(), Epilogue.RESIDUAL, x);
             }
             backend.layerNorm(x, finalNorm.gamma(), finalNorm.beta(), Encoder.LN_EPS, h);
-            Tensor logits = backend.allocate(n, embeddings.rows());
+            Tensor logits = backend.allocate(n, input.tokens().rows());
             try {
-                backend.linear(h, embeddings, null, Epilogue.NONE, logits);
+                backend.linear(h, input.tokens(), null, Epilogue.NONE, logits);
             } catch (RuntimeException e) {
                 logits.close();
                 throw e;

@@ -3,7 +3,6 @@ package dev.m2m100.engine.model;
 import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.Tensor;
-import dev.m2m100.engine.backend.WeightMatrix;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +18,7 @@ final class Encoder {
                          DeviceLinear fc1, DeviceLinear fc2) {}
 
     private final Backend backend;
-    private final WeightMatrix embeddings;
-    private final WeightMatrix positions;
-    private final float embedScale;
+    private final InputEmbedding input;
     private final int d;
     private final int ffn;
     private final int heads;
@@ -30,16 +27,14 @@ final class Encoder {
     private final DeviceNorm finalNorm;
 
     /** Uploads the encoder's weights layer by layer, packed straight from the checkpoint bytes. */
-    Encoder(Backend backend, WeightSource w, int layerCount, int d, WeightMatrix embeddings, WeightMatrix positions,
-            float embedScale, int heads, int ffn) throws IOException {
+    Encoder(Backend backend, WeightSource w, int layerCount, InputEmbedding input, StackShape shape)
+            throws IOException {
         this.backend = backend;
-        this.embeddings = embeddings;
-        this.positions = positions;
-        this.embedScale = embedScale;
-        this.d = d;
-        this.ffn = ffn;
-        this.heads = heads;
-        this.attnScale = (float) Math.pow(d / heads, -0.5);
+        this.input = input;
+        this.d = shape.d();
+        this.ffn = shape.ffn();
+        this.heads = shape.heads();
+        this.attnScale = shape.attentionScale();
         for (int i = 0; i < layerCount; i++) {
             EncoderLayerWeights l = w.encoderLayer(i);
             AttentionWeights a = l.selfAttn();
@@ -61,7 +56,7 @@ final class Encoder {
              Tensor qkv = backend.allocate(n, 3 * d);
              Tensor att = backend.allocate(n, d);
              Tensor f = backend.allocate(n, ffn)) {
-            backend.embed(embeddings, ids, embedScale, positions, positionIds, x);
+            input.embed(backend, ids, positionIds, x);
             for (Layer l : layers) {
                 backend.layerNorm(x, l.attnNorm().gamma(), l.attnNorm().beta(), LN_EPS, h);
                 backend.linear(h, l.qkv().weight(), l.qkv().bias(), Epilogue.NONE, qkv);

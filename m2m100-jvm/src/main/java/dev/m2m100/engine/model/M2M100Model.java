@@ -53,10 +53,11 @@ public final class M2M100Model implements StepModel {
         WeightMatrix embeddings = backend.embeddingMatrix(raw);
         raw.release();
         WeightMatrix positions = backend.f32Matrix(SinusoidalPositions.table(positionRows, d, pad), positionRows, d);
-        this.encoder = new Encoder(backend, weights, config.encoderLayers(), d, embeddings, positions, embedScale,
-                config.encoderAttentionHeads(), config.encoderFfnDim());
-        this.decoder = new Decoder(backend, weights, config.decoderLayers(), d, embeddings, positions, embedScale,
-                config.decoderAttentionHeads(), config.decoderFfnDim());
+        InputEmbedding input = new InputEmbedding(embeddings, positions, embedScale);
+        this.encoder = new Encoder(backend, weights, config.encoderLayers(), input,
+                new StackShape(d, config.encoderAttentionHeads(), config.encoderFfnDim()));
+        this.decoder = new Decoder(backend, weights, config.decoderLayers(), input,
+                new StackShape(d, config.decoderAttentionHeads(), config.decoderFfnDim()));
         this.selfCache = backend.kvCache(config.decoderLayers(), d, config.maxPositionEmbeddings(), options.maxRows());
         this.crossCache = backend.kvCache(config.decoderLayers(), d, config.maxPositionEmbeddings(),
                 options.maxSources());

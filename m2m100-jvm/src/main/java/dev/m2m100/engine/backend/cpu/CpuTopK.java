@@ -17,14 +17,7 @@ final class CpuTopK {
             // insertion into the row's own output slice (no scratch arrays per row)
             int count = 0;
             for (int j = 0; j < vocab; j++) {
-                float lp;
-                if (forced >= 0) {
-                    lp = j == forced ? 0f : Float.NEGATIVE_INFINITY;
-                } else if (j == banned) {
-                    lp = Float.NEGATIVE_INFINITY;
-                } else {
-                    lp = (logits[off + j] - max) - logZ;
-                }
+                float lp = logProb(logits, off, j, forced, banned, max, logZ);
                 // ids arrive in ascending order, so an equal value never displaces an earlier (lower) id
                 int p;
                 if (count < k) {
@@ -47,14 +40,7 @@ final class CpuTopK {
         // large k: sort (value descending, id ascending) packed into longs
         long[] keys = new long[vocab];
         for (int j = 0; j < vocab; j++) {
-            float lp;
-            if (forced >= 0) {
-                lp = j == forced ? 0f : Float.NEGATIVE_INFINITY;
-            } else if (j == banned) {
-                lp = Float.NEGATIVE_INFINITY;
-            } else {
-                lp = (logits[off + j] - max) - logZ;
-            }
+            float lp = logProb(logits, off, j, forced, banned, max, logZ);
             int bits = Float.floatToIntBits(lp);
             int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // ascending with the float
             keys[j] = ((long) ~ordered << 32) | j;
@@ -67,5 +53,16 @@ final class CpuTopK {
             outLp[outOff + i] = Float.intBitsToFloat(bits);
             outIds[outOff + i] = j;
         }
+    }
+
+    /** Entry j after the rule: forced → 0 for the forced id, −∞ elsewhere; banned → −∞; else the log-softmax. */
+    private static float logProb(float[] logits, int off, int j, int forced, int banned, float max, float logZ) {
+        if (forced >= 0) {
+            return j == forced ? 0f : Float.NEGATIVE_INFINITY;
+        }
+        if (j == banned) {
+            return Float.NEGATIVE_INFINITY;
+        }
+        return (logits[off + j] - max) - logZ;
     }
 }
