@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 TranslateCommand.class,
                 dev.m2m100.tools.hub.DownloadCommand.class,
                 BenchCommand.class,
+                KernelBenchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -22,7 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  *      [--m 1,5,16,64] [--shapes 1024x4096,1024x1024,1024x128112,4096x1024] [--reps 5] [--min-ms 200] [--warmup-ms 1000]
  *      [--no-bandwidth]
  * </pre>
- * Shapes are {@code KxN}. Output: one line per case, {@code gemm fmt=.. m=.. k=.. n=.. ms=<median>
+ * or {@code ./m2m100 bench-kernels} with the same options. Shapes are {@code KxN}. Output: one line per
+ * case, {@code gemm fmt=.. m=.. k=.. n=.. ms=<median>
  * gflops=<median> best_gflops=.. wgbps=<median weight GB/s> spread=<(max-min)/min of the batches>
  * caller_cpu_gflops=<flops per CPU second of the calling thread: with --threads 1, the speed the kernel
  * would have alone on a core, which is robust against other processes>}, plus {@code bandwidth} lines.
@@ -37,6 +38,15 @@ public final class GemmBench {
     }
 
     public static void main(String[] args) {
+        run(args, System.out);
+    }
+
+    /**
+     * Runs the benchmark with the arguments of the class comment, printing to {@code report}.
+     *
+     * @throws IllegalArgumentException for an unknown or malformed argument
+     */
+    public static void run(String[] args, java.io.PrintStream report) {
         int threads = Runtime.getRuntime().availableProcessors();
         List<WeightFormat> formats = List.of(WeightFormat.values());
         int[] ms = {1, 5, 16, 64};
@@ -47,22 +57,22 @@ public final class GemmBench {
         boolean bandwidth = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--formats" -> formats = Arrays.stream(args[++i].split(",")).map(WeightFormat::parse).toList();
-                case "--m" -> ms = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-                case "--shapes" -> shapes = args[++i];
-                case "--reps" -> reps = Integer.parseInt(args[++i]);
-                case "--min-ms" -> minMs = Long.parseLong(args[++i]);
-                case "--warmup-ms" -> warmupMs = Long.parseLong(args[++i]);
+                case "--threads" -> threads = positive("--threads", value(args, ++i));
+                case "--formats" -> formats = Arrays.stream(value(args, ++i).split(",")).map(WeightFormat::parse).toList();
+                case "--m" -> ms = Arrays.stream(value(args, ++i).split(",")).mapToInt(v -> positive("--m", v)).toArray();
+                case "--shapes" -> shapes = checkShapes(value(args, ++i));
+                case "--reps" -> reps = positive("--reps", value(args, ++i));
+                case "--min-ms" -> minMs = positive("--min-ms", value(args, ++i));
+                case "--warmup-ms" -> warmupMs = positive("--warmup-ms", value(args, ++i));
                 case "--no-bandwidth" -> bandwidth = false;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see GemmBench javadoc)");
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see ./m2m100 bench-kernels --help)");
             }
         }
-        System.out.printf(Locale.ROOT, "# GemmBench threads=%d species=%s java=%s%n", threads, FloatVector.SPECIES_PREFERRED,
+        report.printf(Locale.ROOT, "# GemmBench threads=%d species=%s java=%s%n", threads, S,
                 System.getProperty("java.version"));
         try (WorkerPool pool = new WorkerPool(threads)) {
             if (bandwidth) {
-                bandwidth(pool, reps);
+                bandwidth(pool, reps, report);
             }
             Random r = new Random(1);
             for (String shape : shapes.split(",")) {
@@ -85,7 +95,7 @@ public final class GemmBench {
                         long t0 = System.nanoTime();
                         PackedWeights pw = PackedWeights.pack(w, 0, n, k, format, arena, pool);
                         double packMs = (System.nanoTime() - t0) / 1e6;
-                        System.out.printf(Locale.ROOT, "# packed %s %dx%d in %.0f ms (%d bytes)%n", format, n, k, packMs,
+                        report.printf(Locale.ROOT, "# packed %s %dx%d in %.0f ms (%d bytes)%n", format, n, k, packMs,
                                 pw.byteSize());
                         for (int m : ms) {
                             long[] calls = new long[1];
@@ -106,7 +116,7 @@ public final class GemmBench {
                             double med = median(sec);
                             double best = Arrays.stream(sec).min().orElseThrow();
                             double flops = 2.0 * m * n * k;
-                            System.out.printf(Locale.ROOT,
+                            report.printf(Locale.ROOT,
                                     "gemm fmt=%s m=%d k=%d n=%d ms=%.3f gflops=%.1f best_gflops=%.1f wgbps=%.1f spread=%.0f%%"
                                             + " caller_cpu_gflops=%.1f caller_alloc_bytes_per_call=%d%n",
                                     format.name().toLowerCase(Locale.ROOT), m, k, n, med * 1e3, flops / med / 1e9,
@@ -118,9 +128,44 @@ public final class GemmBench {
                 }
             }
             if (bandwidth) {
-                bandwidth(pool, reps);
+                bandwidth(pool, reps, report);
             }
         }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " takes a whole number >= 1, got '" + value + "'");
+    }
+
+    /** Shapes as {@code KxN[,KxN...]}, each positive. */
+    private static String checkShapes(String shapes) {
+        for (String shape : shapes.split(",")) {
+            String[] kn = shape.split("x");
+            if (kn.length != 2) {
+                throw new IllegalArgumentException("--shapes takes KxN[,KxN...], got '" + shape + "'");
+            }
+            long k = positive("--shapes (K)", kn[0]);
+            long n = positive("--shapes (N)", kn[1]);
+            if (k * n > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("--shapes: " + shape + " is too large for one weight matrix");
+            }
+        }
+        return shapes;
     }
 
     /**
@@ -158,7 +203,7 @@ public final class GemmBench {
     }
 
     /** Streaming read of a 1 GiB off-heap buffer split over the pool (each byte read once per pass). */
-    private static void bandwidth(WorkerPool pool, int reps) {
+    private static void bandwidth(WorkerPool pool, int reps, java.io.PrintStream report) {
         long bytes = 1L << 30;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(bytes, 64);
@@ -177,7 +222,7 @@ public final class GemmBench {
                 sink[worker] += a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
             }), () -> { }, reps, 1000, 300);
             double med = median(sec);
-            System.out.printf(Locale.ROOT, "bandwidth gbps=%.1f best_gbps=%.1f (streaming read, %d threads, sink %.0f)%n",
+            report.printf(Locale.ROOT, "bandwidth gbps=%.1f best_gbps=%.1f (streaming read, %d threads, sink %.0f)%n",
                     bytes / med / 1e9, bytes / Arrays.stream(sec).min().orElseThrow() / 1e9, pool.parallelism(),
                     Arrays.stream(sink).sum() > 0 ? 1.0 : 0.0);
         }
