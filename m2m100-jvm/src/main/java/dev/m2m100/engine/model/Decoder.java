@@ -21,9 +21,7 @@ final class Decoder {
 
     private final Backend backend;
     private final InputEmbedding input;
-    private final int d;
-    private final int ffn;
-    private final int heads;
+    private final StackShape shape;
     private final float attnScale;
     private final List<Layer> layers = new ArrayList<>();
     private final DeviceNorm finalNorm;
@@ -33,9 +31,7 @@ final class Decoder {
             throws IOException {
         this.backend = backend;
         this.input = input;
-        this.d = shape.d();
-        this.ffn = shape.ffn();
-        this.heads = shape.heads();
+        this.shape = shape;
         this.attnScale = shape.attentionScale();
         for (int i = 0; i < layerCount; i++) {
             DecoderLayerWeights l = w.decoderLayer(i);
@@ -61,7 +57,7 @@ final class Decoder {
 
     /** Projects packed encoder states to each layer's cross-attention keys and values and stores them per source slot. */
     void storeCrossKv(Tensor encoderStates, int[] seqStarts, KvCache cross, int[] sourceSlots) {
-        try (Tensor kv = backend.allocate(encoderStates.rows(), 2 * d)) {
+        try (Tensor kv = backend.allocate(encoderStates.rows(), 2 * shape.d())) {
             for (int l = 0; l < layers.size(); l++) {
                 DeviceLinear p = layers.get(l).crossKv();
                 backend.linear(encoderStates, p.weight(), p.bias(), Epilogue.NONE, kv);
@@ -78,22 +74,22 @@ final class Decoder {
     Tensor step(int[] tokens, int[] positionIds, KvCache self, int[] rowSlots, int[] positions, KvCache cross,
                 int[] sourceSlots, int[] sourceLengths) {
         int n = tokens.length;
-        try (Tensor x = backend.allocate(n, d);
-             Tensor h = backend.allocate(n, d);
-             Tensor qkv = backend.allocate(n, 3 * d);
-             Tensor q = backend.allocate(n, d);
-             Tensor att = backend.allocate(n, d);
-             Tensor f = backend.allocate(n, ffn)) {
+        try (Tensor x = backend.allocate(n, shape.d());
+             Tensor h = backend.allocate(n, shape.d());
+             Tensor qkv = backend.allocate(n, 3 * shape.d());
+             Tensor q = backend.allocate(n, shape.d());
+             Tensor att = backend.allocate(n, shape.d());
+             Tensor f = backend.allocate(n, shape.ffn())) {
             input.embed(backend, tokens, positionIds, x);
             for (int li = 0; li < layers.size(); li++) {
                 Layer l = layers.get(li);
                 backend.layerNorm(x, l.selfNorm().gamma(), l.selfNorm().beta(), Encoder.LN_EPS, h);
                 backend.linear(h, l.qkv().weight(), l.qkv().bias(), Epilogue.NONE, qkv);
-                backend.cachedSelfAttention(qkv, self, li, rowSlots, positions, heads, attnScale, att);
+                backend.cachedSelfAttention(qkv, self, li, rowSlots, positions, shape.heads(), attnScale, att);
                 backend.linear(att, l.selfOut().weight(), l.selfOut().bias(), Epilogue.RESIDUAL, x);
                 backend.layerNorm(x, l.crossNorm().gamma(), l.crossNorm().beta(), Encoder.LN_EPS, h);
                 backend.linear(h, l.crossQ().weight(), l.crossQ().bias(), Epilogue.NONE, q);
-                backend.crossAttention(q, cross, li, sourceSlots, sourceLengths, heads, attnScale, att);
+                backend.crossAttention(q, cross, li, sourceSlots, sourceLengths, shape.heads(), attnScale, att);
                 backend.linear(att, l.crossOut().weight(), l.crossOut().bias(), Epilogue.RESIDUAL, x);
                 backend.layerNorm(x, l.ffnNorm().gamma(), l.ffnNorm().beta(), Encoder.LN_EPS, h);
                 backend.linear(h, l.fc1().weight(), l.fc1().bias(), Epilogue.RELU, f);

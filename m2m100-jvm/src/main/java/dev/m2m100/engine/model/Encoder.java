@@ -19,9 +19,7 @@ final class Encoder {
 
     private final Backend backend;
     private final InputEmbedding input;
-    private final int d;
-    private final int ffn;
-    private final int heads;
+    private final StackShape shape;
     private final float attnScale;
     private final List<Layer> layers = new ArrayList<>();
     private final DeviceNorm finalNorm;
@@ -31,9 +29,7 @@ final class Encoder {
             throws IOException {
         this.backend = backend;
         this.input = input;
-        this.d = shape.d();
-        this.ffn = shape.ffn();
-        this.heads = shape.heads();
+        this.shape = shape;
         this.attnScale = shape.attentionScale();
         for (int i = 0; i < layerCount; i++) {
             EncoderLayerWeights l = w.encoderLayer(i);
@@ -51,16 +47,16 @@ final class Encoder {
     /** The encoder's last hidden states {@code [rows × d]} for packed sequences; the caller closes the tensor. */
     Tensor forward(int[] ids, int[] positionIds, int[] seqStarts) {
         int n = ids.length;
-        Tensor x = backend.allocate(n, d);
-        try (Tensor h = backend.allocate(n, d);
-             Tensor qkv = backend.allocate(n, 3 * d);
-             Tensor att = backend.allocate(n, d);
-             Tensor f = backend.allocate(n, ffn)) {
+        Tensor x = backend.allocate(n, shape.d());
+        try (Tensor h = backend.allocate(n, shape.d());
+             Tensor qkv = backend.allocate(n, 3 * shape.d());
+             Tensor att = backend.allocate(n, shape.d());
+             Tensor f = backend.allocate(n, shape.ffn())) {
             input.embed(backend, ids, positionIds, x);
             for (Layer l : layers) {
                 backend.layerNorm(x, l.attnNorm().gamma(), l.attnNorm().beta(), LN_EPS, h);
                 backend.linear(h, l.qkv().weight(), l.qkv().bias(), Epilogue.NONE, qkv);
-                backend.selfAttention(qkv, seqStarts, heads, attnScale, att);
+                backend.selfAttention(qkv, seqStarts, shape.heads(), attnScale, att);
                 backend.linear(att, l.attnOut().weight(), l.attnOut().bias(), Epilogue.RESIDUAL, x);
                 backend.layerNorm(x, l.ffnNorm().gamma(), l.ffnNorm().beta(), LN_EPS, h);
                 backend.linear(h, l.fc1().weight(), l.fc1().bias(), Epilogue.RELU, f);
