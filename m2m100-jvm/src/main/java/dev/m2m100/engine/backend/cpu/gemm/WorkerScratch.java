@@ -27,9 +27,7 @@ public final class WorkerScratch {
 
     /** A heap buffer of at least {@code n} floats (contents unspecified). */
     float[] accumulators(int n) {
-        if (floats.length < n) {
-            floats = new float[Math.max(n, floats.length + (floats.length >> 1))];
-        }
+        floats = atLeast(floats, n);
         return floats;
     }
 
@@ -38,9 +36,7 @@ public final class WorkerScratch {
      * such as attention scores; separate from the GEMM's own buffers.
      */
     public float[] floats(int n) {
-        if (general.length < n) {
-            general = new float[Math.max(n, general.length + (general.length >> 1))];
-        }
+        general = atLeast(general, n);
         return general;
     }
 
@@ -54,9 +50,7 @@ public final class WorkerScratch {
         if (packedFor == call) {
             return packed;
         }
-        if (packed.length < m * k) {
-            packed = new float[Math.max(m * k, packed.length + (packed.length >> 1))];
-        }
+        packed = atLeast(packed, m * k);
         for (int r = 0; r < m; r += mr) {
             int rows = Math.min(mr, m - r);
             int base = r * k;
@@ -78,5 +72,10 @@ public final class WorkerScratch {
             segment = Arena.ofAuto().allocate(Math.max(bytes, segment.byteSize() + (segment.byteSize() >> 1)), ALIGN);
         }
         return segment;
+    }
+
+    /** {@code a} if it holds {@code n} floats, else a new array of at least n and 1.5× a's length (contents not kept). */
+    private static float[] atLeast(float[] a, int n) {
+        return a.length >= n ? a : new float[Math.max(n, a.length + (a.length >> 1))];
     }
 }
