@@ -5,8 +5,8 @@ import dev.m2m100.engine.generation.LogitRule;
 /**
  * The coarse operations an encoder-decoder transformer is made of, so that the model is written once and runs
  * on any device. All activations are float32 {@link Tensor}s; weights are uploaded once as
- * {@link WeightMatrix}/{@link WeightVector}s (a backend may store them in a narrower format). Host arrays passed
- * per call ({@code int[]} ids, lengths, slots) are small.
+ * {@link WeightMatrix}/{@link WeightVector}s (a backend may store matrices in a narrower format, chosen by their
+ * {@link WeightRole}). Host arrays passed per call ({@code int[]} ids, lengths, slots) are small.
  *
  * <p>Layouts. A batch of sequences of different lengths is <em>packed</em>: their rows follow one another in a
  * tensor, and {@code seqStarts} ({@code count + 1} entries, {@code seqStarts[0] = 0}, ascending) gives where each
@@ -26,42 +26,12 @@ public interface Backend extends AutoCloseable {
 
     // ---- memory --------------------------------------------------------------------------------------------
 
-    /** Uploads a row-major {@code rows × cols} matrix. The array must not be modified afterwards. */
-    WeightMatrix matrix(float[] values, int rows, int cols);
-
     /**
-     * Uploads the matrix whose rows are the blocks' rows in order (a fused projection such as q|k|v) from the
-     * checkpoint's bytes; a backend that can pack straight from them avoids a float[] copy on the heap. The bytes
-     * are not used afterwards.
+     * Uploads the matrix whose rows are the blocks' rows in order (one block, or a fused projection such as
+     * q|k|v) straight from their bytes (as a checkpoint stores them; {@link RawMatrix#of} wraps host floats) into
+     * the storage format the backend uses for {@code role}. The bytes are not used afterwards.
      */
-    default WeightMatrix matrix(RawMatrix... rowBlocks) {
-        return matrix(RawMatrix.stackedToFloat(rowBlocks), RawMatrix.stackedRows(rowBlocks),
-                RawMatrix.stackedCols(rowBlocks));
-    }
-
-    /**
-     * Like {@link #matrix}, for a precision-critical matrix that must keep float32 storage even when the other
-     * weights use a compact format (a backend that stores all weights in one format may ignore the request).
-     */
-    default WeightMatrix f32Matrix(float[] values, int rows, int cols) {
-        return matrix(values, rows, cols);
-    }
-
-    /**
-     * Like {@link #matrix}, for the token embedding that is also the output projection: its rounding goes straight
-     * into the logits, so a backend may store it more precisely than the other weights.
-     */
-    default WeightMatrix embeddingMatrix(float[] values, int rows, int cols) {
-        return matrix(values, rows, cols);
-    }
-
-    /**
-     * {@link #embeddingMatrix(float[], int, int)} from the checkpoint's bytes; a backend that can pack straight
-     * from them avoids a float[] copy of the largest matrix on the heap. The bytes are not used afterwards.
-     */
-    default WeightMatrix embeddingMatrix(RawMatrix raw) {
-        return embeddingMatrix(raw.toFloat(), raw.rows(), raw.cols());
-    }
+    WeightMatrix upload(WeightRole role, RawMatrix... rowBlocks);
 
     /** Uploads a vector. The array must not be modified afterwards. */
     WeightVector vector(float[] values);

@@ -43,6 +43,25 @@ public record RawMatrix(MemorySegment bytes, Encoding encoding, int rows, int co
         }
     }
 
+    /**
+     * Host floats as an F32 matrix (no copy on little-endian platforms): for computed tables and tests. The array
+     * must not be modified while the matrix is in use.
+     */
+    public static RawMatrix of(float[] values, int rows, int cols) {
+        if (values.length != (long) rows * cols) {
+            throw new IllegalArgumentException("a " + rows + " x " + cols + " matrix needs " + (long) rows * cols
+                    + " values, given " + values.length);
+        }
+        MemorySegment bytes = MemorySegment.ofArray(values);
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            bytes = MemorySegment.ofArray(new byte[values.length * 4]);
+            for (int i = 0; i < values.length; i++) {
+                bytes.set(F32_LE, 4L * i, values[i]);
+            }
+        }
+        return new RawMatrix(bytes, Encoding.F32, rows, cols);
+    }
+
     /** Element {@code i} (row-major index), widened exactly to float32. */
     public float get(long i) {
         return switch (encoding) {

@@ -3,6 +3,7 @@ package dev.m2m100.engine.model;
 import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.WeightMatrix;
+import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.backend.WeightVector;
 
 /** A linear layer uploaded to a backend. */
@@ -25,7 +26,7 @@ record DeviceLinear(WeightMatrix weight, WeightVector bias) {
             System.arraycopy(p.bias(), 0, bias, at, p.outFeatures());
             at += p.outFeatures();
         }
-        DeviceLinear uploaded = new DeviceLinear(backend.matrix(weights), backend.vector(bias));
+        DeviceLinear uploaded = new DeviceLinear(backend.upload(WeightRole.LINEAR, weights), backend.vector(bias));
         for (RawMatrix w : weights) {
             w.release();
         }

@@ -6,6 +6,7 @@ import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
+import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.config.ModelConfig;
 import dev.m2m100.engine.generation.LogitRule;
 import dev.m2m100.engine.generation.StepModel;
@@ -50,9 +51,10 @@ public final class M2M100Model implements StepModel {
         // the tied embedding doubles as the output projection; the computed position table is tiny and is added
         // to every input: both may be kept more precise than the compact format (docs/PERFORMANCE.md)
         RawMatrix raw = weights.embeddings();
-        WeightMatrix embeddings = backend.embeddingMatrix(raw);
+        WeightMatrix embeddings = backend.upload(WeightRole.EMBEDDING, raw);
         raw.release();
-        WeightMatrix positions = backend.f32Matrix(SinusoidalPositions.table(positionRows, d, pad), positionRows, d);
+        WeightMatrix positions = backend.upload(WeightRole.EXACT,
+                RawMatrix.of(SinusoidalPositions.table(positionRows, d, pad), positionRows, d));
         InputEmbedding input = new InputEmbedding(embeddings, positions, embedScale);
         this.encoder = new Encoder(backend, weights, config.encoderLayers(), input,
                 new StackShape(d, config.encoderAttentionHeads(), config.encoderFfnDim()));

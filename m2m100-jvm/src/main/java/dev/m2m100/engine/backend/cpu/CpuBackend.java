@@ -6,6 +6,7 @@ import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.WeightMatrix;
+import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.backend.WeightVector;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
@@ -55,37 +56,8 @@ public final class CpuBackend implements Backend {
     // ---- memory ------------------------------------------------------------------------------------------
 
     @Override
-    public WeightMatrix matrix(float[] values, int rows, int cols) {
-        if (values.length != (long) rows * cols) {
-            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
-        }
-        return new CpuMatrix(kernel.pack(values, rows, cols));
-    }
-
-    @Override
-    public WeightMatrix matrix(RawMatrix... rowBlocks) {
-        return new CpuMatrix(kernel.pack(rowBlocks));
-    }
-
-    @Override
-    public WeightMatrix f32Matrix(float[] values, int rows, int cols) {
-        if (values.length != (long) rows * cols) {
-            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
-        }
-        return new CpuMatrix(kernel.packF32(values, rows, cols));
-    }
-
-    @Override
-    public WeightMatrix embeddingMatrix(float[] values, int rows, int cols) {
-        if (values.length != (long) rows * cols) {
-            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
-        }
-        return new CpuMatrix(kernel.packEmbedding(values, rows, cols));
-    }
-
-    @Override
-    public WeightMatrix embeddingMatrix(RawMatrix raw) {
-        return new CpuMatrix(kernel.packEmbedding(raw));
+    public WeightMatrix upload(WeightRole role, RawMatrix... rowBlocks) {
+        return new CpuMatrix(kernel.pack(role, rowBlocks));
     }
 
     @Override

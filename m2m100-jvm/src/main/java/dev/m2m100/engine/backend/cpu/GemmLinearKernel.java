@@ -2,6 +2,7 @@ package dev.m2m100.engine.backend.cpu;
 
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.RawMatrix;
+import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.backend.cpu.gemm.Gemm;
 import dev.m2m100.engine.backend.cpu.gemm.PackedWeights;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
@@ -44,16 +45,28 @@ public final class GemmLinearKernel implements LinearKernel {
         return format;
     }
 
+    /**
+     * Packed row by row straight from the blocks' bytes (no float[] copy of the matrix on the heap): LINEAR in the
+     * kernel's format, EXACT in f32, EMBEDDING as {@link #embeddingFormat} decides.
+     */
     @Override
-    public PackedWeight pack(float[] weight, int outFeatures, int inFeatures) {
-        return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, format, arena, pool));
-    }
-
-    /** Packed row by row straight from the blocks' bytes: no float[] copy of the matrix on the heap. */
-    @Override
-    public PackedWeight pack(RawMatrix... rowBlocks) {
+    public PackedWeight pack(WeightRole role, RawMatrix... rowBlocks) {
         int rows = RawMatrix.stackedRows(rowBlocks);
         int cols = RawMatrix.stackedCols(rowBlocks);
+        WeightFormat storage = switch (role) {
+            case LINEAR -> format;
+            case EXACT -> WeightFormat.F32;
+            case EMBEDDING -> embeddingFormat(rowBlocks);
+        };
+        if (rowBlocks.length == 1) {
+            RawMatrix raw = rowBlocks[0];
+            WeightFormat src = switch (raw.encoding()) {
+                case F32 -> WeightFormat.F32;
+                case F16 -> WeightFormat.F16;
+                case BF16 -> WeightFormat.BF16;
+            };
+            return new Packed(PackedWeights.pack(raw.bytes(), src, rows, cols, storage, arena, pool));
+        }
         RawMatrix[] blocks = rowBlocks.clone();
         PackedWeights.RowSource source = (j, row) -> {
             int r = j;
@@ -64,12 +77,7 @@ public final class GemmLinearKernel implements LinearKernel {
             }
             blocks[b].readRow(r, row, 0);
         };
-        return new Packed(PackedWeights.pack(source, rows, cols, format, arena, pool));
-    }
-
-    @Override
-    public PackedWeight packF32(float[] weight, int outFeatures, int inFeatures) {
-        return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, WeightFormat.F32, arena, pool));
+        return new Packed(PackedWeights.pack(source, rows, cols, storage, arena, pool));
     }
 
     /**
@@ -77,43 +85,22 @@ public final class GemmLinearKernel implements LinearKernel {
      * also the output projection, whose rounding goes straight into the logits) is stored as f16 instead, or as
      * f32 if a value does not fit f16's range. Other formats store it like every other weight.
      */
-    @Override
-    public PackedWeight packEmbedding(float[] weight, int outFeatures, int inFeatures) {
+    private WeightFormat embeddingFormat(RawMatrix... blocks) {
         if (format != WeightFormat.BF16) {
-            return pack(weight, outFeatures, inFeatures);
+            return format;
         }
-        WeightFormat f = fitsF16(weight) ? WeightFormat.F16 : WeightFormat.F32;
-        return new Packed(PackedWeights.pack(weight, 0, outFeatures, inFeatures, f, arena, pool));
-    }
-
-    /** {@link #packEmbedding(float[], int, int)} packed straight from the bytes: no float[] copy on the heap. */
-    @Override
-    public PackedWeight packEmbedding(RawMatrix raw) {
-        WeightFormat f = format;
-        if (format == WeightFormat.BF16) {
-            f = fitsF16(raw) ? WeightFormat.F16 : WeightFormat.F32;
+        for (RawMatrix raw : blocks) {
+            if (!fitsF16(raw)) {
+                return WeightFormat.F32;
+            }
         }
-        WeightFormat src = switch (raw.encoding()) {
-            case F32 -> WeightFormat.F32;
-            case F16 -> WeightFormat.F16;
-            case BF16 -> WeightFormat.BF16;
-        };
-        return new Packed(PackedWeights.pack(raw.bytes(), src, raw.rows(), raw.cols(), f, arena, pool));
+        return WeightFormat.F16;
     }
 
     private static boolean fitsF16(RawMatrix raw) {
         long n = (long) raw.rows() * raw.cols();
         for (long i = 0; i < n; i++) {
             if (!(Math.abs(raw.get(i)) <= 65504f)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean fitsF16(float[] w) {
-        for (float v : w) {
-            if (!(Math.abs(v) <= 65504f)) {
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package dev.m2m100.engine.backend.cpu;
 
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.WeightRole;
 
 /**
  * The matrix multiply behind every linear layer of the CPU backend, kept behind this seam so that kernels can
@@ -14,32 +15,12 @@ import dev.m2m100.engine.backend.Epilogue;
  */
 public interface LinearKernel extends AutoCloseable {
 
-    /** Prepares a row-major {@code [outFeatures][inFeatures]} weight once; the array is not used afterwards. */
-    PackedWeight pack(float[] weight, int outFeatures, int inFeatures);
-
     /**
-     * Like {@link #pack}, for the matrix whose rows are the blocks' rows in order (a fused projection such as
-     * q|k|v), read from the checkpoint's bytes (by default via a float[] copy). The bytes are not used afterwards.
+     * Prepares the {@code [outFeatures][inFeatures]} weight whose rows are the blocks' rows in order (one block, or
+     * a fused projection such as q|k|v), read from their bytes, in the storage the role asks for (see
+     * {@link WeightRole}). The bytes are not used afterwards.
      */
-    default PackedWeight pack(RawMatrix... rowBlocks) {
-        return pack(RawMatrix.stackedToFloat(rowBlocks), RawMatrix.stackedRows(rowBlocks),
-                RawMatrix.stackedCols(rowBlocks));
-    }
-
-    /** Like {@link #pack}, but stored as float32 whatever the kernel's storage format. */
-    default PackedWeight packF32(float[] weight, int outFeatures, int inFeatures) {
-        return pack(weight, outFeatures, inFeatures);
-    }
-
-    /** Like {@link #pack}, for the token embedding that is also the output projection (may be stored more precisely). */
-    default PackedWeight packEmbedding(float[] weight, int outFeatures, int inFeatures) {
-        return pack(weight, outFeatures, inFeatures);
-    }
-
-    /** {@link #packEmbedding(float[], int, int)} from the checkpoint's bytes (by default via a float[] copy). */
-    default PackedWeight packEmbedding(RawMatrix raw) {
-        return packEmbedding(raw.toFloat(), raw.rows(), raw.cols());
-    }
+    PackedWeight pack(WeightRole role, RawMatrix... rowBlocks);
 
     /**
      * Computes {@code rows} rows. {@code bias} may be null. With {@link Epilogue#RESIDUAL} the result is added

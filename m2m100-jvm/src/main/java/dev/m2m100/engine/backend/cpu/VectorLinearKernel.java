@@ -1,6 +1,8 @@
 package dev.m2m100.engine.backend.cpu;
 
 import dev.m2m100.engine.backend.Epilogue;
+import dev.m2m100.engine.backend.RawMatrix;
+import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,13 +34,11 @@ public final class VectorLinearKernel implements LinearKernel {
         }
     }
 
+    /** Float32 whatever the role: the reference kernel keeps a plain copy. */
     @Override
-    public PackedWeight pack(float[] weight, int outFeatures, int inFeatures) {
-        if (weight.length != (long) outFeatures * inFeatures) {
-            throw new IllegalArgumentException("weight has " + weight.length + " values, expected " + outFeatures
-                    + " x " + inFeatures);
-        }
-        return new Plain(weight, outFeatures, inFeatures);
+    public PackedWeight pack(WeightRole role, RawMatrix... rowBlocks) {
+        return new Plain(RawMatrix.stackedToFloat(rowBlocks), RawMatrix.stackedRows(rowBlocks),
+                RawMatrix.stackedCols(rowBlocks));
     }
 
     @Override

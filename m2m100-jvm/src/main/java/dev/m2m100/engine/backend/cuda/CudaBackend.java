@@ -5,8 +5,10 @@ import java.util.Arrays;
 import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.KvCache;
+import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
+import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.backend.WeightVector;
 import dev.m2m100.engine.generation.LogitRule;
 
@@ -61,34 +63,27 @@ public final class CudaBackend implements Backend {
 
     // ---- memory ------------------------------------------------------------------------------------------
 
+    /**
+     * Every role is stored in the precision (the kernels read one storage type), straight from the blocks' bytes:
+     * see {@link WeightUploader}.
+     */
     @Override
-    public WeightMatrix matrix(float[] values, int rows, int cols) {
-        if (rows < 1 || cols < 1 || values.length != (long) rows * cols) {
-            throw new IllegalArgumentException("matrix " + rows + " x " + cols + " given " + values.length + " values");
+    public WeightMatrix upload(WeightRole role, RawMatrix... rowBlocks) {
+        int rows = RawMatrix.stackedRows(rowBlocks);
+        int cols = RawMatrix.stackedCols(rowBlocks);
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("cannot upload an empty " + rows + " x " + cols + " matrix");
         }
         bind();
-        DeviceBuffer b = pool.allocate((long) values.length * precision.bytes(),
-                "weight matrix " + rows + " x " + cols + " " + precision);
-        uploadStorage(values, b);
-        return new CudaMatrix(b, rows, cols, precision);
-    }
-
-    private void uploadStorage(float[] values, DeviceBuffer target) {
-        int chunk = 1 << 20;
-        for (int from = 0; from < values.length; from += chunk) {
-            int n = Math.min(chunk, values.length - from);
-            DeviceBuffer part = target.slice((long) from * precision.bytes(), (long) n * precision.bytes(),
-                    target.label());
-            if (precision == Precision.FP32) {
-                part.upload(Arrays.copyOfRange(values, from, from + n));
-            } else {
-                short[] half = new short[n];
-                for (int i = 0; i < n; i++) {
-                    half[i] = Float.floatToFloat16(values[from + i]);
-                }
-                part.upload(half);
-            }
+        DeviceBuffer b = pool.allocate(WeightUploader.deviceBytes(precision, rowBlocks),
+                role + " matrix " + rows + " x " + cols + " " + precision);
+        try {
+            WeightUploader.upload(precision, b, rowBlocks);
+        } catch (RuntimeException e) {
+            pool.release(b);
+            throw e;
         }
+        return new CudaMatrix(b, rows, cols, precision);
     }
 
     @Override

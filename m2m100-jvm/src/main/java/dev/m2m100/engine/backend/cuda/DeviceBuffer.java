@@ -2,6 +2,9 @@ package dev.m2m100.engine.backend.cuda;
 
 import static dev.m2m100.engine.backend.cuda.CudaChecks.check;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
@@ -44,6 +47,15 @@ public record DeviceBuffer(CUdeviceptr pointer, long bytes, String label) {
     /** Uploads fp16 values given as their IEEE binary16 bit patterns. */
     public void upload(short[] host) {
         copyIn(Pointer.to(host), (long) host.length * Sizeof.SHORT, "short[" + host.length + "]");
+    }
+
+    /** Uploads the bytes of a host segment (native segments are copied from where they lie, e.g. a mapped file). */
+    public void upload(MemorySegment host) {
+        if (host.isNative()) {
+            copyIn(Pointer.to(host.asByteBuffer()), host.byteSize(), host.byteSize() + " host bytes");
+        } else {
+            copyIn(Pointer.to(host.toArray(ValueLayout.JAVA_BYTE)), host.byteSize(), host.byteSize() + " heap bytes");
+        }
     }
 
     public void download(float[] host) {

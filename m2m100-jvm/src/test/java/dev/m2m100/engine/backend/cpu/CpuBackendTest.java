@@ -1,5 +1,7 @@
 package dev.m2m100.engine.backend.cpu;
 
+import dev.m2m100.engine.backend.WeightRole;
+import dev.m2m100.engine.backend.RawMatrix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,7 +63,7 @@ class CpuBackendTest {
             float[] w = random(r, outs * in);
             float[] b = random(r, outs);
             float[] residual = random(r, rows * outs);
-            WeightMatrix m = backend.matrix(w, outs, in);
+            WeightMatrix m = backend.upload(WeightRole.LINEAR, RawMatrix.of(w, outs, in));
             for (Epilogue ep : Epilogue.values()) {
                 Tensor out = tensor(residual, rows, outs);
                 backend.linear(tensor(x, rows, in), m, backend.vector(b), ep, out);
@@ -96,7 +98,7 @@ class CpuBackendTest {
         Random r = new Random(11);
         int in = 300, outs = 37;
         int rows = 13;
-        WeightMatrix m = backend.matrix(random(r, outs * in), outs, in);
+        WeightMatrix m = backend.upload(WeightRole.LINEAR, RawMatrix.of(random(r, outs * in), outs, in));
         float[] x = random(r, rows * in);
         Tensor all = backend.allocate(rows, outs);
         backend.linear(tensor(x, rows, in), m, null, Epilogue.NONE, all);

@@ -1,5 +1,7 @@
 package dev.m2m100.engine.backend.cpu;
 
+import dev.m2m100.engine.backend.WeightRole;
+import dev.m2m100.engine.backend.RawMatrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
@@ -42,9 +44,9 @@ class GemmLinearKernelStorageTest {
         float[] w = values(n, k, 2.5f);
         try (WorkerPool pool = new WorkerPool(2);
              GemmLinearKernel kernel = new GemmLinearKernel(pool, WeightFormat.BF16)) {
-            PackedWeight plain = kernel.pack(w, n, k);
-            PackedWeight embedding = kernel.packEmbedding(w, n, k);
-            PackedWeight exact = kernel.packF32(w, n, k);
+            PackedWeight plain = kernel.pack(WeightRole.LINEAR, RawMatrix.of(w, n, k));
+            PackedWeight embedding = kernel.pack(WeightRole.EMBEDDING, RawMatrix.of(w, n, k));
+            PackedWeight exact = kernel.pack(WeightRole.EXACT, RawMatrix.of(w, n, k));
             int differ = 0;
             for (int r = 0; r < n; r++) {
                 float[] a = row(plain, r);
@@ -69,7 +71,7 @@ class GemmLinearKernelStorageTest {
         float[] w = values(n, k, 1e5f);
         try (WorkerPool pool = new WorkerPool(1);
              GemmLinearKernel kernel = new GemmLinearKernel(pool, WeightFormat.BF16)) {
-            PackedWeight embedding = kernel.packEmbedding(w, n, k);
+            PackedWeight embedding = kernel.pack(WeightRole.EMBEDDING, RawMatrix.of(w, n, k));
             for (int r = 0; r < n; r++) {
                 float[] e = row(embedding, r);
                 for (int c = 0; c < k; c++) {
@@ -86,8 +88,8 @@ class GemmLinearKernelStorageTest {
         float[] w = values(n, k, 2.5f);
         for (WeightFormat f : new WeightFormat[] {WeightFormat.F32, WeightFormat.F16, WeightFormat.INT8}) {
             try (WorkerPool pool = new WorkerPool(1); GemmLinearKernel kernel = new GemmLinearKernel(pool, f)) {
-                PackedWeight plain = kernel.pack(w, n, k);
-                PackedWeight embedding = kernel.packEmbedding(w, n, k);
+                PackedWeight plain = kernel.pack(WeightRole.LINEAR, RawMatrix.of(w, n, k));
+                PackedWeight embedding = kernel.pack(WeightRole.EMBEDDING, RawMatrix.of(w, n, k));
                 for (int r = 0; r < n; r++) {
                     assertEquals(java.util.Arrays.toString(row(plain, r)), java.util.Arrays.toString(row(embedding, r)),
                             f + " row " + r);

@@ -1,5 +1,6 @@
 package dev.m2m100.engine.backend.cpu;
 
+import dev.m2m100.engine.backend.WeightRole;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,14 +64,15 @@ class RawMatrixPackingTest {
                         try (GemmLinearKernel kernel = new GemmLinearKernel(pool, format)) {
                             if (format == WeightFormat.F16 && big > 65504f) {
                                 // f16 storage cannot hold it: both paths refuse
-                                assertThrows(IllegalArgumentException.class, () -> kernel.packEmbedding(raw));
                                 assertThrows(IllegalArgumentException.class,
-                                        () -> kernel.packEmbedding(widened, n, k));
+                                        () -> kernel.pack(WeightRole.EMBEDDING, raw));
+                                assertThrows(IllegalArgumentException.class,
+                                        () -> kernel.pack(WeightRole.EMBEDDING, RawMatrix.of(widened, n, k)));
                                 rejected++;
                                 continue;
                             }
-                            PackedWeight fromBytes = kernel.packEmbedding(raw);
-                            PackedWeight fromFloats = kernel.packEmbedding(widened, n, k);
+                            PackedWeight fromBytes = kernel.pack(WeightRole.EMBEDDING, raw);
+                            PackedWeight fromFloats = kernel.pack(WeightRole.EMBEDDING, RawMatrix.of(widened, n, k));
                             for (int r = 0; r < n; r++) {
                                 assertArrayEquals(bits(GemmLinearKernelStorageTest.row(fromFloats, r)),
                                         bits(GemmLinearKernelStorageTest.row(fromBytes, r)),
@@ -112,8 +114,8 @@ class RawMatrixPackingTest {
             }
             for (WeightFormat format : WeightFormat.values()) {
                 try (GemmLinearKernel kernel = new GemmLinearKernel(pool, format)) {
-                    PackedWeight fromBytes = kernel.pack(blocks);
-                    PackedWeight fromFloats = kernel.pack(stacked, n, k);
+                    PackedWeight fromBytes = kernel.pack(WeightRole.LINEAR, blocks);
+                    PackedWeight fromFloats = kernel.pack(WeightRole.LINEAR, RawMatrix.of(stacked, n, k));
                     assertEquals(n, fromBytes.outFeatures());
                     assertEquals(k, fromBytes.inFeatures());
                     for (int r = 0; r < n; r++) {
@@ -123,9 +125,9 @@ class RawMatrixPackingTest {
                     }
                 }
             }
-            // the reference kernel packs through the float copy (the interface's default)
+            // the reference kernel packs a float copy
             try (VectorLinearKernel kernel = new VectorLinearKernel(pool)) {
-                PackedWeight p = kernel.pack(blocks);
+                PackedWeight p = kernel.pack(WeightRole.LINEAR, blocks);
                 for (int r = 0; r < n; r++) {
                     float[] expected = java.util.Arrays.copyOfRange(stacked, r * k, (r + 1) * k);
                     assertArrayEquals(bits(expected), bits(GemmLinearKernelStorageTest.row(p, r)), "reference, row " + r);

@@ -1,5 +1,7 @@
 package dev.m2m100.engine.backend.cuda;
 
+import dev.m2m100.engine.backend.WeightRole;
+import dev.m2m100.engine.backend.RawMatrix;
 import static dev.m2m100.engine.backend.cuda.GpuAssert.close;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,14 +98,18 @@ class CudaBackendVsCpuGpuTest {
         }
         // The Backend interface has no tensor upload: on the (fp32) CPU backend an embedding of row ids over
         // a table holding the values, scale 1, zero positions, reproduces them exactly.
-        WeightMatrix table = b.matrix(values.length == 0 ? new float[cols] : values, Math.max(rows, 1), cols);
-        WeightMatrix zero = b.matrix(new float[cols], 1, cols);
+        WeightMatrix table = linear(b, values.length == 0 ? new float[cols] : values, Math.max(rows, 1), cols);
+        WeightMatrix zero = linear(b, new float[cols], 1, cols);
         int[] ids = new int[rows];
         for (int i = 0; i < rows; i++) {
             ids[i] = i;
         }
         b.embed(table, ids, 1f, zero, new int[rows], t);
         return t;
+    }
+
+    private static WeightMatrix linear(Backend b, float[] values, int rows, int cols) {
+        return b.upload(WeightRole.LINEAR, RawMatrix.of(values, rows, cols));
     }
 
     @ParameterizedTest
@@ -130,7 +136,7 @@ class CudaBackendVsCpuGpuTest {
                                int in, int out) {
         try (Tensor xt = tensor(b, x, rows, in); Tensor o = tensor(b, res, rows, out)) {
             WeightVector bv = bias == null ? null : b.vector(bias);
-            b.linear(xt, b.matrix(w, out, in), bv, e, o);
+            b.linear(xt, linear(b, w, out, in), bv, e, o);
             return b.download(o);
         }
     }
@@ -265,11 +271,11 @@ class CudaBackendVsCpuGpuTest {
         CudaBackend g = gpu(p);
         float[] want;
         try (Tensor o = cpu.allocate(5, d)) {
-            cpu.embed(cpu.matrix(table, vocab, d), ids, 8f, cpu.matrix(positions, 30, d), pos, o);
+            cpu.embed(linear(cpu, table, vocab, d), ids, 8f, linear(cpu, positions, 30, d), pos, o);
             want = cpu.download(o);
         }
         try (Tensor o = g.allocate(5, d)) {
-            g.embed(g.matrix(table, vocab, d), ids, 8f, g.matrix(positions, 30, d), pos, o);
+            g.embed(linear(g, table, vocab, d), ids, 8f, linear(g, positions, 30, d), pos, o);
             close(widen(want), g.download(o), tol(p), p == Precision.FP32 ? 0 : 2e-3, "embed " + p);
         }
         float[] logits = random(r, 4 * vocab, 5.0);

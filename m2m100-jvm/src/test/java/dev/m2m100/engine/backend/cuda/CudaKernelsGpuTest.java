@@ -9,14 +9,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
-import dev.m2m100.engine.safetensors.DType;
-import dev.m2m100.engine.safetensors.TensorInfo;
+import dev.m2m100.engine.backend.RawMatrix;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -202,16 +200,15 @@ class CudaKernelsGpuTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void weightUploadConvertsAcrossChunkBoundaries(Precision p) {
-        int n = (1 << 20) + 5;
+        int n = WeightUploader.CHUNK_ELEMENTS + 5;
         float[] values = random(new Random(12), n, 1.0);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(4L * n);
             MemorySegment.copy(values, 0, seg,
                     ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, n);
-            TensorInfo info = new TensorInfo("w",
-                    DType.F32, new long[] {n}, 0, 4L * n, Path.of("test"));
-            DeviceBuffer dst = dev.pool.allocate(WeightUploader.deviceBytes(info, p), "w");
-            WeightUploader.upload(info, seg, p, dst);
+            RawMatrix raw = new RawMatrix(seg, RawMatrix.Encoding.F32, 1, n);
+            DeviceBuffer dst = dev.pool.allocate(WeightUploader.deviceBytes(p, raw), "w");
+            WeightUploader.upload(p, dst, raw);
             assertArrayEquals(CudaTestDevice.stored(p, values), dev.download(p, dst, n));
         }
     }
