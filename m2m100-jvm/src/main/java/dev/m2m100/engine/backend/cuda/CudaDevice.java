@@ -47,23 +47,10 @@ public final class CudaDevice implements AutoCloseable {
             gemm = CublasGemm.create(context, stream, precision);
             DeviceMemoryPool pool = DeviceMemoryPool.create(context, POOL_CHUNK, poolLimitBytes);
             return new CudaDevice(context, stream, modules, kernels, gemm, pool, precision);
-        } catch (RuntimeException e) {
-            closeQuietly(gemm, e);
-            closeQuietly(modules, e);
-            closeQuietly(stream, e);
-            closeQuietly(context, e);
+        } catch (RuntimeException | LinkageError e) {
+            Cleanup.afterFailure(e, Cleanup.closing(gemm), Cleanup.closing(modules), Cleanup.closing(stream),
+                    Cleanup.closing(context));
             throw e;
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c, RuntimeException failure) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            failure.addSuppressed(e);
         }
     }
 
@@ -95,13 +82,9 @@ public final class CudaDevice implements AutoCloseable {
         return precision;
     }
 
+    /** Releases everything in reverse order of opening, each step attempted even when an earlier one fails. */
     @Override
     public void close() {
-        context.makeCurrent();
-        pool.close();
-        gemm.close();
-        modules.close();
-        stream.close();
-        context.close();
+        Cleanup.all(context::makeCurrent, pool::close, gemm::close, modules::close, stream::close, context::close);
     }
 }

@@ -122,12 +122,14 @@ public final class DeviceMemoryPool implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            context.makeCurrent();
+            List<Cleanup.Step> steps = new ArrayList<>();
+            steps.add(context::makeCurrent);
             for (Chunk c : chunks) {
-                check(JCudaDriver.cuMemFree(c.base()), "cuMemFree(device memory pool chunk)");
+                steps.add(() -> check(JCudaDriver.cuMemFree(c.base()), "cuMemFree(device memory pool chunk)"));
             }
             chunks.clear();
             blocks.clear();
+            Cleanup.all(steps);
         }
     }
 }

@@ -40,6 +40,17 @@ public final class KernelModules implements AutoCloseable {
         Map<String, CUfunction> functions = new HashMap<>();
         List<String> log = new ArrayList<>();
         String arch = context.smArch();
+        try {
+            loadAll(arch, modules, functions, log);
+        } catch (RuntimeException | LinkageError e) {
+            Cleanup.afterFailure(e, unloading(modules));
+            throw e;
+        }
+        return new KernelModules(context, modules, Map.copyOf(functions), List.copyOf(log));
+    }
+
+    private static void loadAll(String arch, List<CUmodule> modules, Map<String, CUfunction> functions,
+                                List<String> log) {
         for (String name : KernelSources.MODULES) {
             byte[] ptxBytes = KernelSources.ptxBytes(name);
             String ptx = KernelSources.ptx(name);
@@ -67,7 +78,15 @@ public final class KernelModules implements AutoCloseable {
                 functions.put(entry, f);
             }
         }
-        return new KernelModules(context, modules, Map.copyOf(functions), List.copyOf(log));
+    }
+
+    /** Unloads every module, each attempted even when an earlier unload fails. */
+    private static List<Cleanup.Step> unloading(List<CUmodule> modules) {
+        List<Cleanup.Step> steps = new ArrayList<>();
+        for (CUmodule m : modules) {
+            steps.add(() -> check(JCudaDriver.cuModuleUnload(m), "cuModuleUnload"));
+        }
+        return steps;
     }
 
     CUfunction function(String kernel) {
@@ -92,10 +111,10 @@ public final class KernelModules implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            context.makeCurrent();
-            for (CUmodule m : modules) {
-                check(JCudaDriver.cuModuleUnload(m), "cuModuleUnload");
-            }
+            List<Cleanup.Step> steps = new ArrayList<>();
+            steps.add(context::makeCurrent);
+            steps.addAll(unloading(modules));
+            Cleanup.all(steps);
         }
     }
 }

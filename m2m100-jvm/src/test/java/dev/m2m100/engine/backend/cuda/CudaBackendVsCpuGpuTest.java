@@ -51,11 +51,7 @@ class CudaBackendVsCpuGpuTest {
 
     @AfterAll
     static void closeAll() {
-        for (Backend b : new Backend[] {cpu, fp32, fp16}) {
-            if (b != null) {
-                b.close();
-            }
-        }
+        Cleanup.all(Cleanup.closing(cpu), Cleanup.closing(fp32), Cleanup.closing(fp16));
     }
 
     @BeforeEach

@@ -81,15 +81,8 @@ class CudaModelParityGpuTest {
 
     @AfterAll
     static void close() {
-        for (AutoCloseable c : new AutoCloseable[] {fp32Engine, fp16Engine, fp32, fp16}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
+        Cleanup.all(Cleanup.closing(fp32Engine), Cleanup.closing(fp16Engine), Cleanup.closing(fp32),
+                Cleanup.closing(fp16));
     }
 
     @BeforeEach

@@ -31,12 +31,19 @@ final class CudaTestDevice implements AutoCloseable {
             return null;
         }
         CudaContext context = CudaContext.open(0);
-        CudaStream stream = context.newStream();
-        KernelModules modules = KernelModules.load(context);
-        System.out.println(testName + " on " + context);
-        modules.loadLog().forEach(line -> System.out.println("  " + line));
-        DeviceMemoryPool pool = DeviceMemoryPool.create(context, 256L << 20, 8L << 30);
-        return new CudaTestDevice(context, stream, modules, pool);
+        CudaStream stream = null;
+        KernelModules modules = null;
+        try {
+            stream = context.newStream();
+            modules = KernelModules.load(context);
+            System.out.println(testName + " on " + context);
+            modules.loadLog().forEach(line -> System.out.println("  " + line));
+            DeviceMemoryPool pool = DeviceMemoryPool.create(context, 256L << 20, 8L << 30);
+            return new CudaTestDevice(context, stream, modules, pool);
+        } catch (RuntimeException | LinkageError e) {
+            Cleanup.afterFailure(e, Cleanup.closing(modules), Cleanup.closing(stream), Cleanup.closing(context));
+            throw e;
+        }
     }
 
     /** Skips (aborts) the calling test when no device could be opened, with the probe's reason. */
@@ -114,9 +121,6 @@ final class CudaTestDevice implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
-        modules.close();
-        stream.close();
-        context.close();
+        Cleanup.all(pool::close, modules::close, stream::close, context::close);
     }
 }
