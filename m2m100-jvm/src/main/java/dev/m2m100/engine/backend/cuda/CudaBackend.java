@@ -17,7 +17,8 @@ import dev.m2m100.engine.generation.LogitRule;
  * uploaded once in the {@link Precision} (fp32 = the parity mode, fp16 = serving: activations are rounded
  * to fp16 on the way into each GEMM, which accumulates in fp32); biases and layernorm parameters in fp32.
  * GEMMs go to cuBLAS, everything else to our PTX kernels, all on one stream. Per-call index arrays (ids,
- * slots, lengths) are small synchronous uploads; only the k best (log-prob, id) pairs per row come back.
+ * slots, lengths) go through pinned staging with asynchronous copies on that stream; only the k best
+ * (log-prob, id) pairs per row come back, the same way.
  *
  * <p>Not thread-safe, like every {@link Backend}; the context is made current at each entry point, so the
  * calling thread may change between calls.
@@ -27,12 +28,14 @@ public final class CudaBackend implements Backend {
     private final CudaDevice device;
     private final CudaKernels kernels;
     private final DeviceMemoryPool pool;
+    private final PinnedStaging staging;
     private final Precision precision;
 
     private CudaBackend(CudaDevice device) {
         this.device = device;
         this.kernels = device.kernels();
         this.pool = device.pool();
+        this.staging = device.staging();
         this.precision = device.precision();
     }
 
@@ -113,7 +116,7 @@ public final class CudaBackend implements Backend {
         bind();
         float[] out = new float[c.rows() * c.cols()];
         if (out.length > 0) {
-            device.stream().synchronize("download of " + c);
+            staging.synchronize("download of " + c);
             c.buffer().download(out);
         }
         return out;
@@ -131,7 +134,18 @@ public final class CudaBackend implements Backend {
 
     @Override
     public KvCache kvCache(int layers, int width, int maxLength, int slotHint) {
-        return new CudaKvCache(layers, width, maxLength, slotHint, pool, device.stream());
+        return new CudaKvCache(layers, width, maxLength, slotHint, pool, this::relayout);
+    }
+
+    /** A growing cache's contents into its new layout: every sequence's first {@code positions} positions. */
+    private void relayout(DeviceBuffer src, CacheLayout from, DeviceBuffer dst, CacheLayout to, int sequences,
+                          int positions, int width) {
+        int[] ids = new int[sequences];
+        Arrays.setAll(ids, i -> i);
+        int[] lengths = new int[sequences];
+        Arrays.fill(lengths, positions);
+        DeviceBuffer[] meta = staging.upload("KV cache growth", ids, lengths);
+        kernels.copyCacheRows(Precision.FP32, src, from, dst, to, meta[0], meta[0], meta[1], sequences, width);
     }
 
     // ---- element-wise and row-wise ------------------------------------------------------------------------
@@ -159,10 +173,9 @@ public final class CudaBackend implements Backend {
             return;
         }
         bind();
-        try (HostInts idBuf = ints(ids, "token ids"); HostInts posBuf = ints(positionIds, "position ids")) {
-            kernels.embed(precision, idBuf.buffer, posBuf.buffer, tab.buffer(), tab.rows(), d, scale, pos.buffer(),
-                    pos.rows(), o.buffer(), ids.length);
-        }
+        DeviceBuffer[] meta = staging.upload("token and position ids", ids, positionIds);
+        kernels.embed(precision, meta[0], meta[1], tab.buffer(), tab.rows(), d, scale, pos.buffer(), pos.rows(),
+                o.buffer(), ids.length);
     }
 
     @Override
@@ -259,10 +272,9 @@ public final class CudaBackend implements Backend {
         }
         AttentionLayout layout = new AttentionLayout(heads, width / heads, 3 * width, 3L * width, 3 * width, width);
         bind();
-        try (HostInts seq = ints(kvSeq, "attention sequence starts"); HostInts len = ints(kvLen, "attention lengths")) {
-            kernels.attention(Precision.FP32, in.buffer(), in.columnsFrom(width), in.columnsFrom(2 * width),
-                    seq.buffer, len.buffer, o.buffer(), rows, layout.extent(kvSeq, kvLen), maxLen, layout, scale);
-        }
+        DeviceBuffer[] meta = staging.upload("attention sequence starts and lengths", kvSeq, kvLen);
+        kernels.attention(Precision.FP32, in.buffer(), in.columnsFrom(width), in.columnsFrom(2 * width), meta[0],
+                meta[1], o.buffer(), rows, layout.extent(kvSeq, kvLen), maxLen, layout, scale);
     }
 
     @Override
@@ -291,16 +303,14 @@ public final class CudaBackend implements Backend {
         bind();
         c.ensure(maxSlot, maxLen);
         AttentionLayout layout = new AttentionLayout(heads, width / heads, 3 * width, c.slotStride(), width, width);
-        try (HostInts slotBuf = ints(slots, "cache slots"); HostInts posBuf = ints(positions, "cache positions");
-             HostInts lenBuf = ints(lengths, "attention lengths")) {
-            int slotsHeld = c.slotCapacity();
-            kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 3 * width, c.keys(layer), c.slotStride(), width,
-                    slotBuf.buffer, posBuf.buffer, rows, width, slotsHeld, c.lengthCapacity());
-            kernels.scatterRows(Precision.FP32, in.columnsFrom(2 * width), 3 * width, c.values(layer), c.slotStride(),
-                    width, slotBuf.buffer, posBuf.buffer, rows, width, slotsHeld, c.lengthCapacity());
-            kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), slotBuf.buffer,
-                    lenBuf.buffer, o.buffer(), rows, layout.extent(slots, lengths), maxLen, layout, scale);
-        }
+        DeviceBuffer[] meta = staging.upload("cache slots, positions and lengths", slots, positions, lengths);
+        int slotsHeld = c.slotCapacity();
+        kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 3 * width, c.keys(layer), c.slotStride(), width,
+                meta[0], meta[1], rows, width, slotsHeld, c.lengthCapacity());
+        kernels.scatterRows(Precision.FP32, in.columnsFrom(2 * width), 3 * width, c.values(layer), c.slotStride(),
+                width, meta[0], meta[1], rows, width, slotsHeld, c.lengthCapacity());
+        kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), meta[0], meta[2], o.buffer(),
+                rows, layout.extent(slots, lengths), maxLen, layout, scale);
     }
 
     @Override
@@ -332,12 +342,11 @@ public final class CudaBackend implements Backend {
         }
         bind();
         c.ensure(maxSlot, maxLen);
-        try (HostInts seq = ints(dstSeq, "cache slots"); HostInts pos = ints(dstPos, "cache positions")) {
-            kernels.scatterRows(Precision.FP32, in.buffer(), 2 * width, c.keys(layer), c.slotStride(), width,
-                    seq.buffer, pos.buffer, rows, width, c.slotCapacity(), c.lengthCapacity());
-            kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 2 * width, c.values(layer), c.slotStride(),
-                    width, seq.buffer, pos.buffer, rows, width, c.slotCapacity(), c.lengthCapacity());
-        }
+        DeviceBuffer[] meta = staging.upload("cache slots and positions", dstSeq, dstPos);
+        kernels.scatterRows(Precision.FP32, in.buffer(), 2 * width, c.keys(layer), c.slotStride(), width, meta[0],
+                meta[1], rows, width, c.slotCapacity(), c.lengthCapacity());
+        kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 2 * width, c.values(layer), c.slotStride(), width,
+                meta[0], meta[1], rows, width, c.slotCapacity(), c.lengthCapacity());
     }
 
     @Override
@@ -363,10 +372,9 @@ public final class CudaBackend implements Backend {
         }
         bind();
         AttentionLayout layout = new AttentionLayout(heads, width / heads, width, c.slotStride(), width, width);
-        try (HostInts slotBuf = ints(slots, "cache slots"); HostInts lenBuf = ints(lengths, "attention lengths")) {
-            kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), slotBuf.buffer,
-                    lenBuf.buffer, o.buffer(), rows, layout.extent(slots, lengths), maxLen, layout, scale);
-        }
+        DeviceBuffer[] meta = staging.upload("cache slots and lengths", slots, lengths);
+        kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), meta[0], meta[1], o.buffer(),
+                rows, layout.extent(slots, lengths), maxLen, layout, scale);
     }
 
     @Override
@@ -403,30 +411,26 @@ public final class CudaBackend implements Backend {
         }
         bind();
         c.ensure(maxSlot, maxLen);
-        int planes = 2 * c.layers();
-        boolean overlap = Arrays.stream(dst).anyMatch(t -> Arrays.stream(src).anyMatch(s -> s == t));
-        try (HostInts srcBuf = ints(src, "copy sources"); HostInts dstBuf = ints(dst, "copy targets");
-             HostInts lenBuf = ints(len, "copy lengths")) {
-            if (!overlap) {
-                kernels.copyCacheRows(Precision.FP32, c.buffer(), c.slotCapacity(), c.buffer(), c.slotCapacity(), planes,
-                        c.planeStride(), c.slotStride(), c.width(), c.lengthCapacity(), srcBuf.buffer, dstBuf.buffer,
-                        lenBuf.buffer, pairs, c.width());
-                return;
-            }
-            // Some slot is read and written: stage every source in a scratch block of the same layout first.
-            int[] staged = new int[pairs];
-            Arrays.setAll(staged, i -> i);
-            DeviceBuffer scratch = pool.allocate(4L * pairs * c.slotStride(), "KV copy staging");
-            try (HostInts stagedBuf = ints(staged, "staging slots")) {
-                kernels.copyCacheRows(Precision.FP32, c.buffer(), c.slotCapacity(), scratch, pairs, planes,
-                        c.planeStride(), c.slotStride(), c.width(), c.lengthCapacity(), srcBuf.buffer,
-                        stagedBuf.buffer, lenBuf.buffer, pairs, c.width());
-                kernels.copyCacheRows(Precision.FP32, scratch, pairs, c.buffer(), c.slotCapacity(), planes,
-                        c.planeStride(), c.slotStride(), c.width(), c.lengthCapacity(), stagedBuf.buffer,
-                        dstBuf.buffer, lenBuf.buffer, pairs, c.width());
-            } finally {
-                pool.release(scratch);
-            }
+        boolean overlap = Arrays.stream(dst).anyMatch(t -> Arrays.stream(src).anyMatch(f -> f == t));
+        int[] staged = new int[overlap ? pairs : 0];
+        Arrays.setAll(staged, i -> i);
+        DeviceBuffer[] meta = staging.upload("copy sources, targets, lengths and staging slots", src, dst, len, staged);
+        CacheLayout layout = c.layout();
+        if (!overlap) {
+            kernels.copyCacheRows(Precision.FP32, c.buffer(), layout, c.buffer(), layout, meta[0], meta[1], meta[2],
+                    pairs, c.width());
+            return;
+        }
+        // Some slot is read and written: stage every source in a scratch block of the same layout first.
+        CacheLayout scratchLayout = CudaKvCache.layoutOf(c.layers(), c.width(), pairs, c.lengthCapacity());
+        DeviceBuffer scratch = pool.allocate(4L * pairs * c.slotStride(), "KV copy staging");
+        try {
+            kernels.copyCacheRows(Precision.FP32, c.buffer(), layout, scratch, scratchLayout, meta[0], meta[3],
+                    meta[2], pairs, c.width());
+            kernels.copyCacheRows(Precision.FP32, scratch, scratchLayout, c.buffer(), layout, meta[3], meta[1],
+                    meta[2], pairs, c.width());
+        } finally {
+            pool.release(scratch);
         }
     }
 
@@ -461,13 +465,12 @@ public final class CudaBackend implements Backend {
         bind();
         DeviceBuffer lp = pool.allocate(4L * rows * k, "top-k log-probs");
         DeviceBuffer ids = pool.allocate(4L * rows * k, "top-k ids");
-        try (HostInts forceBuf = ints(force, "forced tokens"); HostInts banBuf = ints(ban, "banned tokens")) {
-            kernels.logSoftmaxTopK(in.buffer(), rows, vocab, forceBuf.buffer, banBuf.buffer, k, lp, ids);
-            device.stream().synchronize("logsoftmax_topk rows=" + rows + " vocab=" + vocab + " k=" + k);
+        try {
+            DeviceBuffer[] rule = staging.upload("forced and banned tokens", force, ban);
+            kernels.logSoftmaxTopK(in.buffer(), rows, vocab, rule[0], rule[1], k, lp, ids);
             float[] lpHost = new float[rows * k];
             int[] idHost = new int[rows * k];
-            lp.download(lpHost);
-            ids.download(idHost);
+            staging.download("logsoftmax_topk rows=" + rows + " vocab=" + vocab + " k=" + k, lp, lpHost, ids, idHost);
             System.arraycopy(lpHost, 0, outLogProbs, 0, rows * k);
             System.arraycopy(idHost, 0, outIds, 0, rows * k);
         } finally {
@@ -482,27 +485,6 @@ public final class CudaBackend implements Backend {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
-
-    /** A small int array uploaded for one call; closing returns its memory to the pool. */
-    private final class HostInts implements AutoCloseable {
-        final DeviceBuffer buffer;
-
-        HostInts(int[] values, String label) {
-            buffer = pool.allocate(Math.max(4L, 4L * values.length), label);
-            if (values.length > 0) {
-                buffer.upload(values);
-            }
-        }
-
-        @Override
-        public void close() {
-            pool.release(buffer);
-        }
-    }
-
-    private HostInts ints(int[] values, String label) {
-        return new HostInts(values, label);
-    }
 
     private void bind() {
         device.context().makeCurrent();

@@ -3,7 +3,7 @@ package dev.m2m100.engine.backend.cuda;
 /**
  * Everything one CUDA backend instance drives, opened together and closed in reverse order: the device's
  * context, one stream (the scheduler's), our kernel modules, the typed kernels, cuBLAS on the same stream,
- * and a growable memory pool for weights, activations and caches.
+ * a growable memory pool for weights, activations and caches, and pinned staging for per-call metadata.
  */
 public final class CudaDevice implements AutoCloseable {
 
@@ -13,21 +13,26 @@ public final class CudaDevice implements AutoCloseable {
     private final CudaKernels kernels;
     private final CublasGemm gemm;
     private final DeviceMemoryPool pool;
+    private final PinnedStaging staging;
     private final Precision precision;
 
     private CudaDevice(CudaContext context, CudaStream stream, KernelModules modules, CudaKernels kernels,
-                       CublasGemm gemm, DeviceMemoryPool pool, Precision precision) {
+                       CublasGemm gemm, DeviceMemoryPool pool, PinnedStaging staging, Precision precision) {
         this.context = context;
         this.stream = stream;
         this.modules = modules;
         this.kernels = kernels;
         this.gemm = gemm;
         this.pool = pool;
+        this.staging = staging;
         this.precision = precision;
     }
 
     /** Device memory is reserved in chunks of this size (or the size of a larger request). */
     static final long POOL_CHUNK = 256L << 20;
+
+    /** First size of the pinned staging arena for per-call metadata (it grows when a call needs more). */
+    static final long STAGING_BYTES = 64L << 10;
 
     /**
      * Opens device {@code ordinal}; its memory pool reserves device memory as needed, up to
@@ -40,16 +45,18 @@ public final class CudaDevice implements AutoCloseable {
         CudaStream stream = null;
         KernelModules modules = null;
         CublasGemm gemm = null;
+        DeviceMemoryPool pool = null;
         try {
             stream = context.newStream();
             modules = KernelModules.load(context);
             CudaKernels kernels = new CudaKernels(new KernelLauncher(modules, stream, checkEachLaunch));
             gemm = CublasGemm.create(context, stream, precision);
-            DeviceMemoryPool pool = DeviceMemoryPool.create(context, POOL_CHUNK, poolLimitBytes);
-            return new CudaDevice(context, stream, modules, kernels, gemm, pool, precision);
+            pool = DeviceMemoryPool.create(context, POOL_CHUNK, poolLimitBytes);
+            PinnedStaging staging = new PinnedStaging(new DriverStaging(context, stream, pool), STAGING_BYTES);
+            return new CudaDevice(context, stream, modules, kernels, gemm, pool, staging, precision);
         } catch (RuntimeException | LinkageError e) {
-            Cleanup.afterFailure(e, Cleanup.closing(gemm), Cleanup.closing(modules), Cleanup.closing(stream),
-                    Cleanup.closing(context));
+            Cleanup.afterFailure(e, Cleanup.closing(pool), Cleanup.closing(gemm), Cleanup.closing(modules),
+                    Cleanup.closing(stream), Cleanup.closing(context));
             throw e;
         }
     }
@@ -78,6 +85,11 @@ public final class CudaDevice implements AutoCloseable {
         return pool;
     }
 
+    /** Pinned host memory for per-call metadata and small results, copied asynchronously on the stream. */
+    PinnedStaging staging() {
+        return staging;
+    }
+
     public Precision precision() {
         return precision;
     }
@@ -85,6 +97,7 @@ public final class CudaDevice implements AutoCloseable {
     /** Releases everything in reverse order of opening, each step attempted even when an earlier one fails. */
     @Override
     public void close() {
-        Cleanup.all(context::makeCurrent, pool::close, gemm::close, modules::close, stream::close, context::close);
+        Cleanup.all(context::makeCurrent, staging::close, pool::close, gemm::close, modules::close, stream::close,
+                context::close);
     }
 }

@@ -159,34 +159,33 @@ public final class CudaKernels {
     }
 
     /**
-     * For each pair i and each of {@code planes} planes ({@code planeStride} elements apart): copies the first
-     * len[i] positions of sequence from[i] in src to sequence to[i] in dst. Each buffer holds
-     * {@code srcSequences} / {@code dstSequences} sequences of up to {@code maxLen} positions (the caller has
-     * checked from/to/len against those on the host). src may be dst only when no sequence is both a source
+     * For each pair i and each plane: copies the first len[i] positions of sequence from[i] of {@code src} to
+     * sequence to[i] of {@code dst}, each block in its own layout (same planes and position stride; the caller has
+     * checked from/to/len against the layouts on the host). src may be dst only when no sequence is both a source
      * and a target.
      */
-    public void copyCacheRows(Precision p, DeviceBuffer src, int srcSequences, DeviceBuffer dst, int dstSequences,
-                              int planes, long planeStride, long seqStride, int tokStride, int maxLen,
-                              DeviceBuffer from, DeviceBuffer to, DeviceBuffer len, int pairs, int width) {
-        String shapes = "pairs=" + pairs + " planes=" + planes + " width=" + width + " maxLen=" + maxLen;
+    public void copyCacheRows(Precision p, DeviceBuffer src, CacheLayout srcLayout, DeviceBuffer dst,
+                              CacheLayout dstLayout, DeviceBuffer from, DeviceBuffer to, DeviceBuffer len, int pairs,
+                              int width) {
+        String shapes = "pairs=" + pairs + " " + srcLayout + " -> " + dstLayout + " width=" + width;
         positive(pairs, "pairs", shapes);
-        positive(planes, "planes", shapes);
         positive(width, "width", shapes);
-        positive(maxLen, "maxLen", shapes);
-        positive(srcSequences, "srcSequences", shapes);
-        positive(dstSequences, "dstSequences", shapes);
-        if (planes > 65535) {
+        if (srcLayout.planes() != dstLayout.planes() || srcLayout.tokStride() != dstLayout.tokStride()) {
+            throw new IllegalArgumentException("copyCacheRows [" + shapes + "]: layouts differ in planes or position"
+                    + " stride");
+        }
+        if (srcLayout.planes() > 65535) {
             throw new IllegalArgumentException("copyCacheRows [" + shapes + "]: more than 65535 planes");
         }
-        long tail = (planes - 1) * planeStride + (long) (maxLen - 1) * tokStride + width;
-        requireBytes(src, ((srcSequences - 1) * seqStride + tail) * p.bytes(), "src", shapes);
-        requireBytes(dst, ((dstSequences - 1) * seqStride + tail) * p.bytes(), "dst", shapes);
+        requireBytes(src, srcLayout.extent(width) * p.bytes(), "src", shapes);
+        requireBytes(dst, dstLayout.extent(width) * p.bytes(), "dst", shapes);
         requireBytes(from, 4L * pairs, "from", shapes);
         requireBytes(to, 4L * pairs, "to", shapes);
         requireBytes(len, 4L * pairs, "len", shapes);
-        launcher.launch("copy_cache_rows_" + p.suffix(), Dim3.of(pairs, planes), Dim3.of(256), 0, shapes,
-                KernelArgs.of().ptr(src).ptr(dst).i64(planeStride).i64(seqStride).i32(tokStride).ptr(from).ptr(to)
-                        .ptr(len).i32(width));
+        launcher.launch("copy_cache_rows_" + p.suffix(), Dim3.of(pairs, srcLayout.planes()), Dim3.of(256), 0, shapes,
+                KernelArgs.of().ptr(src).i64(srcLayout.planeStride()).i64(srcLayout.seqStride()).ptr(dst)
+                        .i64(dstLayout.planeStride()).i64(dstLayout.seqStride()).i32(srcLayout.tokStride()).ptr(from)
+                        .ptr(to).ptr(len).i32(width));
     }
 
     /**

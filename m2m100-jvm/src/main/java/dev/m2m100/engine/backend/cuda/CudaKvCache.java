@@ -1,20 +1,23 @@
 package dev.m2m100.engine.backend.cuda;
 
-import static dev.m2m100.engine.backend.cuda.CudaChecks.check;
-
 import dev.m2m100.engine.backend.KvCache;
-import jcuda.driver.CUDA_MEMCPY2D;
-import jcuda.driver.CUmemorytype;
-import jcuda.driver.JCudaDriver;
 
 /**
  * Keys and values on the device, float32, in one slot-major block:
  * {@code [slot][layer][key|value][position < lengthCapacity][width]}. A slot is a fixed stride away from the
  * next, so kernels address any slot from one base pointer. Both the slot count and the per-slot length
  * capacity grow by doubling (up to {@code maxLength}) when a call needs more; growing copies every slot's
- * stored prefix into the new layout with one pitched device copy.
+ * stored prefix into the new layout on the stream (the backend's copy kernel, which takes both layouts: no
+ * pitched driver copy, whose pitch limits the driver may refuse for arena-placed blocks).
  */
 final class CudaKvCache implements KvCache {
+
+    /** Copies the first {@code positions} positions of sequences {@code 0 .. sequences-1} between two layouts. */
+    @FunctionalInterface
+    interface Relayout {
+        void copy(DeviceBuffer src, CacheLayout from, DeviceBuffer dst, CacheLayout to, int sequences, int positions,
+                  int width);
+    }
 
     private static final int MIN_LENGTH = 32;
 
@@ -22,14 +25,14 @@ final class CudaKvCache implements KvCache {
     private final int width;
     private final int maxLength;
     private final DeviceMemoryPool pool;
-    private final CudaStream stream;
+    private final Relayout relayout;
     private DeviceBuffer buffer;
     private int slotCapacity;
     private int lengthCapacity;
     private final int slotHint;
     private boolean closed;
 
-    CudaKvCache(int layers, int width, int maxLength, int slotHint, DeviceMemoryPool pool, CudaStream stream) {
+    CudaKvCache(int layers, int width, int maxLength, int slotHint, DeviceMemoryPool pool, Relayout relayout) {
         if (layers < 1 || width < 1 || maxLength < 1) {
             throw new IllegalArgumentException("bad cache shape: " + layers + " layers, width " + width
                     + ", max length " + maxLength);
@@ -39,7 +42,7 @@ final class CudaKvCache implements KvCache {
         this.maxLength = maxLength;
         this.slotHint = Math.max(1, slotHint);
         this.pool = pool;
-        this.stream = stream;
+        this.relayout = relayout;
     }
 
     /** Makes room for slots {@code 0 .. maxSlot} with {@code length} positions each, keeping the contents. */
@@ -64,22 +67,37 @@ final class CudaKvCache implements KvCache {
         DeviceBuffer grown = pool.allocate(bytes, "KV cache " + slots + " slots x " + len + " positions");
         if (buffer != null) {
             // Every (slot, layer, key|value) plane keeps its first lengthCapacity positions.
-            CUDA_MEMCPY2D copy = new CUDA_MEMCPY2D();
-            copy.srcMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
-            copy.srcDevice = buffer.pointer();
-            copy.srcPitch = 4L * lengthCapacity * width;
-            copy.dstMemoryType = CUmemorytype.CU_MEMORYTYPE_DEVICE;
-            copy.dstDevice = grown.pointer();
-            copy.dstPitch = 4L * len * width;
-            copy.WidthInBytes = 4L * lengthCapacity * width;
-            copy.Height = (long) slotCapacity * layers * 2;
-            check(JCudaDriver.cuMemcpy2DAsync(copy, stream.handle()), "cuMemcpy2DAsync (growing the KV cache to "
-                    + slots + " slots x " + len + " positions)");
-            pool.release(buffer);
+            CacheLayout from = layout();
+            CacheLayout to = layout(slots, len);
+            try {
+                relayout.copy(buffer, from, grown, to, slotCapacity, lengthCapacity, width);
+            } catch (RuntimeException e) {
+                pool.release(grown);
+                throw e;
+            }
+            pool.release(buffer);   // later stream work that reuses it runs after the copy
         }
         buffer = grown;
         slotCapacity = slots;
         lengthCapacity = len;
+    }
+
+    /** The current block's layout (slots × 2·layers planes × lengthCapacity positions). */
+    CacheLayout layout() {
+        if (buffer == null) {
+            throw new IllegalStateException("KV cache holds nothing yet");
+        }
+        return layout(slotCapacity, lengthCapacity);
+    }
+
+    private CacheLayout layout(int slots, int length) {
+        return layoutOf(layers, width, slots, length);
+    }
+
+    /** The block layout {@code [slot][layer][key|value][position < length][width]}. */
+    static CacheLayout layoutOf(int layers, int width, int slots, int length) {
+        return new CacheLayout(slots, 2 * layers, (long) layers * 2 * length * width, (long) length * width, width,
+                length);
     }
 
     /** Elements between consecutive slots. */

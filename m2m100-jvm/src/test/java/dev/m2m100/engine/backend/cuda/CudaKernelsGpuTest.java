@@ -319,8 +319,9 @@ class CudaKernelsGpuTest {
         int[] to = {3, 1, 0};
         int[] len = {7, 12, 1};
         long planeStride = (long) seqs * maxLen * width;
-        dev.kernels.copyCacheRows(p, src, seqs, dst, seqs, planes, planeStride, (long) maxLen * width, width, maxLen,
-                dev.upload(from, "from"), dev.upload(to, "to"), dev.upload(len, "len"), 3, width);
+        CacheLayout layout = new CacheLayout(seqs, planes, (long) maxLen * width, planeStride, width, maxLen);
+        dev.kernels.copyCacheRows(p, src, layout, dst, layout, dev.upload(from, "from"), dev.upload(to, "to"),
+                dev.upload(len, "len"), 3, width);
         float[] want = expected.clone();
         for (int pl = 0; pl < planes; pl++) {
             for (int i = 0; i < 3; i++) {
@@ -330,6 +331,25 @@ class CudaKernelsGpuTest {
             }
         }
         assertArrayEquals(want, dev.download(p, dst, want.length), "copy_cache_rows");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void cacheGrowthCopiesEveryPlaneIntoTheLargerLayout(Precision p) {
+        int layers = 3;
+        int width = 40;
+        CacheLayout small = CudaKvCache.layoutOf(layers, width, 3, 5);
+        CacheLayout grown = CudaKvCache.layoutOf(layers, width, 7, 12);
+        float[] old = CudaTestDevice.stored(p, random(new Random(13), (int) small.extent(width), 1.0));
+        float[] fresh = CudaTestDevice.stored(p, random(new Random(14), (int) grown.extent(width), 1.0));
+        DeviceBuffer dst = dev.upload(p, fresh, "grown cache");
+        int[] ids = {0, 1, 2};
+        int[] len = {5, 5, 5};
+        DeviceBuffer idBuf = dev.upload(ids, "ids");
+        dev.kernels.copyCacheRows(p, dev.upload(p, old, "cache"), small, dst, grown, idBuf, idBuf,
+                dev.upload(len, "len"), 3, width);
+        float[] want = CacheLayoutTest.copyLikeTheKernel(old, small, fresh.clone(), grown, ids, ids, len, width);
+        assertArrayEquals(want, dev.download(p, dst, want.length), "copy_cache_rows into a grown layout");
     }
 
     @Test

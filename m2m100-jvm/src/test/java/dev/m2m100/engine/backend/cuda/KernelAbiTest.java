@@ -51,7 +51,8 @@ class KernelAbiTest {
             k.attention(p, big, big, big, big, big, big, 10, 2 * 7 * 64, 7, AttentionLayout.dense(4, 16, 7), 0.25f);
             k.biasAct(p, big, null, 10, 128, true);
             k.scatterRows(p, big, 64, big, 7 * 64, 64, big, big, 10, 64, 2, 7);
-            k.copyCacheRows(p, big, 2, buf(1L << 30), 2, 4, 2 * 7 * 64, 7 * 64, 64, 7, big, big, big, 3, 64);
+            k.copyCacheRows(p, big, CudaKvCache.layoutOf(2, 64, 2, 7), buf(1L << 30), CudaKvCache.layoutOf(2, 64, 3, 14),
+                    big, big, big, 3, 64);
         }
         k.logSoftmaxTopK(big, 5, 4101, big, null, 10, big, big);
         k.logSoftmaxTopK(big, 5, 128112, null, null, 32, big, big);
@@ -94,7 +95,11 @@ class KernelAbiTest {
                         AttentionLayout.dense(16, 64, 8), 0.125f));
         assertThrows(IllegalArgumentException.class, () -> AttentionLayout.dense(2, 256, 10));
         assertThrows(IllegalArgumentException.class,
-                () -> k.copyCacheRows(Precision.FP32, small, 1, big, 1, 1, 64, 64, 64, 1, big, big, big, 1, 64));
+                () -> k.copyCacheRows(Precision.FP32, small, CudaKvCache.layoutOf(1, 64, 1, 1), big,
+                        CudaKvCache.layoutOf(1, 64, 1, 1), big, big, big, 1, 64));
+        assertThrows(IllegalArgumentException.class,
+                () -> k.copyCacheRows(Precision.FP32, big, CudaKvCache.layoutOf(1, 64, 1, 4), big,
+                        CudaKvCache.layoutOf(2, 64, 1, 4), big, big, big, 1, 64));
         assertTrue(r.launches.isEmpty());
     }
 
