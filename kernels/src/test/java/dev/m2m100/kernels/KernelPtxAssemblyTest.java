@@ -35,9 +35,8 @@ class KernelPtxAssemblyTest {
     private static final Path SOURCES = Path.of("src/main/cuda");
     private static final Path RESOURCES = Path.of("src/main/resources").resolve(KernelSources.RESOURCE_DIR);
 
-    /** Registers per thread above which a kernel could not run at its launch bounds (1024 threads → 64). */
-    private static final Map<String, Integer> MAX_THREADS = Map.of(
-            "logsoftmax_topk16", 256, "logsoftmax_topk32", 256);
+    /** An entry's declared launch bound ({@code __launch_bounds__} becomes {@code .maxntid}); 1024 without one. */
+    private static final Pattern MAX_NTID = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\([^)]*\\)\\s*\\.maxntid\\s+(\\d+)");
 
 
     private static final Pattern ENTRY = Pattern.compile("Compiling entry function '(\\w+)' for '(\\w+)'");
@@ -86,16 +85,35 @@ class KernelPtxAssemblyTest {
             assertEquals(0, r.spillLoads(), r.entry() + " on " + arch + " spills registers");
             // No local memory at all: the top-k lists must stay in registers (fully unrolled).
             assertEquals(0, r.stackBytes(), r.entry() + " on " + arch + " uses a stack frame (local memory)");
-            int threads = MAX_THREADS.getOrDefault(r.entry(), 1024);
+            int threads = maxThreads(KernelSources.ptx(module), r.entry());
             assertTrue(r.registers() * threads <= 65536,
                     r.entry() + " uses " + r.registers() + " registers: " + threads + " threads no longer fit an SM");
         }
     }
 
+    /** Threads per block the kernel may be launched with: its declared bound, else the hardware's 1024. */
+    static int maxThreads(String ptx, String entry) {
+        Matcher m = MAX_NTID.matcher(ptx);
+        while (m.find()) {
+            if (m.group(1).equals(entry)) {
+                return Integer.parseInt(m.group(2));
+            }
+        }
+        return 1024;
+    }
+
+    @Test
+    void launchBoundsAreReadFromThePtx() {
+        assertEquals(256, maxThreads(KernelSources.ptx("gemm"), "gemm_f32_f32_f32_64x64"));
+        assertEquals(256, maxThreads(KernelSources.ptx("topk"), "logsoftmax_topk32"));
+        assertEquals(1024, maxThreads(KernelSources.ptx("attention"), "attention_f32"));
+        assertEquals(1024, maxThreads(KernelSources.ptx("kvcache"), "scatter_rows_f32"));
+    }
+
     @Test
     void theBundledCompilerRejectsANewerIsaSoTheVersionCheckIsReal() {
         // Guards the premise of build-ptx.sh: if this compiler accepted 9.0, lowering the version would be moot.
-        String ptx = KernelSources.ptx("epilogue").replace("\n.version 8.0\n", "\n.version 9.0\n");
+        String ptx = KernelSources.ptx("gemm").replace("\n.version 8.0\n", "\n.version 9.0\n");
         nvPTXCompilerHandle handle = new nvPTXCompilerHandle();
         byte[] bytes = ptx.getBytes(StandardCharsets.US_ASCII);
         int rc = JNvPTXCompiler.nvPTXCompilerCreate(handle, bytes.length, bytes);

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  */
 final class ArenaAllocator {
 
-    /** Alignment of every block: enough for vectorised loads and cuBLAS' preferred 256-byte alignment. */
+    /** Alignment of every block: enough for vectorised loads of any element type. */
     static final long ALIGNMENT = 256;
 
     private final long capacity;

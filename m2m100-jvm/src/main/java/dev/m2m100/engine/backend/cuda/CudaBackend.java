@@ -14,11 +14,12 @@ import dev.m2m100.engine.generation.LogitRule;
 
 /**
  * The CUDA backend: float32 activations, residual stream and KV caches in device memory; weight matrices
- * uploaded once in the {@link Precision} (fp32 = the parity mode, fp16 = serving: activations are rounded
- * to fp16 on the way into each GEMM, which accumulates in fp32); biases and layernorm parameters in fp32.
- * GEMMs go to cuBLAS, everything else to our PTX kernels, all on one stream. Per-call index arrays (ids,
- * slots, lengths) go through pinned staging with asynchronous copies on that stream; only the k best
- * (log-prob, id) pairs per row come back, the same way.
+ * uploaded once in the {@link Precision} (fp32 = the parity mode, fp16 = serving: fp16 weights times fp32
+ * activations, accumulated in fp32); biases and layernorm parameters in fp32. Every operation is one of our
+ * PTX kernels on one stream; the GEMM (gemm.cu) computes each output as one FMA chain over k in order, so a
+ * row's result does not depend on its batch (cuBLAS picks kernels and split-K by m, which would). Per-call
+ * index arrays (ids, slots, lengths) go through pinned staging with asynchronous copies on that stream; only
+ * the k best (log-prob, id) pairs per row come back, the same way.
  *
  * <p>Not thread-safe, like every {@link Backend}; the context is made current at each entry point, so the
  * calling thread may change between calls.
@@ -210,36 +211,8 @@ public final class CudaBackend implements Backend {
             return;
         }
         bind();
-        DeviceBuffer half = null;
-        DeviceBuffer delta = null;
-        try {
-            DeviceBuffer input = in.buffer();
-            if (precision == Precision.FP16) {
-                half = pool.allocate(2L * rows * in.cols(), "fp16 copy of linear input");
-                kernels.convertToHalf(input, half, (long) rows * in.cols());
-                input = half;
-            }
-            DeviceBuffer bb = b == null ? null : b.buffer();
-            if (epilogue == Epilogue.RESIDUAL) {
-                delta = pool.allocate(4L * rows * m.rows(), "linear residual delta");
-                device.gemm().linear(rows, m.rows(), m.cols(), input, m.buffer(), delta, true, 0f);
-                kernels.biasResidual(Precision.FP32, o.buffer(), delta, bb, rows, m.rows());
-            } else {
-                device.gemm().linear(rows, m.rows(), m.cols(), input, m.buffer(), o.buffer(), true, 0f);
-                if (bb != null || epilogue == Epilogue.RELU) {
-                    kernels.biasAct(Precision.FP32, o.buffer(), bb, rows, m.rows(), epilogue == Epilogue.RELU);
-                }
-            }
-        } finally {
-            // Released memory is only rewritten by later work on the same stream or by a synchronous copy,
-            // both ordered after the kernels queued here.
-            if (half != null) {
-                pool.release(half);
-            }
-            if (delta != null) {
-                pool.release(delta);
-            }
-        }
+        kernels.linear(Precision.FP32, m.precision(), Precision.FP32, in.buffer(), m.buffer(),
+                b == null ? null : b.buffer(), o.buffer(), rows, m.rows(), m.cols(), epilogue);
     }
 
     // ---- attention ----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
 
 /**
- * One CUDA device's primary context (the one the CUDA runtime, and therefore cuBLAS, also uses). The driver
+ * One CUDA device's primary context (the one the CUDA runtime also uses). The driver
  * binds contexts per thread: every entry point of the backend calls {@link #makeCurrent()} first, so the
  * single scheduler thread and test threads alike run against this device.
  */

@@ -2,8 +2,8 @@ package dev.m2m100.engine.backend.cuda;
 
 /**
  * Everything one CUDA backend instance drives, opened together and closed in reverse order: the device's
- * context, one stream (the scheduler's), our kernel modules, the typed kernels, cuBLAS on the same stream,
- * a growable memory pool for weights, activations and caches, and pinned staging for per-call metadata.
+ * context, one stream (the scheduler's), our kernel modules, the typed kernels, a growable memory pool for
+ * weights, activations and caches, and pinned staging for per-call metadata.
  */
 public final class CudaDevice implements AutoCloseable {
 
@@ -11,18 +11,16 @@ public final class CudaDevice implements AutoCloseable {
     private final CudaStream stream;
     private final KernelModules modules;
     private final CudaKernels kernels;
-    private final CublasGemm gemm;
     private final DeviceMemoryPool pool;
     private final PinnedStaging staging;
     private final Precision precision;
 
     private CudaDevice(CudaContext context, CudaStream stream, KernelModules modules, CudaKernels kernels,
-                       CublasGemm gemm, DeviceMemoryPool pool, PinnedStaging staging, Precision precision) {
+                       DeviceMemoryPool pool, PinnedStaging staging, Precision precision) {
         this.context = context;
         this.stream = stream;
         this.modules = modules;
         this.kernels = kernels;
-        this.gemm = gemm;
         this.pool = pool;
         this.staging = staging;
         this.precision = precision;
@@ -44,18 +42,16 @@ public final class CudaDevice implements AutoCloseable {
         CudaContext context = CudaContext.open(ordinal);
         CudaStream stream = null;
         KernelModules modules = null;
-        CublasGemm gemm = null;
         DeviceMemoryPool pool = null;
         try {
             stream = context.newStream();
             modules = KernelModules.load(context);
             CudaKernels kernels = new CudaKernels(new KernelLauncher(modules, stream, checkEachLaunch));
-            gemm = CublasGemm.create(context, stream, precision);
             pool = DeviceMemoryPool.create(context, POOL_CHUNK, poolLimitBytes);
             PinnedStaging staging = new PinnedStaging(new DriverStaging(context, stream, pool), STAGING_BYTES);
-            return new CudaDevice(context, stream, modules, kernels, gemm, pool, staging, precision);
+            return new CudaDevice(context, stream, modules, kernels, pool, staging, precision);
         } catch (RuntimeException | LinkageError e) {
-            Cleanup.afterFailure(e, Cleanup.closing(pool), Cleanup.closing(gemm), Cleanup.closing(modules),
+            Cleanup.afterFailure(e, Cleanup.closing(pool), Cleanup.closing(modules),
                     Cleanup.closing(stream), Cleanup.closing(context));
             throw e;
         }
@@ -77,10 +73,6 @@ public final class CudaDevice implements AutoCloseable {
         return kernels;
     }
 
-    public CublasGemm gemm() {
-        return gemm;
-    }
-
     public DeviceMemoryPool pool() {
         return pool;
     }
@@ -97,7 +89,7 @@ public final class CudaDevice implements AutoCloseable {
     /** Releases everything in reverse order of opening, each step attempted even when an earlier one fails. */
     @Override
     public void close() {
-        Cleanup.all(context::makeCurrent, staging::close, pool::close, gemm::close, modules::close, stream::close,
+        Cleanup.all(context::makeCurrent, staging::close, pool::close, modules::close, stream::close,
                 context::close);
     }
 }

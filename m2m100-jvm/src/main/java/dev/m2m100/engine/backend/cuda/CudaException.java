@@ -1,6 +1,6 @@
 package dev.m2m100.engine.backend.cuda;
 
-/** A CUDA driver, cuBLAS or kernel failure, with a message naming the operation, kernel and shapes. */
+/** A CUDA driver or kernel failure, with a message naming the operation, kernel and shapes. */
 public class CudaException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,9 @@
 package dev.m2m100.engine.backend.cuda;
 
+import java.util.Set;
+
+import dev.m2m100.engine.backend.Epilogue;
+
 /**
  * Typed entry points to our PTX kernels. Each method validates its arguments on the host (sizes against the
  * buffers, limits of the kernel) before launching, so a shape mistake is an exception naming the operation
@@ -13,7 +17,10 @@ public final class CudaKernels {
     /** Largest k of {@link #logSoftmaxTopK}. */
     public static final int MAX_TOP_K = 32;
     private static final int TOPK_THREADS = 256;
-    private static final int EPILOGUE_THREADS = 256;
+    private static final int GEMM_THREADS = 256;
+    /** The x_w_y storage combinations gemm.cu instantiates. */
+    static final Set<String> GEMM_VARIANTS =
+            Set.of("f32_f32_f32", "f32_f16_f32", "f32_f16_f16", "f16_f16_f32", "f16_f16_f16");
     private static final int MAX_STATIC_SHARED = 48 * 1024;
 
     private final KernelLaunch launcher;
@@ -75,31 +82,47 @@ public final class CudaKernels {
         requireBytes(y, (long) rows * d * p.bytes(), "y", shapes);
     }
 
-    /** y = act(y + bias) in place; y and bias storage-typed (bias may be null), y [rows, n]. */
-    public void biasAct(Precision p, DeviceBuffer y, DeviceBuffer bias, int rows, int n, boolean relu) {
-        String shapes = "rows=" + rows + " n=" + n + (relu ? " relu" : "");
-        positive(rows, "rows", shapes);
+    /**
+     * {@code y[m, n] = epilogue(x[m, k] · w[n, k]ᵀ + bias)}: x, w and y each in their own storage type, bias fp32
+     * (may be null); {@link Epilogue#RESIDUAL} adds into y, which must then be fp32. Each output element is one
+     * fp32 FMA chain over k in order whatever the tile (gemm.cu), so a row's result does not depend on m.
+     */
+    public void linear(Precision xType, Precision wType, Precision yType, DeviceBuffer x, DeviceBuffer w,
+                       DeviceBuffer bias, DeviceBuffer y, int m, int n, int k, Epilogue epilogue) {
+        String shapes = "m=" + m + " n=" + n + " k=" + k + " " + xType.suffix() + "·" + wType.suffix() + "->"
+                + yType.suffix() + " " + epilogue;
+        positive(m, "m", shapes);
         positive(n, "n", shapes);
-        requireBytes(y, (long) rows * n * p.bytes(), "y", shapes);
-        if (bias != null) {
-            requireBytes(bias, (long) n * p.bytes(), "bias", shapes);
+        positive(k, "k", shapes);
+        if (epilogue == Epilogue.RESIDUAL && yType != Precision.FP32) {
+            throw new IllegalArgumentException("linear [" + shapes + "]: the residual stream is fp32");
         }
-        launcher.launch("bias_act_" + p.suffix(), epilogueGrid(rows, n, shapes), Dim3.of(EPILOGUE_THREADS), 0, shapes,
-                KernelArgs.of().ptr(y).i32(n).ptrOrNull(bias).i32(n).i32(relu ? 1 : 0));
-    }
-
-    /** x += y + bias; x and y fp32 [rows, n], bias storage-typed (may be null). */
-    public void biasResidual(Precision p, DeviceBuffer x, DeviceBuffer y, DeviceBuffer bias, int rows, int n) {
-        String shapes = "rows=" + rows + " n=" + n;
-        positive(rows, "rows", shapes);
-        positive(n, "n", shapes);
-        requireBytes(x, 4L * rows * n, "x", shapes);
-        requireBytes(y, 4L * rows * n, "y", shapes);
-        if (bias != null) {
-            requireBytes(bias, (long) n * p.bytes(), "bias", shapes);
+        String variant = xType.suffix() + "_" + wType.suffix() + "_" + yType.suffix();
+        if (!GEMM_VARIANTS.contains(variant)) {
+            throw new IllegalArgumentException("linear [" + shapes + "]: no kernel for " + variant + " (have "
+                    + GEMM_VARIANTS + ")");
         }
-        launcher.launch("bias_residual_" + p.suffix(), epilogueGrid(rows, n, shapes), Dim3.of(EPILOGUE_THREADS), 0,
-                shapes, KernelArgs.of().ptr(x).i32(n).ptr(y).i32(n).ptrOrNull(bias).i32(n));
+        requireBytes(x, (long) m * k * xType.bytes(), "x", shapes);
+        requireBytes(w, (long) n * k * wType.bytes(), "w", shapes);
+        requireBytes(y, (long) m * n * yType.bytes(), "y", shapes);
+        if (bias != null) {
+            requireBytes(bias, 4L * n, "bias", shapes);
+        }
+        boolean small = m <= 16;
+        int bm = small ? 16 : 64;
+        int bn = small ? 32 : 64;
+        long rowTiles = (m + bm - 1L) / bm;
+        if (rowTiles > 65535) {
+            throw new IllegalArgumentException("linear [" + shapes + "]: more than " + 65535 * bm + " rows in one call");
+        }
+        int code = switch (epilogue) {
+            case NONE -> 0;
+            case RELU -> 1;
+            case RESIDUAL -> 2;
+        };
+        launcher.launch("gemm_" + variant + "_" + bm + "x" + bn, Dim3.of((n + bn - 1) / bn, (int) rowTiles),
+                Dim3.of(GEMM_THREADS), 0, shapes,
+                KernelArgs.of().ptr(x).ptr(w).ptr(y).ptrOrNull(bias).i32(m).i32(n).i32(k).i32(code));
     }
 
     /**
@@ -217,30 +240,10 @@ public final class CudaKernels {
                         .ptr(outLogProbs).ptr(outIds));
     }
 
-    /** dst[i] = fp16(src[i]) for n elements (round to nearest even). */
-    public void convertToHalf(DeviceBuffer src, DeviceBuffer dst, long n) {
-        String shapes = "n=" + n;
-        if (n < 1) {
-            throw new IllegalArgumentException("convertToHalf: n must be positive: " + n);
-        }
-        requireBytes(src, 4L * n, "src", shapes);
-        requireBytes(dst, 2L * n, "dst", shapes);
-        int blocks = (int) Math.min((n + 255) / 256, 65535);
-        launcher.launch("convert_f32_to_f16", Dim3.of(blocks), Dim3.of(256), 0, shapes,
-                KernelArgs.of().ptr(src).ptr(dst).i64(n));
-    }
-
     /** Threads for a one-block-per-row kernel: about four elements per thread, a warp multiple, 32..1024. */
     static int rowThreads(int width) {
         int t = (width / 4 + 31) / 32 * 32;
         return Math.max(32, Math.min(1024, t));
-    }
-
-    private static Dim3 epilogueGrid(int rows, int n, String shapes) {
-        if (rows > 65535) {
-            throw new IllegalArgumentException("epilogue [" + shapes + "]: more than 65535 rows in one launch");
-        }
-        return Dim3.of((n + EPILOGUE_THREADS - 1) / EPILOGUE_THREADS, rows);
     }
 
     private static void positive(long value, String name, String shapes) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.kernels.KernelSources;
 import jcuda.driver.CUdeviceptr;
 
@@ -46,18 +47,27 @@ class KernelAbiTest {
             k.layerNorm(p, big, big, big, big, 10, 64, 1e-5f);
             k.residualLayerNorm(p, big, big, big, big, big, big, 10, 64, 1e-5f);
             k.residualLayerNorm(p, big, big, null, big, big, big, 10, 64, 1e-5f);
-            k.biasAct(p, big, big, 10, 128, true);
-            k.biasResidual(p, big, big, big, 10, 64);
             k.attention(p, big, big, big, big, big, big, 10, 2 * 7 * 64, 7, AttentionLayout.dense(4, 16, 7), 0.25f);
-            k.biasAct(p, big, null, 10, 128, true);
             k.scatterRows(p, big, 64, big, 7 * 64, 64, big, big, 10, 64, 2, 7);
             k.copyCacheRows(p, big, CudaKvCache.layoutOf(2, 64, 2, 7), buf(1L << 30), CudaKvCache.layoutOf(2, 64, 3, 14),
                     big, big, big, 3, 64);
         }
         k.logSoftmaxTopK(big, 5, 4101, big, null, 10, big, big);
         k.logSoftmaxTopK(big, 5, 128112, null, null, 32, big, big);
-        k.convertToHalf(big, big, 1000);
+        for (String variant : CudaKernels.GEMM_VARIANTS) {
+            String[] t = variant.split("_");
+            for (int m : new int[] {1, 16, 17, 200}) {
+                k.linear(precision(t[0]), precision(t[1]), precision(t[2]), big, big, big, big, m, 96, 64,
+                        t[2].equals("f32") ? Epilogue.RESIDUAL : Epilogue.RELU);
+                k.linear(precision(t[0]), precision(t[1]), precision(t[2]), big, big, null, big, m, 96, 64,
+                        Epilogue.NONE);
+            }
+        }
         return r.launches;
+    }
+
+    private static Precision precision(String suffix) {
+        return suffix.equals("f32") ? Precision.FP32 : Precision.FP16;
     }
 
     @Test
@@ -101,6 +111,27 @@ class KernelAbiTest {
                 () -> k.copyCacheRows(Precision.FP32, big, CudaKvCache.layoutOf(1, 64, 1, 4), big,
                         CudaKvCache.layoutOf(2, 64, 1, 4), big, big, big, 1, 64));
         assertTrue(r.launches.isEmpty());
+    }
+
+    @Test
+    void theGemmTileIsChosenByRowsAndResidualsStayFp32() {
+        Recorder r = new Recorder();
+        CudaKernels k = new CudaKernels(r);
+        DeviceBuffer big = buf(1 << 24);
+        k.linear(Precision.FP32, Precision.FP16, Precision.FP32, big, big, null, big, 16, 100, 64, Epilogue.NONE);
+        k.linear(Precision.FP32, Precision.FP16, Precision.FP32, big, big, null, big, 17, 100, 64, Epilogue.NONE);
+        assertEquals("gemm_f32_f16_f32_16x32", r.launches.get(0).kernel());
+        assertEquals(new Dim3(4, 1, 1), r.launches.get(0).grid());
+        assertEquals("gemm_f32_f16_f32_64x64", r.launches.get(1).kernel());
+        assertEquals(new Dim3(2, 1, 1), r.launches.get(1).grid());
+        assertThrows(IllegalArgumentException.class, () -> k.linear(Precision.FP16, Precision.FP16, Precision.FP16,
+                big, big, null, big, 4, 8, 8, Epilogue.RESIDUAL));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.linear(Precision.FP16,
+                Precision.FP32, Precision.FP32, big, big, null, big, 4, 8, 8, Epilogue.NONE));
+        assertTrue(e.getMessage().contains("no kernel for f16_f32_f32"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> k.linear(Precision.FP32, Precision.FP32, Precision.FP32,
+                buf(100), big, null, big, 4, 8, 8, Epilogue.NONE));
+        assertEquals(2, r.launches.size());
     }
 
     @Test

@@ -26,8 +26,8 @@ class PtxAssemblerTest {
     @Test
     void anUnknownArchitectureIsAClearErrorSoTheLoaderCanFallBackToTheDriverJit() {
         CudaException e = assertThrows(CudaException.class,
-                () -> PtxAssembler.assemble("epilogue", KernelSources.ptxBytes("epilogue"), "sm_12345", false));
-        assertTrue(e.getMessage().contains("epilogue.ptx for sm_12345"), e.getMessage());
+                () -> PtxAssembler.assemble("gemm", KernelSources.ptxBytes("gemm"), "sm_12345", false));
+        assertTrue(e.getMessage().contains("gemm.ptx for sm_12345"), e.getMessage());
     }
 
     @Test
