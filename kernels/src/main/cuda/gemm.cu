@@ -55,7 +55,7 @@ __device__ __forceinline__ void gemm_impl(const TX* __restrict__ x, const TW* __
             ws[c][r] = (gc < n && c < kt) ? to_f32(w[gc * k + k0 + c]) : 0.0f;
         }
         __syncthreads();
-        // Only the kt real steps: padding would add fmaf(0, 0, acc), which can turn a -0 into +0.
+        // Exactly the kt real steps: the chain has k terms whatever the tiling.
         for (int kk = 0; kk < kt; ++kk) {
             float a[TM], b[TN];
 #pragma unroll

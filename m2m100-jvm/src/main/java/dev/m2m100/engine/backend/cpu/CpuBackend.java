@@ -1,13 +1,9 @@
 package dev.m2m100.engine.backend.cpu;
 
-import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.CheckedBackend;
 import dev.m2m100.engine.backend.Epilogue;
-import dev.m2m100.engine.backend.KvCache;
-import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.RawMatrix;
-import dev.m2m100.engine.backend.WeightMatrix;
 import dev.m2m100.engine.backend.WeightRole;
-import dev.m2m100.engine.backend.WeightVector;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerScratch;
@@ -19,7 +15,7 @@ import java.util.function.Function;
  * the optimized {@link GemmLinearKernel}, storing f32, or bf16/f16/int8 widened to f32 in registers), every
  * loop spread over one fixed {@link WorkerPool}.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVector, CpuKvCache> {
 
     private final WorkerPool pool;
     private final LinearKernel kernel;
@@ -37,6 +33,7 @@ public final class CpuBackend implements Backend {
 
     /** {@code threads} workers and the kernel the factory makes over the backend's pool. */
     public CpuBackend(int threads, Function<WorkerPool, LinearKernel> kernelFactory) {
+        super(CpuTensor.class, CpuMatrix.class, CpuVector.class, CpuKvCache.class);
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
         }
@@ -56,55 +53,37 @@ public final class CpuBackend implements Backend {
     // ---- memory ------------------------------------------------------------------------------------------
 
     @Override
-    public WeightMatrix upload(WeightRole role, RawMatrix... rowBlocks) {
+    protected CpuMatrix doUpload(WeightRole role, RawMatrix... rowBlocks) {
         return new CpuMatrix(kernel.pack(role, rowBlocks));
     }
 
     @Override
-    public WeightVector vector(float[] values) {
+    protected CpuVector doVector(float[] values) {
         return new CpuVector(values);
     }
 
     @Override
-    public Tensor allocate(int rows, int cols) {
-        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("cannot allocate a " + rows + " x " + cols + " tensor");
-        }
+    protected CpuTensor doAllocate(int rows, int cols) {
         return new CpuTensor(arrays.take(rows * cols), rows, cols, arrays);
     }
 
     @Override
-    public float[] download(Tensor t) {
-        CpuTensor c = cpu(t);
+    protected float[] doDownload(CpuTensor c) {
         return java.util.Arrays.copyOf(c.data(), c.rows() * c.cols());
     }
 
     @Override
-    public KvCache kvCache(int layers, int width, int maxLength, int slotHint) {
+    protected CpuKvCache doKvCache(int layers, int width, int maxLength, int slotHint) {
         return new CpuKvCache(layers, width, maxLength);
     }
 
     // ---- element-wise and row-wise ------------------------------------------------------------------------
 
     @Override
-    public void embed(WeightMatrix table, int[] ids, float scale, WeightMatrix positions, int[] positionIds,
-                      Tensor out) {
-        CpuMatrix tab = (CpuMatrix) table;
-        CpuMatrix pos = (CpuMatrix) positions;
-        CpuTensor o = cpu(out);
+    protected void doEmbed(CpuMatrix tab, int[] ids, float scale, CpuMatrix pos, int[] positionIds, CpuTensor o) {
         int d = tab.cols();
-        check(pos.cols() == d && o.cols() == d && ids.length == o.rows() && positionIds.length == ids.length,
-                "embed: shapes do not match");
         float[] row = arrays.take(d);
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= tab.rows()) {
-                throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary [0, "
-                        + tab.rows() + ")");
-            }
-            if (positionIds[i] < 0 || positionIds[i] >= pos.rows()) {
-                throw new IllegalArgumentException("position " + positionIds[i] + " is outside the table [0, "
-                        + pos.rows() + ")");
-            }
             int oo = i * d;
             tab.packed.readRow(ids[i], o.data(), oo);
             pos.packed.readRow(positionIds[i], row, 0);
@@ -116,13 +95,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void layerNorm(Tensor x, WeightVector gamma, WeightVector beta, float eps, Tensor out) {
-        CpuTensor in = cpu(x);
-        CpuTensor o = cpu(out);
-        float[] g = ((CpuVector) gamma).data();
-        float[] b = ((CpuVector) beta).data();
+    protected void doLayerNorm(CpuTensor in, CpuVector gamma, CpuVector beta, float eps, CpuTensor o) {
+        float[] g = gamma.data();
+        float[] b = beta.data();
         int d = in.cols();
-        check(o.cols() == d && o.rows() == in.rows() && g.length == d && b.length == d, "layerNorm: shapes do not match");
         float[] xs = in.data();
         float[] os = o.data();
         for (int r = 0; r < in.rows(); r++) {
@@ -146,28 +122,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void linear(Tensor x, WeightMatrix w, WeightVector bias, Epilogue epilogue, Tensor out) {
-        CpuTensor in = cpu(x);
-        CpuTensor o = cpu(out);
-        CpuMatrix m = (CpuMatrix) w;
-        float[] b = bias == null ? null : ((CpuVector) bias).data();
-        if (!(in.cols() == m.cols() && o.cols() == m.rows() && o.rows() == in.rows()
-                && (b == null || b.length == m.rows()) && in.data() != o.data())) { // message built only on failure
-            throw new IllegalArgumentException("linear: shapes do not match (x " + in.rows() + "x" + in.cols() + ", W "
-                    + m.rows() + "x" + m.cols() + ", out " + o.rows() + "x" + o.cols() + ")");
-        }
+    protected void doLinear(CpuTensor in, CpuMatrix m, CpuVector bias, Epilogue epilogue, CpuTensor o) {
+        float[] b = bias == null ? null : bias.data();
         kernel.apply(in.data(), in.rows(), m.packed, b, epilogue, o.data());
     }
 
     // ---- attention ----------------------------------------------------------------------------------------
 
     @Override
-    public void selfAttention(Tensor qkv, int[] seqStarts, int heads, float scale, Tensor out) {
-        CpuTensor in = cpu(qkv);
-        CpuTensor o = cpu(out);
+    protected void doSelfAttention(CpuTensor in, int[] seqStarts, int heads, float scale, CpuTensor o) {
         int width = o.cols();
-        check(in.cols() == 3 * width && in.rows() == o.rows() && width % heads == 0
-                && seqStarts[seqStarts.length - 1] == in.rows(), "selfAttention: shapes do not match");
         int hd = width / heads;
         int seqs = seqStarts.length - 1;
         float[] a = in.data();
@@ -187,14 +151,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void cachedSelfAttention(Tensor qkv, KvCache cache, int layer, int[] slots, int[] positions, int heads,
-                                    float scale, Tensor out) {
-        CpuTensor in = cpu(qkv);
-        CpuTensor o = cpu(out);
-        CpuKvCache c = (CpuKvCache) cache;
+    protected void doCachedSelfAttention(CpuTensor in, CpuKvCache c, int layer, int[] slots, int[] positions,
+                                         int heads, float scale, CpuTensor o) {
         int width = c.width();
-        check(in.cols() == 3 * width && o.cols() == width && in.rows() == slots.length && o.rows() == slots.length
-                && positions.length == slots.length && width % heads == 0, "cachedSelfAttention: shapes do not match");
         float[] a = in.data();
         for (int i = 0; i < slots.length; i++) {
             c.ensure(slots[i], positions[i] + 1);
@@ -214,12 +173,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void storeKv(Tensor kv, int[] seqStarts, KvCache cache, int layer, int[] slots) {
-        CpuTensor in = cpu(kv);
-        CpuKvCache c = (CpuKvCache) cache;
+    protected void doStoreKv(CpuTensor in, int[] seqStarts, CpuKvCache c, int layer, int[] slots) {
         int width = c.width();
-        check(in.cols() == 2 * width && seqStarts.length == slots.length + 1
-                && seqStarts[slots.length] == in.rows(), "storeKv: shapes do not match");
         for (int j = 0; j < slots.length; j++) {
             int start = seqStarts[j];
             int n = seqStarts[j + 1] - start;
@@ -235,16 +190,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void crossAttention(Tensor q, KvCache cache, int layer, int[] slots, int[] lengths, int heads, float scale,
-                               Tensor out) {
-        CpuTensor in = cpu(q);
-        CpuTensor o = cpu(out);
-        CpuKvCache c = (CpuKvCache) cache;
+    protected void doCrossAttention(CpuTensor in, CpuKvCache c, int layer, int[] slots, int[] lengths, int heads,
+                                    float scale, CpuTensor o) {
         int width = c.width();
-        check(in.cols() == width && o.cols() == width && in.rows() == slots.length && o.rows() == slots.length
-                && lengths.length == slots.length && width % heads == 0, "crossAttention: shapes do not match");
         for (int i = 0; i < slots.length; i++) {
-            if (lengths[i] < 1 || lengths[i] > c.capacity(slots[i])) {
+            if (lengths[i] > c.capacity(slots[i])) {
                 throw new IllegalArgumentException("crossAttention: slot " + slots[i] + " holds fewer than " + lengths[i]
                         + " positions");
             }
@@ -261,26 +211,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void copyKv(KvCache cache, int[] from, int[] to, int[] lengths) {
-        check(from.length == to.length && lengths.length == to.length, "copyKv: array lengths differ");
-        ((CpuKvCache) cache).reorder(from, to, lengths);
+    protected void doCopyKv(CpuKvCache cache, int[] from, int[] to, int[] lengths) {
+        cache.reorder(from, to, lengths);
     }
 
     // ---- output -------------------------------------------------------------------------------------------
 
     @Override
-    public void logSoftmaxTopK(Tensor logits, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
-        CpuTensor in = cpu(logits);
+    protected void doLogSoftmaxTopK(CpuTensor in, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
         int vocab = in.cols();
         int rows = in.rows();
-        check(rules.length == rows && k >= 1 && k <= vocab && outLogProbs.length >= rows * k
-                && outIds.length >= rows * k, "logSoftmaxTopK: shapes do not match");
-        for (LogitRule r : rules) {
-            int id = r instanceof LogitRule.Force f ? f.tokenId() : r instanceof LogitRule.Ban b ? b.tokenId() : 0;
-            if (id < 0 || id >= vocab) {
-                throw new IllegalArgumentException("logit rule " + r + " names a token outside [0, " + vocab + ")");
-            }
-        }
         parallelFor(rows, (r, scratch) -> CpuTopK.row(in.data(), r * vocab, vocab, rules[r] == null ? LogitRule.NONE : rules[r],
                 k, outLogProbs, outIds, r * k));
     }
@@ -304,18 +244,5 @@ public final class CpuBackend implements Backend {
     public void close() {
         kernel.close();
         pool.close();
-    }
-
-    private static CpuTensor cpu(Tensor t) {
-        if (t instanceof CpuTensor c) {
-            return c;
-        }
-        throw new IllegalArgumentException("tensor " + t + " does not belong to the CPU backend");
-    }
-
-    private static void check(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

@@ -3,13 +3,11 @@ package dev.m2m100.engine.backend.cuda;
 import java.util.Arrays;
 
 import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.CheckedBackend;
 import dev.m2m100.engine.backend.Epilogue;
-import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Tensor;
-import dev.m2m100.engine.backend.WeightMatrix;
 import dev.m2m100.engine.backend.WeightRole;
-import dev.m2m100.engine.backend.WeightVector;
 import dev.m2m100.engine.generation.LogitRule;
 
 /**
@@ -24,7 +22,7 @@ import dev.m2m100.engine.generation.LogitRule;
  * <p>Not thread-safe, like every {@link Backend}; the context is made current at each entry point, so the
  * calling thread may change between calls.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, CudaVector, CudaKvCache> {
 
     private final CudaDevice device;
     private final CudaKernels kernels;
@@ -33,6 +31,7 @@ public final class CudaBackend implements Backend {
     private final Precision precision;
 
     private CudaBackend(CudaDevice device) {
+        super(CudaTensor.class, CudaMatrix.class, CudaVector.class, CudaKvCache.class);
         this.device = device;
         this.kernels = device.kernels();
         this.pool = device.pool();
@@ -72,12 +71,9 @@ public final class CudaBackend implements Backend {
      * see {@link WeightUploader}.
      */
     @Override
-    public WeightMatrix upload(WeightRole role, RawMatrix... rowBlocks) {
+    protected CudaMatrix doUpload(WeightRole role, RawMatrix... rowBlocks) {
         int rows = RawMatrix.stackedRows(rowBlocks);
         int cols = RawMatrix.stackedCols(rowBlocks);
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException("cannot upload an empty " + rows + " x " + cols + " matrix");
-        }
         bind();
         DeviceBuffer b = pool.allocate(WeightUploader.deviceBytes(precision, rowBlocks),
                 role + " matrix " + rows + " x " + cols + " " + precision);
@@ -91,10 +87,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public WeightVector vector(float[] values) {
-        if (values.length == 0) {
-            throw new IllegalArgumentException("empty weight vector");
-        }
+    protected CudaVector doVector(float[] values) {
         bind();
         DeviceBuffer b = pool.allocate(4L * values.length, "weight vector " + values.length);
         b.upload(values);
@@ -102,18 +95,14 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public Tensor allocate(int rows, int cols) {
-        if (rows < 0 || cols < 0) {
-            throw new IllegalArgumentException("cannot allocate a " + rows + " x " + cols + " tensor");
-        }
+    protected CudaTensor doAllocate(int rows, int cols) {
         bind();
         long bytes = Math.max(4L, 4L * rows * cols);
         return new CudaTensor(pool.allocate(bytes, "tensor " + rows + " x " + cols), rows, cols, pool);
     }
 
     @Override
-    public float[] download(Tensor t) {
-        CudaTensor c = cuda(t);
+    protected float[] doDownload(CudaTensor c) {
         bind();
         float[] out = new float[c.rows() * c.cols()];
         if (out.length > 0) {
@@ -125,7 +114,7 @@ public final class CudaBackend implements Backend {
 
     /** Writes host values into a tensor (row-major, exactly rows × cols of them); for tests and tools. */
     void upload(Tensor t, float[] values) {
-        CudaTensor c = cuda(t);
+        CudaTensor c = tensor(t);
         check(values.length == c.rows() * c.cols(), "upload: " + values.length + " values for " + c);
         bind();
         if (values.length > 0) {
@@ -134,7 +123,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public KvCache kvCache(int layers, int width, int maxLength, int slotHint) {
+    protected CudaKvCache doKvCache(int layers, int width, int maxLength, int slotHint) {
         return new CudaKvCache(layers, width, maxLength, slotHint, pool, this::relayout);
     }
 
@@ -152,24 +141,8 @@ public final class CudaBackend implements Backend {
     // ---- element-wise and row-wise ------------------------------------------------------------------------
 
     @Override
-    public void embed(WeightMatrix table, int[] ids, float scale, WeightMatrix positions, int[] positionIds,
-                      Tensor out) {
-        CudaMatrix tab = matrix(table);
-        CudaMatrix pos = matrix(positions);
-        CudaTensor o = cuda(out);
+    protected void doEmbed(CudaMatrix tab, int[] ids, float scale, CudaMatrix pos, int[] positionIds, CudaTensor o) {
         int d = tab.cols();
-        check(pos.cols() == d && o.cols() == d && ids.length == o.rows() && positionIds.length == ids.length,
-                "embed: shapes do not match");
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= tab.rows()) {
-                throw new IllegalArgumentException("token id " + ids[i] + " is outside the vocabulary [0, "
-                        + tab.rows() + ")");
-            }
-            if (positionIds[i] < 0 || positionIds[i] >= pos.rows()) {
-                throw new IllegalArgumentException("position " + positionIds[i] + " is outside the table [0, "
-                        + pos.rows() + ")");
-            }
-        }
         if (ids.length == 0) {
             return;
         }
@@ -180,14 +153,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void layerNorm(Tensor x, WeightVector gamma, WeightVector beta, float eps, Tensor out) {
-        CudaTensor in = cuda(x);
-        CudaTensor o = cuda(out);
-        CudaVector g = vector(gamma);
-        CudaVector b = vector(beta);
+    protected void doLayerNorm(CudaTensor in, CudaVector g, CudaVector b, float eps, CudaTensor o) {
         int d = in.cols();
-        check(o.cols() == d && o.rows() == in.rows() && g.length() == d && b.length() == d,
-                "layerNorm: shapes do not match");
         if (in.rows() == 0) {
             return;
         }
@@ -197,15 +164,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void linear(Tensor x, WeightMatrix w, WeightVector bias, Epilogue epilogue, Tensor out) {
-        CudaTensor in = cuda(x);
-        CudaTensor o = cuda(out);
-        CudaMatrix m = matrix(w);
-        CudaVector b = bias == null ? null : vector(bias);
-        check(in.cols() == m.cols() && o.cols() == m.rows() && o.rows() == in.rows()
-                && (b == null || b.length() == m.rows()) && in != o,
-                "linear: shapes do not match (x " + in.rows() + "x" + in.cols() + ", W " + m.rows() + "x" + m.cols()
-                        + ", out " + o.rows() + "x" + o.cols() + ")");
+    protected void doLinear(CudaTensor in, CudaMatrix m, CudaVector b, Epilogue epilogue, CudaTensor o) {
         int rows = in.rows();
         if (rows == 0) {
             return;
@@ -218,13 +177,8 @@ public final class CudaBackend implements Backend {
     // ---- attention ----------------------------------------------------------------------------------------
 
     @Override
-    public void selfAttention(Tensor qkv, int[] seqStarts, int heads, float scale, Tensor out) {
-        CudaTensor in = cuda(qkv);
-        CudaTensor o = cuda(out);
+    protected void doSelfAttention(CudaTensor in, int[] seqStarts, int heads, float scale, CudaTensor o) {
         int width = o.cols();
-        check(in.cols() == 3 * width && in.rows() == o.rows() && heads > 0 && width % heads == 0
-                && seqStarts.length >= 1 && seqStarts[0] == 0 && seqStarts[seqStarts.length - 1] == in.rows(),
-                "selfAttention: shapes do not match");
         int rows = in.rows();
         if (rows == 0) {
             return;
@@ -236,7 +190,6 @@ public final class CudaBackend implements Backend {
         for (int s = 0; s + 1 < seqStarts.length; s++) {
             int start = seqStarts[s];
             int n = seqStarts[s + 1] - start;
-            check(n >= 0, "selfAttention: seqStarts must ascend");
             maxLen = Math.max(maxLen, n);
             for (int i = start; i < start + n; i++) {
                 kvSeq[i] = start;
@@ -251,16 +204,10 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void cachedSelfAttention(Tensor qkv, KvCache cache, int layer, int[] slots, int[] positions, int heads,
-                                    float scale, Tensor out) {
-        CudaTensor in = cuda(qkv);
-        CudaTensor o = cuda(out);
-        CudaKvCache c = cache(cache);
+    protected void doCachedSelfAttention(CudaTensor in, CudaKvCache c, int layer, int[] slots, int[] positions,
+                                         int heads, float scale, CudaTensor o) {
         int width = c.width();
         int rows = slots.length;
-        check(in.cols() == 3 * width && o.cols() == width && in.rows() == rows && o.rows() == rows
-                && positions.length == rows && heads > 0 && width % heads == 0 && layer >= 0 && layer < c.layers(),
-                "cachedSelfAttention: shapes do not match");
         if (rows == 0) {
             return;
         }
@@ -268,7 +215,6 @@ public final class CudaBackend implements Backend {
         int maxLen = 1;
         int[] lengths = new int[rows];
         for (int i = 0; i < rows; i++) {
-            check(slots[i] >= 0 && positions[i] >= 0, "cachedSelfAttention: negative slot or position");
             maxSlot = Math.max(maxSlot, slots[i]);
             lengths[i] = positions[i] + 1;
             maxLen = Math.max(maxLen, lengths[i]);
@@ -287,13 +233,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void storeKv(Tensor kv, int[] seqStarts, KvCache cache, int layer, int[] slots) {
-        CudaTensor in = cuda(kv);
-        CudaKvCache c = cache(cache);
+    protected void doStoreKv(CudaTensor in, int[] seqStarts, CudaKvCache c, int layer, int[] slots) {
         int width = c.width();
-        check(in.cols() == 2 * width && seqStarts.length == slots.length + 1 && seqStarts[0] == 0
-                && seqStarts[slots.length] == in.rows() && layer >= 0 && layer < c.layers(),
-                "storeKv: shapes do not match");
         int rows = in.rows();
         if (rows == 0) {
             return;
@@ -305,7 +246,6 @@ public final class CudaBackend implements Backend {
         for (int j = 0; j < slots.length; j++) {
             int start = seqStarts[j];
             int n = seqStarts[j + 1] - start;
-            check(n >= 0 && slots[j] >= 0, "storeKv: seqStarts must ascend and slots be non-negative");
             maxSlot = Math.max(maxSlot, slots[j]);
             maxLen = Math.max(maxLen, n);
             for (int p = 0; p < n; p++) {
@@ -323,24 +263,19 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void crossAttention(Tensor q, KvCache cache, int layer, int[] slots, int[] lengths, int heads, float scale,
-                               Tensor out) {
-        CudaTensor in = cuda(q);
-        CudaTensor o = cuda(out);
-        CudaKvCache c = cache(cache);
+    protected void doCrossAttention(CudaTensor in, CudaKvCache c, int layer, int[] slots, int[] lengths, int heads,
+                                    float scale, CudaTensor o) {
         int width = c.width();
         int rows = slots.length;
-        check(in.cols() == width && o.cols() == width && in.rows() == rows && o.rows() == rows
-                && lengths.length == rows && heads > 0 && width % heads == 0 && layer >= 0 && layer < c.layers(),
-                "crossAttention: shapes do not match");
         if (rows == 0) {
             return;
         }
         int maxLen = 1;
         for (int i = 0; i < rows; i++) {
-            check(slots[i] >= 0 && slots[i] < c.slotCapacity() && lengths[i] >= 1
-                    && lengths[i] <= c.lengthCapacity(),
-                    "crossAttention: slot " + slots[i] + " holds fewer than " + lengths[i] + " positions");
+            if (slots[i] >= c.slotCapacity() || lengths[i] > c.lengthCapacity()) {
+                throw new IllegalArgumentException("crossAttention: slot " + slots[i] + " holds fewer than "
+                        + lengths[i] + " positions");
+            }
             maxLen = Math.max(maxLen, lengths[i]);
         }
         bind();
@@ -351,17 +286,16 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void copyKv(KvCache cache, int[] from, int[] to, int[] lengths) {
-        CudaKvCache c = cache(cache);
-        check(from.length == to.length && lengths.length == to.length, "copyKv: array lengths differ");
+    protected void doCopyKv(CudaKvCache c, int[] from, int[] to, int[] lengths) {
         int pairs = 0;
         int maxSlot = 0;
         int maxLen = 1;
         for (int i = 0; i < from.length; i++) {
-            check(from[i] >= 0 && to[i] >= 0 && lengths[i] >= 0, "copyKv: negative slot or length");
             if (from[i] != to[i] && lengths[i] > 0) {
-                check(from[i] < c.slotCapacity() && lengths[i] <= c.lengthCapacity(),
-                        "copyKv: slot " + from[i] + " holds fewer than " + lengths[i] + " positions");
+                if (from[i] >= c.slotCapacity() || lengths[i] > c.lengthCapacity()) {
+                    throw new IllegalArgumentException("copyKv: slot " + from[i] + " holds fewer than " + lengths[i]
+                            + " positions");
+                }
                 pairs++;
                 maxSlot = Math.max(maxSlot, to[i]);
                 maxLen = Math.max(maxLen, lengths[i]);
@@ -410,12 +344,9 @@ public final class CudaBackend implements Backend {
     // ---- output -------------------------------------------------------------------------------------------
 
     @Override
-    public void logSoftmaxTopK(Tensor logits, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
-        CudaTensor in = cuda(logits);
+    protected void doLogSoftmaxTopK(CudaTensor in, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
         int vocab = in.cols();
         int rows = in.rows();
-        check(rules.length == rows && k >= 1 && k <= vocab && outLogProbs.length >= rows * k
-                && outIds.length >= rows * k, "logSoftmaxTopK: shapes do not match");
         if (k > CudaKernels.MAX_TOP_K) {
             throw new IllegalArgumentException("logSoftmaxTopK: k = " + k + " exceeds the CUDA kernel's limit of "
                     + CudaKernels.MAX_TOP_K + " (beam search needs 2 x beams)");
@@ -426,11 +357,6 @@ public final class CudaBackend implements Backend {
             LogitRule rule = rules[r] == null ? LogitRule.NONE : rules[r];
             force[r] = rule instanceof LogitRule.Force f ? f.tokenId() : -1;
             ban[r] = rule instanceof LogitRule.Ban b ? b.tokenId() : -1;
-            int id = Math.max(force[r], ban[r]);
-            boolean named = !(rule instanceof LogitRule.None);
-            if (named && (id < 0 || id >= vocab)) {
-                throw new IllegalArgumentException("logit rule " + rule + " names a token outside [0, " + vocab + ")");
-            }
         }
         if (rows == 0) {
             return;
@@ -461,34 +387,6 @@ public final class CudaBackend implements Backend {
 
     private void bind() {
         device.context().makeCurrent();
-    }
-
-    private static CudaTensor cuda(Tensor t) {
-        if (t instanceof CudaTensor c) {
-            return c;
-        }
-        throw new IllegalArgumentException("tensor " + t + " does not belong to the CUDA backend");
-    }
-
-    private static CudaMatrix matrix(WeightMatrix m) {
-        if (m instanceof CudaMatrix c) {
-            return c;
-        }
-        throw new IllegalArgumentException("weight matrix " + m + " does not belong to the CUDA backend");
-    }
-
-    private static CudaVector vector(WeightVector v) {
-        if (v instanceof CudaVector c) {
-            return c;
-        }
-        throw new IllegalArgumentException("weight vector " + v + " does not belong to the CUDA backend");
-    }
-
-    private static CudaKvCache cache(KvCache k) {
-        if (k instanceof CudaKvCache c) {
-            return c;
-        }
-        throw new IllegalArgumentException("KV cache " + k + " does not belong to the CUDA backend");
     }
 
     private static void check(boolean ok, String message) {
