@@ -4,7 +4,8 @@ import dev.m2m100.engine.generation.LogitRule;
 
 /**
  * The coarse operations an encoder-decoder transformer is made of, so that the model is written once and runs
- * on any device. All activations are float32 {@link Tensor}s; weights are uploaded once as
+ * on any device. Activations are {@link Tensor}s stored as float32 or as the backend's narrower
+ * {@link #activationType()} (the residual stream and logits always float32); weights are uploaded once as
  * {@link WeightMatrix}/{@link WeightVector}s (a backend may store matrices in a narrower format, chosen by their
  * {@link WeightRole}). Host arrays passed per call ({@code int[]} ids, lengths, slots) are small.
  *
@@ -36,33 +37,56 @@ public interface Backend extends AutoCloseable {
     /** Uploads a vector. The array must not be modified afterwards. */
     WeightVector vector(float[] values);
 
-    /** Working memory for {@code rows × cols} floats; contents undefined until written. */
-    Tensor allocate(int rows, int cols);
+    /**
+     * Working memory for {@code rows × cols} values stored as {@code type}; contents undefined until written. A
+     * backend stores the types it lists in {@link #activationType()} and F32, and rejects others.
+     */
+    Tensor allocate(int rows, int cols, ElementType type);
 
-    /** Copies a tensor to the host, row-major. */
+    /** {@link #allocate(int, int, ElementType)} in F32: the residual stream, logits. */
+    default Tensor allocate(int rows, int cols) {
+        return allocate(rows, cols, ElementType.F32);
+    }
+
+    /**
+     * The storage type the backend wants for activations that feed a GEMM or attention (layer-norm outputs,
+     * projections, attention outputs, the FFN's hidden layer) and for its KV caches. F32 by default; a backend may
+     * narrow it (the CUDA backend's fp16 activations). The residual stream and the logits stay F32.
+     */
+    ElementType activationType();
+
+    /** Copies a tensor to the host, row-major, widened to float32. */
     float[] download(Tensor t);
 
-    /** A key/value cache for {@code layers} layers of {@code width} floats per position, at most {@code maxLength} positions per slot. */
+    /**
+     * A key/value cache for {@code layers} layers of {@code width} values per position, at most {@code maxLength}
+     * positions per slot, stored as {@link #activationType()}.
+     */
     KvCache kvCache(int layers, int width, int maxLength, int slotHint);
 
     // ---- element-wise and row-wise ------------------------------------------------------------------------
 
     /**
      * {@code out[i] = table[ids[i]] · scale + positions[positionIds[i]]} for every row {@code i}: token embedding
-     * plus positional embedding.
+     * plus positional embedding, into the F32 residual stream.
      */
     void embed(WeightMatrix table, int[] ids, float scale, WeightMatrix positions, int[] positionIds, Tensor out);
 
-    /** {@code out = (x − mean) / sqrt(var + eps) · gamma + beta}, per row (biased variance). {@code out} may be {@code x}. */
+    /**
+     * {@code out = (x − mean) / sqrt(var + eps) · gamma + beta}, per row (biased variance), from the F32 residual
+     * stream {@code x} into {@code out} of any stored type. {@code out} may be {@code x}.
+     */
     void layerNorm(Tensor x, WeightVector gamma, WeightVector beta, float eps, Tensor out);
 
     /**
      * {@code y = x · Wᵀ + bias} for {@code x [rows × in]}, {@code W [out × in]}, optional bias (null = none), then
-     * the epilogue into {@code out [rows × out]}. {@code out} must not be {@code x}.
+     * the epilogue into {@code out [rows × out]}. {@code out} must not be {@code x}; with
+     * {@link Epilogue#RESIDUAL} it is the F32 residual stream. x and out may be stored as any type.
      */
     void linear(Tensor x, WeightMatrix w, WeightVector bias, Epilogue epilogue, Tensor out);
 
     // ---- attention ---------------------------------------------------------------------------------------
+    // The query, key/value and output tensors of an attention are stored as the cache's element type.
 
     /**
      * Bidirectional self-attention within each packed sequence (encoder): for each sequence, each head,
@@ -104,7 +128,8 @@ public interface Backend extends AutoCloseable {
     /**
      * Per row of {@code logits [rows × vocab]}: log-softmax over the row, then {@code rules[i]} (null = none;
      * see {@link LogitRule}), then the {@code k} best (log-probability descending, ties to the lower id), written
-     * to {@code outLogProbs[i·k ..]} and {@code outIds[i·k ..]}. Banned entries come last with −∞.
+     * to {@code outLogProbs[i·k ..]} and {@code outIds[i·k ..]}. Banned entries come last with −∞. Logits are
+     * F32.
      */
     void logSoftmaxTopK(Tensor logits, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds);
 

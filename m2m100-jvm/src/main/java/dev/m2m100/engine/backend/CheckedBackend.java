@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The argument checks every backend shares, written once: shapes against each other, token and position ids
  * against their tables, slots, positions and lengths against the cache, {@code seqStarts} layouts, logit rules
- * against the vocabulary, and that every tensor, matrix, vector and cache belongs to this backend (the downcast).
+ * against the vocabulary, the element types each operation accepts (F32 residual stream and logits; attention in
+ * its cache's type), and that every tensor, matrix, vector and cache belongs to this backend (the downcast).
  * Each public operation checks, then calls the backend's {@code do…} method with its own types; that method may
  * rely on the checks and adds only what it alone knows (cache capacity, kernel limits).
  *
@@ -54,11 +55,15 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
     }
 
     @Override
-    public final Tensor allocate(int rows, int cols) {
+    public final Tensor allocate(int rows, int cols, ElementType type) {
         if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("cannot allocate a " + rows + " x " + cols + " tensor");
         }
-        return doAllocate(rows, cols);
+        if (type != ElementType.F32 && type != activationType()) {
+            throw new IllegalArgumentException("the " + name() + " backend stores tensors as F32"
+                    + (activationType() == ElementType.F32 ? "" : " or " + activationType()) + ", not " + type);
+        }
+        return doAllocate(rows, cols, type);
     }
 
     @Override
@@ -99,6 +104,7 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
                         + pos.rows() + ")");
             }
         }
+        requireF32(o, "embed output (the residual stream)");
         doEmbed(tab, ids, scale, pos, positionIds, o);
     }
 
@@ -113,6 +119,7 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
             throw new IllegalArgumentException("layerNorm: shapes do not match (x " + in.rows() + "x" + d + ", out "
                     + o.rows() + "x" + o.cols() + ", gamma " + g.length() + ", beta " + b.length() + ")");
         }
+        requireF32(in, "layerNorm input (the residual stream)");
         doLayerNorm(in, g, b, eps, o);
     }
 
@@ -127,6 +134,9 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
             throw new IllegalArgumentException("linear: shapes do not match (x " + in.rows() + "x" + in.cols() + ", W "
                     + m.rows() + "x" + m.cols() + ", bias " + (b == null ? "none" : b.length()) + ", out " + o.rows()
                     + "x" + o.cols() + (in == o ? ", out is x" : "") + ")");
+        }
+        if (epilogue == Epilogue.RESIDUAL) {
+            requireF32(o, "linear output with a residual epilogue (the residual stream)");
         }
         doLinear(in, m, b, Objects.requireNonNull(epilogue, "epilogue"), o);
     }
@@ -144,6 +154,7 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
         }
         checkHeads(heads, width, "selfAttention");
         checkStarts(seqStarts, in.rows(), "selfAttention");
+        sameType(in, o, "selfAttention");
         doSelfAttention(in, seqStarts, heads, scale, o);
     }
 
@@ -163,6 +174,7 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
         }
         checkHeads(heads, width, "cachedSelfAttention");
         checkLayer(layer, c, "cachedSelfAttention");
+        sameType(in, o, c, "cachedSelfAttention");
         for (int i = 0; i < rows; i++) {
             if (slots[i] < 0 || positions[i] < 0 || positions[i] >= c.maxLength()) {
                 throw new IllegalArgumentException("cachedSelfAttention: row " + i + " has slot " + slots[i]
@@ -184,6 +196,7 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
         }
         checkStarts(seqStarts, in.rows(), "storeKv");
         checkLayer(layer, c, "storeKv");
+        sameType(in, in, c, "storeKv");
         for (int j = 0; j < slots.length; j++) {
             int n = seqStarts[j + 1] - seqStarts[j];
             if (slots[j] < 0 || n > c.maxLength()) {
@@ -210,6 +223,7 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
         }
         checkHeads(heads, width, "crossAttention");
         checkLayer(layer, c, "crossAttention");
+        sameType(in, o, c, "crossAttention");
         for (int i = 0; i < rows; i++) {
             if (slots[i] < 0 || lengths[i] < 1 || lengths[i] > c.maxLength()) {
                 throw new IllegalArgumentException("crossAttention: row " + i + " attends to " + lengths[i]
@@ -254,6 +268,7 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
                 throw new IllegalArgumentException("logit rule " + r + " names a token outside [0, " + vocab + ")");
             }
         }
+        requireF32(in, "logits");
         doLogSoftmaxTopK(in, rules, k, outLogProbs, outIds);
     }
 
@@ -263,7 +278,8 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
 
     protected abstract V doVector(float[] values);
 
-    protected abstract T doAllocate(int rows, int cols);
+    /** {@code type} is F32 or the {@link #activationType()}. */
+    protected abstract T doAllocate(int rows, int cols, ElementType type);
 
     protected abstract float[] doDownload(T t);
 
@@ -313,6 +329,27 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
             return type.cast(value);
         }
         throw new IllegalArgumentException(what + " " + value + " does not belong to the " + name() + " backend");
+    }
+
+    private static void requireF32(Tensor t, String what) {
+        if (t.elementType() != ElementType.F32) {
+            throw new IllegalArgumentException(what + " must be F32, not " + t.elementType());
+        }
+    }
+
+    private static void sameType(Tensor a, Tensor b, String op) {
+        if (a.elementType() != b.elementType()) {
+            throw new IllegalArgumentException(op + ": input " + a.elementType() + " and output " + b.elementType()
+                    + " differ");
+        }
+    }
+
+    private static void sameType(Tensor in, Tensor out, KvCache c, String op) {
+        sameType(in, out, op);
+        if (in.elementType() != c.elementType()) {
+            throw new IllegalArgumentException(op + ": tensors are " + in.elementType() + " but the cache holds "
+                    + c.elementType());
+        }
     }
 
     private static void checkHeads(int heads, int width, String op) {

@@ -15,6 +15,9 @@ public interface KvCache extends AutoCloseable {
 
     int maxLength();
 
+    /** How keys and values are stored: the backend's {@link Backend#activationType()}. */
+    ElementType elementType();
+
     /** The slot's contents are no longer needed; the backend may reuse or free its memory. */
     void release(int slot);
 

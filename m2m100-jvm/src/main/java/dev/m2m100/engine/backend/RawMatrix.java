@@ -10,27 +10,12 @@ import java.util.Objects;
  * a memory-mapped safetensors region: a backend may pack it straight from there instead of from a float[] copy
  * on the heap.
  */
-public record RawMatrix(MemorySegment bytes, Encoding encoding, int rows, int cols) {
+public record RawMatrix(MemorySegment bytes, ElementType encoding, int rows, int cols) {
 
     private static final ValueLayout.OfFloat F32_LE =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16_LE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    /** How each value is stored. */
-    public enum Encoding {
-        F32(4), F16(2), BF16(2);
-
-        private final int bytes;
-
-        Encoding(int bytes) {
-            this.bytes = bytes;
-        }
-
-        public int bytes() {
-            return bytes;
-        }
-    }
 
     public RawMatrix {
         if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 16) {
@@ -59,7 +44,7 @@ public record RawMatrix(MemorySegment bytes, Encoding encoding, int rows, int co
                 bytes.set(F32_LE, 4L * i, values[i]);
             }
         }
-        return new RawMatrix(bytes, Encoding.F32, rows, cols);
+        return new RawMatrix(bytes, ElementType.F32, rows, cols);
     }
 
     /** Element {@code i} (row-major index), widened exactly to float32. */

@@ -1,5 +1,6 @@
 package dev.m2m100.engine.model;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.config.ModelConfig;
 import dev.m2m100.engine.safetensors.TensorInfo;
@@ -190,10 +191,10 @@ public final class CheckpointWeights implements WeightSource {
 
     /** A validated matrix in its stored bytes (validation admits only F32, F16 and BF16). */
     private RawMatrix raw(String name, int rows, int cols) throws IOException {
-        RawMatrix.Encoding encoding = switch (store.info(name).dtype()) {
-            case F32 -> RawMatrix.Encoding.F32;
-            case F16 -> RawMatrix.Encoding.F16;
-            case BF16 -> RawMatrix.Encoding.BF16;
+        ElementType encoding = switch (store.info(name).dtype()) {
+            case F32 -> ElementType.F32;
+            case F16 -> ElementType.F16;
+            case BF16 -> ElementType.BF16;
             default -> throw new IllegalStateException("tensor '" + name + "' passed validation with dtype "
                     + store.info(name).dtype());
         };

@@ -1,6 +1,7 @@
 package dev.m2m100.engine.model;
 
 import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.Tensor;
@@ -57,7 +58,7 @@ final class Decoder {
 
     /** Projects packed encoder states to each layer's cross-attention keys and values and stores them per source slot. */
     void storeCrossKv(Tensor encoderStates, int[] seqStarts, KvCache cross, int[] sourceSlots) {
-        try (Tensor kv = backend.allocate(encoderStates.rows(), 2 * shape.d())) {
+        try (Tensor kv = backend.allocate(encoderStates.rows(), 2 * shape.d(), backend.activationType())) {
             for (int l = 0; l < layers.size(); l++) {
                 DeviceLinear p = layers.get(l).crossKv();
                 backend.linear(encoderStates, p.weight(), p.bias(), Epilogue.NONE, kv);
@@ -69,17 +70,18 @@ final class Decoder {
     /**
      * One step: row i consumes {@code tokens[i]} at cache position {@code positions[i]} of self-cache slot
      * {@code rowSlots[i]}, attending to {@code sourceLengths[i]} encoder positions of cross slot
-     * {@code sourceSlots[i]}. Returns the logits {@code [rows × vocab]}; the caller closes the tensor.
+     * {@code sourceSlots[i]}. Returns the logits {@code [rows × vocab]} (F32); the caller closes the tensor.
      */
     Tensor step(int[] tokens, int[] positionIds, KvCache self, int[] rowSlots, int[] positions, KvCache cross,
                 int[] sourceSlots, int[] sourceLengths) {
         int n = tokens.length;
+        ElementType act = backend.activationType();
         try (Tensor x = backend.allocate(n, shape.d());
-             Tensor h = backend.allocate(n, shape.d());
-             Tensor qkv = backend.allocate(n, 3 * shape.d());
-             Tensor q = backend.allocate(n, shape.d());
-             Tensor att = backend.allocate(n, shape.d());
-             Tensor f = backend.allocate(n, shape.ffn())) {
+             Tensor h = backend.allocate(n, shape.d(), act);
+             Tensor qkv = backend.allocate(n, 3 * shape.d(), act);
+             Tensor q = backend.allocate(n, shape.d(), act);
+             Tensor att = backend.allocate(n, shape.d(), act);
+             Tensor f = backend.allocate(n, shape.ffn(), act)) {
             input.embed(backend, tokens, positionIds, x);
             for (int li = 0; li < layers.size(); li++) {
                 Layer l = layers.get(li);

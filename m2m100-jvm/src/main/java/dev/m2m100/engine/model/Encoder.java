@@ -1,6 +1,7 @@
 package dev.m2m100.engine.model;
 
 import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.Tensor;
 import java.io.IOException;
@@ -44,14 +45,18 @@ final class Encoder {
         this.finalNorm = DeviceNorm.upload(backend, w.encoderNorm());
     }
 
-    /** The encoder's last hidden states {@code [rows × d]} for packed sequences; the caller closes the tensor. */
+    /**
+     * The encoder's last hidden states {@code [rows × d]} (F32) for packed sequences; the caller closes the tensor.
+     * The residual stream is F32, the activations between operations the backend's activation type.
+     */
     Tensor forward(int[] ids, int[] positionIds, int[] seqStarts) {
         int n = ids.length;
+        ElementType act = backend.activationType();
         Tensor x = backend.allocate(n, shape.d());
-        try (Tensor h = backend.allocate(n, shape.d());
-             Tensor qkv = backend.allocate(n, 3 * shape.d());
-             Tensor att = backend.allocate(n, shape.d());
-             Tensor f = backend.allocate(n, shape.ffn())) {
+        try (Tensor h = backend.allocate(n, shape.d(), act);
+             Tensor qkv = backend.allocate(n, 3 * shape.d(), act);
+             Tensor att = backend.allocate(n, shape.d(), act);
+             Tensor f = backend.allocate(n, shape.ffn(), act)) {
             input.embed(backend, ids, positionIds, x);
             for (Layer l : layers) {
                 backend.layerNorm(x, l.attnNorm().gamma(), l.attnNorm().beta(), LN_EPS, h);

@@ -47,6 +47,11 @@ class CheckedBackendTest {
     /** A tensor of another backend. */
     private record Foreign(int rows, int cols) implements Tensor {
         @Override
+        public ElementType elementType() {
+            return ElementType.F32;
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -138,5 +143,8 @@ class CheckedBackendTest {
         rejects("cannot allocate a -1 x 4 tensor", () -> b.allocate(-1, 4));
         rejects("bad cache shape: 0 layers", () -> b.kvCache(0, 8, 4, 1));
         assertEquals(0, b.allocate(0, 8).rows());
+        rejects("the cpu backend stores tensors as F32, not F16", () -> b.allocate(2, 8, ElementType.F16));
+        assertEquals(ElementType.F32, b.activationType());
+        assertEquals(ElementType.F32, cache.elementType());
     }
 }

@@ -1,6 +1,7 @@
 package dev.m2m100.engine.backend.cpu;
 
 import dev.m2m100.engine.backend.CheckedBackend;
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.WeightRole;
@@ -62,8 +63,14 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
         return new CpuVector(values);
     }
 
+    /** Activations stay float32 on the CPU (compact formats are for weights, widened in registers). */
     @Override
-    protected CpuTensor doAllocate(int rows, int cols) {
+    public ElementType activationType() {
+        return ElementType.F32;
+    }
+
+    @Override
+    protected CpuTensor doAllocate(int rows, int cols, ElementType type) {
         return new CpuTensor(arrays.take(rows * cols), rows, cols, arrays);
     }
 

@@ -1,5 +1,6 @@
 package dev.m2m100.engine.backend.cpu;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.KvCache;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,6 +156,11 @@ final class CpuKvCache implements KvCache {
     @Override
     public int maxLength() {
         return maxLength;
+    }
+
+    @Override
+    public ElementType elementType() {
+        return ElementType.F32;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.m2m100.engine.backend.cpu;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Tensor;
 
 /** An activation matrix on the Java heap, row-major; closing hands the array back to its pool (if any). */
@@ -39,6 +40,12 @@ public final class CpuTensor implements Tensor {
     @Override
     public int cols() {
         return cols;
+    }
+
+    /** Always F32: the CPU backend keeps activations as float32 (its compact formats are for weights). */
+    @Override
+    public ElementType elementType() {
+        return ElementType.F32;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.CheckedBackend;
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Tensor;
@@ -11,9 +12,11 @@ import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.generation.LogitRule;
 
 /**
- * The CUDA backend: float32 activations, residual stream and KV caches in device memory; weight matrices
- * uploaded once in the {@link Precision} (fp32 = the parity mode, fp16 = serving: fp16 weights times fp32
- * activations, accumulated in fp32); biases and layernorm parameters in fp32. Every operation is one of our
+ * The CUDA backend: weight matrices uploaded once in the {@link Precision} (fp32 = the parity mode, fp16 =
+ * serving), biases and layernorm parameters in fp32, the residual stream and logits in fp32. Activations that
+ * feed a GEMM or attention, and the KV caches, are stored as the {@link #activationType()}: F32 by default, or
+ * F16 (fp16 weights only) — fp16 storage, fp32 arithmetic everywhere (GEMM accumulation, layer-norm statistics,
+ * softmax). The F16 activations have not run on a GPU yet (docs/GPU.md), so nothing turns them on by default. Every operation is one of our
  * PTX kernels on one stream; the GEMM (gemm.cu) computes each output as one FMA chain over k in order, so a
  * row's result does not depend on its batch (cuBLAS picks kernels and split-K by m, which would). Per-call
  * index arrays (ids, slots, lengths) go through pinned staging with asynchronous copies on that stream; only
@@ -29,14 +32,16 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
     private final DeviceMemoryPool pool;
     private final PinnedStaging staging;
     private final Precision precision;
+    private final ElementType activations;
 
-    private CudaBackend(CudaDevice device) {
+    private CudaBackend(CudaDevice device, ElementType activations) {
         super(CudaTensor.class, CudaMatrix.class, CudaVector.class, CudaKvCache.class);
         this.device = device;
         this.kernels = device.kernels();
         this.pool = device.pool();
         this.staging = device.staging();
         this.precision = device.precision();
+        this.activations = activations;
     }
 
     /**
@@ -47,11 +52,24 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
      * @param checkEachLaunch synchronise after every kernel so that a fault names its kernel (tests, debugging)
      */
     public static CudaBackend open(int ordinal, Precision precision, boolean checkEachLaunch) {
+        return open(ordinal, precision, ElementType.F32, checkEachLaunch);
+    }
+
+    /**
+     * Like {@link #open(int, Precision, boolean)}, with activations and KV caches stored as {@code activations}:
+     * F32, or F16 with fp16 weights (the GEMM has no fp16 × fp32 variant).
+     */
+    public static CudaBackend open(int ordinal, Precision precision, ElementType activations,
+                                   boolean checkEachLaunch) {
+        if (activations == ElementType.BF16 || (activations == ElementType.F16 && precision != Precision.FP16)) {
+            throw new IllegalArgumentException("the CUDA backend stores activations as F32, or as F16 with f16 "
+                    + "weights; not " + activations + " with " + precision + " weights");
+        }
         CudaAvailability availability = CudaAvailability.probe(ordinal);
         if (!availability.available()) {
             throw new CudaException("CUDA device " + ordinal + " is unavailable: " + availability.reason());
         }
-        return new CudaBackend(CudaDevice.open(ordinal, precision, Long.MAX_VALUE, checkEachLaunch));
+        return new CudaBackend(CudaDevice.open(ordinal, precision, Long.MAX_VALUE, checkEachLaunch), activations);
     }
 
     /** The device, for logs and tests. */
@@ -62,6 +80,11 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
     @Override
     public String name() {
         return "cuda:" + device.context().ordinal();
+    }
+
+    @Override
+    public ElementType activationType() {
+        return activations;
     }
 
     // ---- memory ------------------------------------------------------------------------------------------
@@ -95,47 +118,72 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
     }
 
     @Override
-    protected CudaTensor doAllocate(int rows, int cols) {
+    protected CudaTensor doAllocate(int rows, int cols, ElementType type) {
         bind();
-        long bytes = Math.max(4L, 4L * rows * cols);
-        return new CudaTensor(pool.allocate(bytes, "tensor " + rows + " x " + cols), rows, cols, pool);
+        Precision storage = CudaTensor.storage(type);
+        long bytes = Math.max(4L, (long) storage.bytes() * rows * cols);
+        return new CudaTensor(pool.allocate(bytes, "tensor " + rows + " x " + cols + " " + type), rows, cols, storage,
+                pool);
     }
 
+    /** Waits for the stream, then copies (F16 widened exactly); for tests and teacher forcing, not the step loop. */
     @Override
     protected float[] doDownload(CudaTensor c) {
         bind();
-        float[] out = new float[c.rows() * c.cols()];
-        if (out.length > 0) {
+        int n = c.rows() * c.cols();
+        float[] out = new float[n];
+        if (n > 0) {
             staging.synchronize("download of " + c);
-            c.buffer().download(out);
+            if (c.storage() == Precision.FP32) {
+                c.buffer().download(out);
+            } else {
+                short[] half = new short[n];
+                c.buffer().download(half);
+                for (int i = 0; i < n; i++) {
+                    out[i] = Float.float16ToFloat(half[i]);
+                }
+            }
         }
         return out;
     }
 
-    /** Writes host values into a tensor (row-major, exactly rows × cols of them); for tests and tools. */
+    /**
+     * Writes host values into a tensor (row-major, exactly rows × cols of them, rounded to nearest even for an F16
+     * tensor); for tests and tools.
+     */
     void upload(Tensor t, float[] values) {
         CudaTensor c = tensor(t);
         check(values.length == c.rows() * c.cols(), "upload: " + values.length + " values for " + c);
         bind();
-        if (values.length > 0) {
+        if (values.length == 0) {
+            return;
+        }
+        if (c.storage() == Precision.FP32) {
             c.buffer().upload(values);
+        } else {
+            short[] half = new short[values.length];
+            for (int i = 0; i < values.length; i++) {
+                half[i] = Float.floatToFloat16(values[i]);
+            }
+            c.buffer().upload(half);
         }
     }
 
     @Override
     protected CudaKvCache doKvCache(int layers, int width, int maxLength, int slotHint) {
-        return new CudaKvCache(layers, width, maxLength, slotHint, pool, this::relayout);
+        return new CudaKvCache(layers, width, maxLength, slotHint, CudaTensor.storage(activations), pool,
+                this::relayout);
     }
 
     /** A growing cache's contents into its new layout: every sequence's first {@code positions} positions. */
-    private void relayout(DeviceBuffer src, CacheLayout from, DeviceBuffer dst, CacheLayout to, int sequences,
-                          int positions, int width) {
+    private void relayout(Precision storage, DeviceBuffer src, CacheLayout from, DeviceBuffer dst, CacheLayout to,
+                          int sequences, int positions, int width) {
         int[] ids = new int[sequences];
         Arrays.setAll(ids, i -> i);
         int[] lengths = new int[sequences];
         Arrays.fill(lengths, positions);
         DeviceBuffer[] meta = staging.upload("KV cache growth", ids, lengths);
-        kernels.copyCacheRows(Precision.FP32, src, from, dst, to, meta[0], meta[0], meta[1], sequences, width);
+        kernels.copyCacheRows(storage, src, from, dst, to, meta[0], meta[0], meta[1], sequences, width);
     }
 
     // ---- element-wise and row-wise ------------------------------------------------------------------------
@@ -160,7 +208,7 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         }
         bind();
         // The kernel reads each element before writing it, so out may be x.
-        kernels.layerNorm(Precision.FP32, in.buffer(), g.buffer(), b.buffer(), o.buffer(), in.rows(), d, eps);
+        kernels.layerNorm(o.storage(), in.buffer(), g.buffer(), b.buffer(), o.buffer(), in.rows(), d, eps);
     }
 
     @Override
@@ -170,7 +218,7 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
             return;
         }
         bind();
-        kernels.linear(Precision.FP32, m.precision(), Precision.FP32, in.buffer(), m.buffer(),
+        kernels.linear(in.storage(), m.precision(), o.storage(), in.buffer(), m.buffer(),
                 b == null ? null : b.buffer(), o.buffer(), rows, m.rows(), m.cols(), epilogue);
     }
 
@@ -199,7 +247,7 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         AttentionLayout layout = new AttentionLayout(heads, width / heads, 3 * width, 3L * width, 3 * width, width);
         bind();
         DeviceBuffer[] meta = staging.upload("attention sequence starts and lengths", kvSeq, kvLen);
-        kernels.attention(Precision.FP32, in.buffer(), in.columnsFrom(width), in.columnsFrom(2 * width), meta[0],
+        kernels.attention(in.storage(), in.buffer(), in.columnsFrom(width), in.columnsFrom(2 * width), meta[0],
                 meta[1], o.buffer(), rows, layout.extent(kvSeq, kvLen), maxLen, layout, scale);
     }
 
@@ -224,11 +272,12 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         AttentionLayout layout = new AttentionLayout(heads, width / heads, 3 * width, c.slotStride(), width, width);
         DeviceBuffer[] meta = staging.upload("cache slots, positions and lengths", slots, positions, lengths);
         int slotsHeld = c.slotCapacity();
-        kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 3 * width, c.keys(layer), c.slotStride(), width,
+        Precision p = c.storage();
+        kernels.scatterRows(p, in.columnsFrom(width), 3 * width, c.keys(layer), c.slotStride(), width,
                 meta[0], meta[1], rows, width, slotsHeld, c.lengthCapacity());
-        kernels.scatterRows(Precision.FP32, in.columnsFrom(2 * width), 3 * width, c.values(layer), c.slotStride(),
+        kernels.scatterRows(p, in.columnsFrom(2 * width), 3 * width, c.values(layer), c.slotStride(),
                 width, meta[0], meta[1], rows, width, slotsHeld, c.lengthCapacity());
-        kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), meta[0], meta[2], o.buffer(),
+        kernels.attention(p, in.buffer(), c.keys(layer), c.values(layer), meta[0], meta[2], o.buffer(),
                 rows, layout.extent(slots, lengths), maxLen, layout, scale);
     }
 
@@ -256,9 +305,9 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         bind();
         c.ensure(maxSlot, maxLen);
         DeviceBuffer[] meta = staging.upload("cache slots and positions", dstSeq, dstPos);
-        kernels.scatterRows(Precision.FP32, in.buffer(), 2 * width, c.keys(layer), c.slotStride(), width, meta[0],
+        kernels.scatterRows(c.storage(), in.buffer(), 2 * width, c.keys(layer), c.slotStride(), width, meta[0],
                 meta[1], rows, width, c.slotCapacity(), c.lengthCapacity());
-        kernels.scatterRows(Precision.FP32, in.columnsFrom(width), 2 * width, c.values(layer), c.slotStride(), width,
+        kernels.scatterRows(c.storage(), in.columnsFrom(width), 2 * width, c.values(layer), c.slotStride(), width,
                 meta[0], meta[1], rows, width, c.slotCapacity(), c.lengthCapacity());
     }
 
@@ -281,7 +330,7 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         bind();
         AttentionLayout layout = new AttentionLayout(heads, width / heads, width, c.slotStride(), width, width);
         DeviceBuffer[] meta = staging.upload("cache slots and lengths", slots, lengths);
-        kernels.attention(Precision.FP32, in.buffer(), c.keys(layer), c.values(layer), meta[0], meta[1], o.buffer(),
+        kernels.attention(c.storage(), in.buffer(), c.keys(layer), c.values(layer), meta[0], meta[1], o.buffer(),
                 rows, layout.extent(slots, lengths), maxLen, layout, scale);
     }
 
@@ -324,17 +373,17 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         DeviceBuffer[] meta = staging.upload("copy sources, targets, lengths and staging slots", src, dst, len, staged);
         CacheLayout layout = c.layout();
         if (!overlap) {
-            kernels.copyCacheRows(Precision.FP32, c.buffer(), layout, c.buffer(), layout, meta[0], meta[1], meta[2],
+            kernels.copyCacheRows(c.storage(), c.buffer(), layout, c.buffer(), layout, meta[0], meta[1], meta[2],
                     pairs, c.width());
             return;
         }
         // Some slot is read and written: stage every source in a scratch block of the same layout first.
         CacheLayout scratchLayout = CudaKvCache.layoutOf(c.layers(), c.width(), pairs, c.lengthCapacity());
-        DeviceBuffer scratch = pool.allocate(4L * pairs * c.slotStride(), "KV copy staging");
+        DeviceBuffer scratch = pool.allocate((long) c.storage().bytes() * pairs * c.slotStride(), "KV copy staging");
         try {
-            kernels.copyCacheRows(Precision.FP32, c.buffer(), layout, scratch, scratchLayout, meta[0], meta[3],
+            kernels.copyCacheRows(c.storage(), c.buffer(), layout, scratch, scratchLayout, meta[0], meta[3],
                     meta[2], pairs, c.width());
-            kernels.copyCacheRows(Precision.FP32, scratch, scratchLayout, c.buffer(), layout, meta[3], meta[1],
+            kernels.copyCacheRows(c.storage(), scratch, scratchLayout, c.buffer(), layout, meta[3], meta[1],
                     meta[2], pairs, c.width());
         } finally {
             pool.release(scratch);

@@ -1,9 +1,10 @@
 package dev.m2m100.engine.backend.cuda;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.KvCache;
 
 /**
- * Keys and values on the device, float32, in one slot-major block:
+ * Keys and values on the device, fp32 or fp16 (the backend's activation type), in one slot-major block:
  * {@code [slot][layer][key|value][position < lengthCapacity][width]}. A slot is a fixed stride away from the
  * next, so kernels address any slot from one base pointer. Both the slot count and the per-slot length
  * capacity grow by doubling (up to {@code maxLength}) when a call needs more; growing copies every slot's
@@ -15,8 +16,8 @@ final class CudaKvCache implements KvCache {
     /** Copies the first {@code positions} positions of sequences {@code 0 .. sequences-1} between two layouts. */
     @FunctionalInterface
     interface Relayout {
-        void copy(DeviceBuffer src, CacheLayout from, DeviceBuffer dst, CacheLayout to, int sequences, int positions,
-                  int width);
+        void copy(Precision storage, DeviceBuffer src, CacheLayout from, DeviceBuffer dst, CacheLayout to,
+                  int sequences, int positions, int width);
     }
 
     private static final int MIN_LENGTH = 32;
@@ -24,6 +25,7 @@ final class CudaKvCache implements KvCache {
     private final int layers;
     private final int width;
     private final int maxLength;
+    private final Precision storage;
     private final DeviceMemoryPool pool;
     private final Relayout relayout;
     private DeviceBuffer buffer;
@@ -32,7 +34,8 @@ final class CudaKvCache implements KvCache {
     private final int slotHint;
     private boolean closed;
 
-    CudaKvCache(int layers, int width, int maxLength, int slotHint, DeviceMemoryPool pool, Relayout relayout) {
+    CudaKvCache(int layers, int width, int maxLength, int slotHint, Precision storage, DeviceMemoryPool pool,
+                Relayout relayout) {
         if (layers < 1 || width < 1 || maxLength < 1) {
             throw new IllegalArgumentException("bad cache shape: " + layers + " layers, width " + width
                     + ", max length " + maxLength);
@@ -40,6 +43,7 @@ final class CudaKvCache implements KvCache {
         this.layers = layers;
         this.width = width;
         this.maxLength = maxLength;
+        this.storage = storage;
         this.slotHint = Math.max(1, slotHint);
         this.pool = pool;
         this.relayout = relayout;
@@ -63,14 +67,14 @@ final class CudaKvCache implements KvCache {
                 : maxSlot < slotCapacity ? slotCapacity : Math.max(maxSlot + 1, 2 * slotCapacity);
         int len = buffer == null ? Math.min(maxLength, Math.max(MIN_LENGTH, length))
                 : length <= lengthCapacity ? lengthCapacity : Math.min(maxLength, Math.max(length, 2 * lengthCapacity));
-        long bytes = 4L * slots * layers * 2 * len * width;
+        long bytes = (long) storage.bytes() * slots * layers * 2 * len * width;
         DeviceBuffer grown = pool.allocate(bytes, "KV cache " + slots + " slots x " + len + " positions");
         if (buffer != null) {
             // Every (slot, layer, key|value) plane keeps its first lengthCapacity positions.
             CacheLayout from = layout();
             CacheLayout to = layout(slots, len);
             try {
-                relayout.copy(buffer, from, grown, to, slotCapacity, lengthCapacity, width);
+                relayout.copy(storage, buffer, from, grown, to, slotCapacity, lengthCapacity, width);
             } catch (RuntimeException e) {
                 pool.release(grown);
                 throw e;
@@ -124,7 +128,7 @@ final class CudaKvCache implements KvCache {
         if (buffer == null) {
             throw new IllegalStateException("KV cache holds nothing yet (" + label + ")");
         }
-        long offset = 4L * index * planeStride();
+        long offset = (long) storage.bytes() * index * planeStride();
         return buffer.slice(offset, buffer.bytes() - offset, label);
     }
 
@@ -153,6 +157,16 @@ final class CudaKvCache implements KvCache {
     @Override
     public int maxLength() {
         return maxLength;
+    }
+
+    @Override
+    public ElementType elementType() {
+        return storage == Precision.FP32 ? ElementType.F32 : ElementType.F16;
+    }
+
+    /** The kernels' name for the element type. */
+    Precision storage() {
+        return storage;
     }
 
     @Override

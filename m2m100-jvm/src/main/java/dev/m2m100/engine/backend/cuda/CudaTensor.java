@@ -1,21 +1,33 @@
 package dev.m2m100.engine.backend.cuda;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Tensor;
 
-/** A float32 activation matrix in the backend's device memory pool; closing returns the memory. */
+/** An activation matrix in the backend's device memory pool, stored as fp32 or fp16; closing returns the memory. */
 final class CudaTensor implements Tensor {
 
     private final DeviceBuffer buffer;
     private final int rows;
     private final int cols;
+    private final Precision storage;
     private final DeviceMemoryPool pool;
     private boolean closed;
 
-    CudaTensor(DeviceBuffer buffer, int rows, int cols, DeviceMemoryPool pool) {
+    CudaTensor(DeviceBuffer buffer, int rows, int cols, Precision storage, DeviceMemoryPool pool) {
         this.buffer = buffer;
         this.rows = rows;
         this.cols = cols;
+        this.storage = storage;
         this.pool = pool;
+    }
+
+    /** The kernels' storage type for an element type the backend stores (F32, F16). */
+    static Precision storage(ElementType type) {
+        return switch (type) {
+            case F32 -> Precision.FP32;
+            case F16 -> Precision.FP16;
+            case BF16 -> throw new IllegalArgumentException("the CUDA backend has no bf16 kernels");
+        };
     }
 
     DeviceBuffer buffer() {
@@ -27,7 +39,13 @@ final class CudaTensor implements Tensor {
 
     /** Columns [from, from + count) of every row start here (a view for fused q|k|v layouts). */
     DeviceBuffer columnsFrom(int from) {
-        return buffer().slice(4L * from, buffer.bytes() - 4L * from, buffer.label() + " from column " + from);
+        long offset = (long) from * storage.bytes();
+        return buffer().slice(offset, buffer.bytes() - offset, buffer.label() + " from column " + from);
+    }
+
+    /** The kernels' name for this tensor's element type. */
+    Precision storage() {
+        return storage;
     }
 
     @Override
@@ -41,6 +59,11 @@ final class CudaTensor implements Tensor {
     }
 
     @Override
+    public ElementType elementType() {
+        return storage == Precision.FP32 ? ElementType.F32 : ElementType.F16;
+    }
+
+    @Override
     public void close() {
         if (!closed) {
             closed = true;
@@ -50,6 +73,6 @@ final class CudaTensor implements Tensor {
 
     @Override
     public String toString() {
-        return "CudaTensor[" + rows + " x " + cols + "]";
+        return "CudaTensor[" + rows + " x " + cols + " " + elementType() + "]";
     }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.RawMatrix;
 
 /**
@@ -78,7 +79,7 @@ final class WeightUploader {
     }
 
     /** The precision whose storage bytes equal the encoding's, or null. */
-    private static Precision storedAs(RawMatrix.Encoding e) {
+    private static Precision storedAs(ElementType e) {
         return switch (e) {
             case F32 -> Precision.FP32;
             case F16 -> Precision.FP16;

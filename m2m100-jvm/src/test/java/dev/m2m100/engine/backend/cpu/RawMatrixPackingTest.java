@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
@@ -26,7 +27,7 @@ class RawMatrixPackingTest {
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Encodes w (rounded to the encoding) little-endian, as a safetensors file holds it. */
-    static MemorySegment encode(float[] w, RawMatrix.Encoding e, Arena arena) {
+    static MemorySegment encode(float[] w, ElementType e, Arena arena) {
         MemorySegment s = arena.allocate((long) w.length * e.bytes());
         for (int i = 0; i < w.length; i++) {
             switch (e) {
@@ -54,9 +55,9 @@ class RawMatrixPackingTest {
         int rejected = 0;
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) { // the pool's threads read it
             for (WeightFormat format : WeightFormat.values()) {
-                for (RawMatrix.Encoding encoding : RawMatrix.Encoding.values()) {
+                for (ElementType encoding : ElementType.values()) {
                     // a value beyond f16's range sends bf16 storage of the embedding to f32: both paths must agree
-                    for (float big : encoding == RawMatrix.Encoding.F16 ? new float[] {2.5f}
+                    for (float big : encoding == ElementType.F16 ? new float[] {2.5f}
                                                                          : new float[] {2.5f, 1e6f}) {
                         float[] w = GemmLinearKernelStorageTest.values(n, k, big);
                         RawMatrix raw = new RawMatrix(encode(w, encoding, arena), encoding, n, k);
@@ -92,7 +93,7 @@ class RawMatrixPackingTest {
     void stackedBlocksPackExactlyLikeTheirFloatConcatenation() {
         int k = 24;
         int[] blockRows = {5, 16, 19}; // blocks start and end inside panels of 16
-        RawMatrix.Encoding[] encodings = {RawMatrix.Encoding.BF16, RawMatrix.Encoding.F32, RawMatrix.Encoding.F16};
+        ElementType[] encodings = {ElementType.BF16, ElementType.F32, ElementType.F16};
         int compared = 0;
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             RawMatrix[] blocks = new RawMatrix[blockRows.length];
@@ -133,8 +134,8 @@ class RawMatrixPackingTest {
                     assertArrayEquals(bits(expected), bits(GemmLinearKernelStorageTest.row(p, r)), "reference, row " + r);
                 }
             }
-            RawMatrix narrow = new RawMatrix(encode(new float[6], RawMatrix.Encoding.F32, arena),
-                    RawMatrix.Encoding.F32, 2, 3);
+            RawMatrix narrow = new RawMatrix(encode(new float[6], ElementType.F32, arena),
+                    ElementType.F32, 2, 3);
             IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                     () -> RawMatrix.stackedRows(blocks[0], narrow));
             assertEquals("cannot stack row blocks of 24 and 3 columns", ex.getMessage());
@@ -146,7 +147,7 @@ class RawMatrixPackingTest {
     void widensExactlyAndChecksTheByteCount() {
         float[] w = {1.5f, -2.25f, 65504f, 0.1f, -0f, 3e-5f};
         try (Arena arena = Arena.ofConfined()) {
-            for (RawMatrix.Encoding e : RawMatrix.Encoding.values()) {
+            for (ElementType e : ElementType.values()) {
                 float[] got = new RawMatrix(encode(w, e, arena), e, 2, 3).toFloat();
                 for (int i = 0; i < w.length; i++) {
                     float expected = switch (e) {
@@ -157,9 +158,9 @@ class RawMatrixPackingTest {
                     assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[i]), e + " #" + i);
                 }
             }
-            MemorySegment six = encode(w, RawMatrix.Encoding.F16, arena);
+            MemorySegment six = encode(w, ElementType.F16, arena);
             IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                    () -> new RawMatrix(six, RawMatrix.Encoding.F32, 2, 3));
+                    () -> new RawMatrix(six, ElementType.F32, 2, 3));
             assertEquals("a 2 x 3 F32 matrix needs 24 bytes, given 12", ex.getMessage());
         }
     }

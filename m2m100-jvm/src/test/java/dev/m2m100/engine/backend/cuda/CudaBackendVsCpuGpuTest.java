@@ -6,9 +6,13 @@ import static dev.m2m100.engine.backend.cuda.GpuAssert.close;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Random;
 
 import dev.m2m100.engine.backend.Backend;
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.KvCache;
 import dev.m2m100.engine.backend.Tensor;
@@ -25,15 +29,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every {@link Backend} operation of the CUDA backend against the CPU backend on the same random inputs:
- * fp32 mode to float rounding, fp16 mode (weights and GEMM inputs rounded to fp16) to fp16 tolerance.
+ * Every {@link Backend} operation of the CUDA backend against the CPU backend on the same random inputs, in three
+ * modes: fp32 (to float rounding), fp16 weights with fp32 activations, and fp16 weights with fp16 activations and
+ * KV caches (the last two to fp16 tolerance). Activation-typed inputs and outputs are allocated as the backend's
+ * {@link Backend#activationType()}, exactly as the model does.
  */
 @Tag("gpu")
 class CudaBackendVsCpuGpuTest {
 
+    /** A CUDA backend configuration under test. */
+    enum Mode {
+        FP32(Precision.FP32, ElementType.F32),
+        FP16_WEIGHTS(Precision.FP16, ElementType.F32),
+        FP16_ACTIVATIONS(Precision.FP16, ElementType.F16);
+
+        final Precision weights;
+        final ElementType activations;
+
+        Mode(Precision weights, ElementType activations) {
+            this.weights = weights;
+            this.activations = activations;
+        }
+    }
+
     private static CpuBackend cpu;
-    private static CudaBackend fp32;
-    private static CudaBackend fp16;
+    private static final EnumMap<Mode, CudaBackend> gpus = new EnumMap<>(Mode.class);
 
     @BeforeAll
     static void open() {
@@ -43,30 +63,36 @@ class CudaBackendVsCpuGpuTest {
             return;
         }
         cpu = new CpuBackend(1);
-        fp32 = CudaBackend.open(0, Precision.FP32, true);
-        fp16 = CudaBackend.open(0, Precision.FP16, true);
-        System.out.println("CudaBackendVsCpuGpuTest on " + fp32.device().context());
-        fp32.device().modules().loadLog().forEach(l -> System.out.println("  " + l));
+        for (Mode m : Mode.values()) {
+            gpus.put(m, CudaBackend.open(0, m.weights, m.activations, true));
+        }
+        CudaBackend first = gpus.get(Mode.FP32);
+        System.out.println("CudaBackendVsCpuGpuTest on " + first.device().context());
+        first.device().modules().loadLog().forEach(l -> System.out.println("  " + l));
     }
 
     @AfterAll
     static void closeAll() {
-        Cleanup.all(Cleanup.closing(cpu), Cleanup.closing(fp32), Cleanup.closing(fp16));
+        List<Cleanup.Step> steps = new ArrayList<>();
+        steps.add(Cleanup.closing(cpu));
+        gpus.values().forEach(g -> steps.add(Cleanup.closing(g)));
+        gpus.clear();
+        Cleanup.all(steps);
     }
 
     @BeforeEach
     void requireDevice() {
-        if (fp32 == null) {
+        if (gpus.isEmpty()) {
             org.junit.jupiter.api.Assumptions.abort("no usable CUDA device: " + CudaAvailability.probe(0).reason());
         }
     }
 
-    private static CudaBackend gpu(Precision p) {
-        return p == Precision.FP32 ? fp32 : fp16;
+    private static CudaBackend gpu(Mode m) {
+        return gpus.get(m);
     }
 
-    private static double tol(Precision p) {
-        return p == Precision.FP32 ? 1e-5 : 1e-2;
+    private static double tol(Mode m) {
+        return m == Mode.FP32 ? 1e-5 : 1e-2;
     }
 
     private static float[] random(Random r, int n, double scale) {
@@ -85,9 +111,18 @@ class CudaBackendVsCpuGpuTest {
         return d;
     }
 
-    /** The same host values as a tensor of backend b (exactly, in fp32, whatever the weight precision). */
+    /** The same host values as an F32 tensor of backend b (exactly, whatever the weight precision). */
     private static Tensor tensor(Backend b, float[] values, int rows, int cols) {
-        Tensor t = b.allocate(rows, cols);
+        return tensor(b, values, rows, cols, ElementType.F32);
+    }
+
+    /** An activation-typed tensor holding the values (rounded to fp16 in an F16 tensor). */
+    private static Tensor activations(Backend b, float[] values, int rows, int cols) {
+        return tensor(b, values, rows, cols, b.activationType());
+    }
+
+    private static Tensor tensor(Backend b, float[] values, int rows, int cols, ElementType type) {
+        Tensor t = b.allocate(rows, cols, type);
         if (b instanceof CudaBackend g) {
             g.upload(t, values);
             return t;
@@ -109,8 +144,8 @@ class CudaBackendVsCpuGpuTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void linearWithEveryEpilogue(Precision p) {
+    @EnumSource(Mode.class)
+    void linearWithEveryEpilogue(Mode p) {
         Random r = new Random(21);
         int rows = 9;
         int in = 96;
@@ -130,7 +165,8 @@ class CudaBackendVsCpuGpuTest {
 
     private static float[] run(Backend b, float[] x, float[] w, float[] bias, float[] res, Epilogue e, int rows,
                                int in, int out) {
-        try (Tensor xt = tensor(b, x, rows, in); Tensor o = tensor(b, res, rows, out)) {
+        ElementType outType = e == Epilogue.RESIDUAL ? ElementType.F32 : b.activationType();
+        try (Tensor xt = activations(b, x, rows, in); Tensor o = tensor(b, res, rows, out, outType)) {
             WeightVector bv = bias == null ? null : b.vector(bias);
             b.linear(xt, linear(b, w, out, in), bv, e, o);
             return b.download(o);
@@ -138,8 +174,8 @@ class CudaBackendVsCpuGpuTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void layerNormInPlaceAndOutOfPlace(Precision p) {
+    @EnumSource(Mode.class)
+    void layerNormInPlaceAndOutOfPlace(Mode p) {
         Random r = new Random(22);
         int rows = 5;
         int d = 200;
@@ -152,7 +188,7 @@ class CudaBackendVsCpuGpuTest {
             want = cpu.download(t);
         }
         CudaBackend b = gpu(p);
-        try (Tensor t = tensor(b, x, rows, d); Tensor o = b.allocate(rows, d)) {
+        try (Tensor t = tensor(b, x, rows, d); Tensor o = b.allocate(rows, d, b.activationType())) {
             b.layerNorm(t, b.vector(g), b.vector(bb), 1e-5f, o);
             close(widen(want), b.download(o), tol(p), tol(p), "layerNorm " + p);
             b.layerNorm(t, b.vector(g), b.vector(bb), 1e-5f, t);
@@ -161,8 +197,8 @@ class CudaBackendVsCpuGpuTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void encoderSelfAttentionOverPackedSequences(Precision p) {
+    @EnumSource(Mode.class)
+    void encoderSelfAttentionOverPackedSequences(Mode p) {
         Random r = new Random(23);
         int heads = 4;
         int width = 64;
@@ -175,15 +211,15 @@ class CudaBackendVsCpuGpuTest {
             want = cpu.download(o);
         }
         CudaBackend b = gpu(p);
-        try (Tensor t = tensor(b, qkv, rows, 3 * width); Tensor o = b.allocate(rows, width)) {
+        try (Tensor t = activations(b, qkv, rows, 3 * width); Tensor o = b.allocate(rows, width, b.activationType())) {
             b.selfAttention(t, seqStarts, heads, 0.25f, o);
             close(widen(want), b.download(o), tol(p), tol(p), "selfAttention " + p);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void decoderStepsCrossAttentionAndBeamCopies(Precision p) {
+    @EnumSource(Mode.class)
+    void decoderStepsCrossAttentionAndBeamCopies(Mode p) {
         Random r = new Random(24);
         int layers = 2;
         int heads = 2;
@@ -194,7 +230,7 @@ class CudaBackendVsCpuGpuTest {
             // Cross K/V for two sources of lengths 5 and 11, stored in slots 3 and 0 of layer 1.
             int[] srcStarts = {0, 5, 16};
             float[] kv = random(r, 16 * 2 * width, 1.0);
-            try (Tensor a = tensor(cpu, kv, 16, 2 * width); Tensor b = tensor(g, kv, 16, 2 * width)) {
+            try (Tensor a = tensor(cpu, kv, 16, 2 * width); Tensor b = activations(g, kv, 16, 2 * width)) {
                 cpu.storeKv(a, srcStarts, cx, 1, new int[] {3, 0});
                 g.storeKv(b, srcStarts, gx, 1, new int[] {3, 0});
             }
@@ -209,7 +245,8 @@ class CudaBackendVsCpuGpuTest {
                         cpu.cachedSelfAttention(a, cs, layer, slots, positions, heads, 0.25f, o);
                         want = cpu.download(o);
                     }
-                    try (Tensor a = tensor(g, qkv, 3, 3 * width); Tensor o = g.allocate(3, width)) {
+                    try (Tensor a = activations(g, qkv, 3, 3 * width);
+                         Tensor o = g.allocate(3, width, g.activationType())) {
                         g.cachedSelfAttention(a, gs, layer, slots, positions, heads, 0.25f, o);
                         close(widen(want), g.download(o), tol(p), tol(p),
                                 "cachedSelfAttention step " + step + " layer " + layer + " " + p);
@@ -234,7 +271,7 @@ class CudaBackendVsCpuGpuTest {
                 cpu.crossAttention(a, cx, 1, new int[] {3, 0, 0}, new int[] {5, 11, 11}, heads, 0.25f, o);
                 want = cpu.download(o);
             }
-            try (Tensor a = tensor(g, cq, 3, width); Tensor o = g.allocate(3, width)) {
+            try (Tensor a = activations(g, cq, 3, width); Tensor o = g.allocate(3, width, g.activationType())) {
                 g.crossAttention(a, gx, 1, new int[] {3, 0, 0}, new int[] {5, 11, 11}, heads, 0.25f, o);
                 close(widen(want), g.download(o), tol(p), tol(p), "crossAttention " + p);
             }
@@ -247,7 +284,7 @@ class CudaBackendVsCpuGpuTest {
         int rows = slots.length;
         float[] wide = new float[rows * width];
         // Use cross-attention (read-only) so that reading does not write a new position.
-        try (Tensor t = tensor(b, q, rows, width); Tensor o = b.allocate(rows, width)) {
+        try (Tensor t = activations(b, q, rows, width); Tensor o = b.allocate(rows, width, b.activationType())) {
             b.crossAttention(t, cache, layer, slots, lengths, heads, 0.25f, o);
             System.arraycopy(b.download(o), 0, wide, 0, wide.length);
         }
@@ -255,8 +292,8 @@ class CudaBackendVsCpuGpuTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void embeddingAndTopKWithRules(Precision p) {
+    @EnumSource(Mode.class)
+    void embeddingAndTopKWithRules(Mode p) {
         Random r = new Random(25);
         int vocab = 4101;
         int d = 64;
@@ -272,7 +309,7 @@ class CudaBackendVsCpuGpuTest {
         }
         try (Tensor o = g.allocate(5, d)) {
             g.embed(linear(g, table, vocab, d), ids, 8f, linear(g, positions, 30, d), pos, o);
-            close(widen(want), g.download(o), tol(p), p == Precision.FP32 ? 0 : 2e-3, "embed " + p);
+            close(widen(want), g.download(o), tol(p), p == Mode.FP32 ? 0 : 2e-3, "embed " + p);
         }
         float[] logits = random(r, 4 * vocab, 5.0);
         LogitRule[] rules = {LogitRule.NONE, LogitRule.force(4035), LogitRule.ban(2), null};
@@ -287,7 +324,7 @@ class CudaBackendVsCpuGpuTest {
         try (Tensor t = tensor(g, logits, 4, vocab)) {
             g.logSoftmaxTopK(t, rules, k, lpG, idG);
         }
-        // Logits are fp32 activations in both modes, so ids must agree exactly.
+        // Logits are fp32 in every mode, so ids must agree exactly.
         assertArrayEquals(idC, idG, "top-k ids " + p);
         close(widen(lpC), lpG, 1e-5, 1e-6, "top-k log-probs " + p);
         assertEquals(4035, idG[k]);

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.RawMatrix;
 
 import org.junit.jupiter.api.AfterAll;
@@ -174,7 +175,7 @@ class CudaKernelsGpuTest {
             MemorySegment seg = arena.allocate(4L * n);
             MemorySegment.copy(values, 0, seg,
                     ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, n);
-            RawMatrix raw = new RawMatrix(seg, RawMatrix.Encoding.F32, 1, n);
+            RawMatrix raw = new RawMatrix(seg, ElementType.F32, 1, n);
             DeviceBuffer dst = dev.pool.allocate(WeightUploader.deviceBytes(p, raw), "w");
             WeightUploader.upload(p, dst, raw);
             assertArrayEquals(CudaTestDevice.stored(p, values), dev.download(p, dst, n));

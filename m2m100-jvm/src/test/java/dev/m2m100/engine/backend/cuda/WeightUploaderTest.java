@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.RawMatrix;
 
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class WeightUploaderTest {
         return chunks;
     }
 
-    private static MemorySegment encode(float[] w, RawMatrix.Encoding e, Arena arena) {
+    private static MemorySegment encode(float[] w, ElementType e, Arena arena) {
         MemorySegment s = arena.allocate((long) w.length * e.bytes());
         for (int i = 0; i < w.length; i++) {
             switch (e) {
@@ -63,7 +64,7 @@ class WeightUploaderTest {
         Random r = new Random(3);
         int cols = 1000;
         int[] rows = {3, WeightUploader.CHUNK_ELEMENTS / cols + 2, 7};   // the middle block spans two chunks
-        for (RawMatrix.Encoding e : RawMatrix.Encoding.values()) {
+        for (ElementType e : ElementType.values()) {
             try (Arena arena = Arena.ofConfined()) {
                 RawMatrix[] blocks = new RawMatrix[rows.length];
                 List<Float> widened = new ArrayList<>();
@@ -106,10 +107,10 @@ class WeightUploaderTest {
         try (Arena arena = Arena.ofConfined()) {
             int n = WeightUploader.CHUNK_ELEMENTS + 10;
             float[] w = values(new Random(4), n);
-            MemorySegment f16 = encode(w, RawMatrix.Encoding.F16, arena);
-            MemorySegment f32 = encode(w, RawMatrix.Encoding.F32, arena);
-            List<Chunk> half = convert(Precision.FP16, new RawMatrix(f16, RawMatrix.Encoding.F16, n, 1));
-            List<Chunk> single = convert(Precision.FP32, new RawMatrix(f32, RawMatrix.Encoding.F32, 1, n));
+            MemorySegment f16 = encode(w, ElementType.F16, arena);
+            MemorySegment f32 = encode(w, ElementType.F32, arena);
+            List<Chunk> half = convert(Precision.FP16, new RawMatrix(f16, ElementType.F16, n, 1));
+            List<Chunk> single = convert(Precision.FP32, new RawMatrix(f32, ElementType.F32, 1, n));
             assertEquals(2, half.size());
             assertEquals(2, single.size());
             for (int i = 0; i < 2; i++) {
@@ -117,8 +118,8 @@ class WeightUploaderTest {
                 assertEquals(f32.address() + single.get(i).offset(), single.get(i).address(), "fp32 chunk " + i);
             }
             // bf16 has no device format of its own: converted in a scratch buffer, not the source
-            List<Chunk> bf = convert(Precision.FP16, new RawMatrix(encode(w, RawMatrix.Encoding.BF16, arena),
-                    RawMatrix.Encoding.BF16, n, 1));
+            List<Chunk> bf = convert(Precision.FP16, new RawMatrix(encode(w, ElementType.BF16, arena),
+                    ElementType.BF16, n, 1));
             assertTrue(bf.getFirst().isNative());
             assertEquals(bf.get(0).address(), bf.get(1).address(), "one reused scratch buffer");
         }
