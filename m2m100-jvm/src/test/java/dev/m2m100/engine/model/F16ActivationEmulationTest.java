@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.GenerationOptions;
+import dev.m2m100.engine.IdsOnlyCodec;
 import dev.m2m100.engine.TranslationEngine;
 import dev.m2m100.engine.config.ModelConfig;
 import dev.m2m100.engine.generation.GeneratedSequence;
 import dev.m2m100.engine.safetensors.SafetensorsCheckpoint;
 import dev.m2m100.engine.testing.Fixtures;
-import dev.m2m100.engine.testing.IdOnlyCodec;
 import dev.m2m100.engine.testing.ReferenceCases;
 import dev.m2m100.engine.testing.ReferenceCases.Case;
 import dev.m2m100.engine.testing.ReferenceComparison;
@@ -47,7 +47,7 @@ class F16ActivationEmulationTest {
         }
         assertTrue(worst > 0, "the emulation must round something");
         M2M100Model forEngine = emulated();
-        try (TranslationEngine engine = TranslationEngine.create(forEngine, IdOnlyCodec.INSTANCE,
+        try (TranslationEngine engine = TranslationEngine.create(forEngine, IdsOnlyCodec.INSTANCE,
                 forEngine.config().generation(), EngineSettings.DEFAULTS)) {
             for (Case c : ReferenceCases.load()) {
                 List<GeneratedSequence> greedy = engine.generate(c.sources(), c.forcedBos(),

@@ -1,5 +1,6 @@
 package dev.m2m100.tools.bench;
 
+import dev.m2m100.engine.IdsOnlyCodec;
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.TranslationEngine;
 import dev.m2m100.engine.config.ModelConfig;
@@ -42,7 +43,7 @@ public final class BenchSession implements AutoCloseable {
         double load = (System.nanoTime() - t0) / 1e9;
         TimedStepModel timed = new TimedStepModel(model);
         EngineSettings settings = new EngineSettings(device, dtype, threads, Math.max(1024, sources), sources, rows);
-        TranslationEngine engine = TranslationEngine.create(timed, new IdsOnlyCodec(), model.config().generation(),
+        TranslationEngine engine = TranslationEngine.create(timed, IdsOnlyCodec.INSTANCE, model.config().generation(),
                 settings);
         int resolved = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         return new BenchSession(engine, timed, model.config(), load, resolved);

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.GenerationOptions;
+import dev.m2m100.engine.IdsOnlyCodec;
 import dev.m2m100.engine.TranslationEngine;
 import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.config.ModelConfig;
@@ -21,7 +22,6 @@ import dev.m2m100.engine.model.M2M100Model;
 import dev.m2m100.engine.model.ModelOptions;
 import dev.m2m100.engine.safetensors.SafetensorsCheckpoint;
 import dev.m2m100.engine.testing.Fixtures;
-import dev.m2m100.engine.testing.IdOnlyCodec;
 import dev.m2m100.engine.testing.ReferenceCases;
 import dev.m2m100.engine.testing.ReferenceComparison;
 import dev.m2m100.engine.testing.ReferenceCases.Case;
@@ -78,7 +78,7 @@ class CudaModelParityGpuTest {
         models.put(Mode.FP16_ACTIVATIONS, open(Mode.FP16_ACTIVATIONS));
         for (Mode m : Mode.values()) {
             M2M100Model forEngine = open(m);
-            engines.put(m, TranslationEngine.create(forEngine, IdOnlyCodec.INSTANCE, forEngine.config().generation(),
+            engines.put(m, TranslationEngine.create(forEngine, IdsOnlyCodec.INSTANCE, forEngine.config().generation(),
                     EngineSettings.DEFAULTS));
         }
     }
