@@ -13,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,9 +70,9 @@ public final class TranslationEngine implements Translator {
     }
 
     @Override
-    public CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
+    public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
                                                      GenerationOptions options) {
-        return translate(texts, fromLang, toLang, options, null);
+        return translate(texts, fromLangs, toLang, options, null);
     }
 
     /**
@@ -80,12 +81,22 @@ public final class TranslationEngine implements Translator {
      */
     public CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
                                                      GenerationOptions options, Duration timeout) {
+        return translate(texts, texts == null ? null : Collections.nCopies(texts.size(), fromLang), toLang, options,
+                timeout);
+    }
+
+    /** One submission of texts with their own source languages; the work is dropped after {@code timeout}. */
+    public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
+                                                     GenerationOptions options, Duration timeout) {
         List<int[]> sources = new ArrayList<>();
         int[] sourceOf = new int[texts == null ? 0 : texts.size()];
         SearchSettings settings;
         try {
-            if (texts == null) {
-                throw new IllegalArgumentException("texts must not be null");
+            if (texts == null || fromLangs == null) {
+                throw new IllegalArgumentException("texts and their source languages must not be null");
+            }
+            if (fromLangs.size() != texts.size()) {
+                throw new IllegalArgumentException(texts.size() + " texts but " + fromLangs.size() + " source languages");
             }
             settings = SearchSettings.resolve(generation, options, codec.languageId(toLang));
             for (int i = 0; i < texts.size(); i++) {
@@ -97,7 +108,7 @@ public final class TranslationEngine implements Translator {
                     sourceOf[i] = -1; // nothing to translate: "" without touching the model
                     continue;
                 }
-                int[] ids = codec.encode(text, fromLang);
+                int[] ids = codec.encode(text, fromLangs.get(i));
                 if (ids.length > maxSourceTokens) {
                     throw new IllegalArgumentException("text " + i + " is " + ids.length + " tokens long; the model takes at most "
                             + maxSourceTokens + " tokens (language token and </s> included)");

@@ -1,5 +1,6 @@
 package dev.m2m100.engine;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,7 +15,17 @@ public interface Translator extends AutoCloseable {
      * exceptionally with {@link OverloadedException} (queue full), {@link dev.m2m100.tokenizer.UnsupportedLanguageException}, or
      * {@link IllegalArgumentException} (a text the model cannot take).
      */
-    CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
+    default CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
+                                                      GenerationOptions options) {
+        return translate(texts, texts == null ? null : Collections.nCopies(texts.size(), fromLang), toLang, options);
+    }
+
+    /**
+     * As {@link #translate(List, String, String, GenerationOptions)}, each text with its own source language
+     * ({@code fromLangs.get(i)} for {@code texts.get(i)}, e.g. detected per text): still one submission, queued
+     * whole or refused whole.
+     */
+    CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
                                               GenerationOptions options);
 
     /** Blocking convenience form of {@link #translate}. */

@@ -7,6 +7,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import static dev.m2m100.server.BodyFields.kind;
+import static dev.m2m100.server.BodyFields.language;
+import static dev.m2m100.server.BodyFields.required;
+import static dev.m2m100.server.BodyFields.string;
+import static dev.m2m100.server.BodyFields.wrongType;
+
 /**
  * Turns a JSON tree into a {@link TranslationRequest}, or an {@link ApiException} naming the exact field path
  * (e.g. {@code payload.records[2].text}) and what is wrong with it. Unknown fields are ignored (forward
@@ -34,8 +40,8 @@ final class RequestParser {
         if (!payload.isObject()) {
             throw wrongType("payload", "an object", payload);
         }
-        String fromLang = language(payload, "payload.fromLang", "fromLang");
-        String toLang = language(payload, "payload.toLang", "toLang");
+        String fromLang = language(payload, "fromLang", "payload.fromLang");
+        String toLang = language(payload, "toLang", "payload.toLang");
         List<TranslationRequest.Item> records = records(required(payload, "records", "payload.records"));
         GenerationOptions options = options(payload.get("options"));
         return new TranslationRequest(fromLang, toLang, records, options);
@@ -46,8 +52,7 @@ final class RequestParser {
             throw wrongType("payload.records", "an array of {\"id\",\"text\"} objects", node);
         }
         if (node.size() > maxRecords) {
-            throw ApiException.badField(ErrorCodes.TOO_MANY_RECORDS, "payload.records",
-                    "too many records: " + node.size() + " (at most " + maxRecords + " per request)");
+            throw BodyFields.tooMany("payload.records", node.size(), maxRecords);
         }
         List<TranslationRequest.Item> items = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
@@ -57,16 +62,7 @@ final class RequestParser {
                 throw wrongType(path, "an object with \"id\" and \"text\"", record);
             }
             String id = string(required(record, "id", path + ".id"), path + ".id");
-            String text = string(required(record, "text", path + ".text"), path + ".text");
-            int chars = text.codePointCount(0, text.length());
-            if (chars > maxTextChars) {
-                throw ApiException.badField(ErrorCodes.TEXT_TOO_LONG, path + ".text",
-                        "text too long: " + chars + " characters (at most " + maxTextChars + ")");
-            }
-            if (!wellFormed(text)) {
-                throw ApiException.badField(ErrorCodes.INVALID_VALUE, path + ".text",
-                        "text contains an unpaired UTF-16 surrogate (not valid Unicode)");
-            }
+            String text = BodyFields.text(required(record, "text", path + ".text"), path + ".text", maxTextChars);
             items.add(new TranslationRequest.Item(id, text));
         }
         return items;
@@ -108,59 +104,5 @@ final class RequestParser {
                     path + " must be in " + min + ".." + max + ", got " + value);
         }
         return value.intValue();
-    }
-
-    private static String language(JsonNode payload, String path, String name) {
-        String code = string(required(payload, name, path), path);
-        if (code.isBlank()) {
-            throw ApiException.badField(ErrorCodes.INVALID_VALUE, path, path + " must be a language code like \"en\", got \"\"");
-        }
-        return code;
-    }
-
-    private static JsonNode required(JsonNode parent, String name, String path) {
-        JsonNode value = parent.get(name);
-        if (value == null || value.isNull()) {
-            throw ApiException.badField(ErrorCodes.MISSING_FIELD, path, "missing required field " + path);
-        }
-        return value;
-    }
-
-    private static String string(JsonNode value, String path) {
-        if (!value.isTextual()) {
-            throw wrongType(path, "a string", value);
-        }
-        return value.textValue();
-    }
-
-    private static ApiException wrongType(String path, String expected, JsonNode actual) {
-        return ApiException.badField(ErrorCodes.INVALID_TYPE, path, path + " must be " + expected + ", got " + kind(actual));
-    }
-
-    private static String kind(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT, POJO -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL, MISSING -> "null";
-            case BINARY -> "binary data";
-        };
-    }
-
-    private static boolean wellFormed(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param maxBodyBytes    MAX_BODY_BYTES: request body size at most; beyond that, 413
  * @param requestTimeout  REQUEST_TIMEOUT_SECONDS: a request still unanswered after this gets 504
  * @param drainTimeout    DRAIN_TIMEOUT_SECONDS: on SIGTERM, how long in-flight requests may take to finish
+ * @param edge            API keys, rate limit, CORS and access log ({@link EdgeSettings})
  */
 public record ServerConfig(
         Optional<Path> modelDir,
@@ -42,7 +43,8 @@ public record ServerConfig(
         int maxTextChars,
         long maxBodyBytes,
         Duration requestTimeout,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        EdgeSettings edge) {
 
     /** The variables this record reads, with their defaults (null = no default). */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -78,6 +80,7 @@ public record ServerConfig(
         // Long enough for such a burst to drain on two CPU cores; clients that want less can give up earlier.
         d.put("REQUEST_TIMEOUT_SECONDS", "600");
         d.put("DRAIN_TIMEOUT_SECONDS", "60");
+        EdgeSettings.addDefaults(d);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -119,7 +122,8 @@ public record ServerConfig(
                 integer(v, "MAX_TEXT_CHARS", 1, 100_000_000),
                 integer(v, "MAX_BODY_BYTES", 1024, Integer.MAX_VALUE),
                 Duration.ofSeconds(integer(v, "REQUEST_TIMEOUT_SECONDS", 1, 86_400)),
-                Duration.ofSeconds(integer(v, "DRAIN_TIMEOUT_SECONDS", 0, 86_400)));
+                Duration.ofSeconds(integer(v, "DRAIN_TIMEOUT_SECONDS", 0, 86_400)),
+                EdgeSettings.parse(v));
     }
 
     public EngineSettings toEngineSettings() {
@@ -129,10 +133,10 @@ public record ServerConfig(
     /** A copy with another port (tests use 0 for a free one). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(modelDir, device, dtype, host, newPort, threads, maxQueued, maxActive, maxBatchRows,
-                maxRecords, maxTextChars, maxBodyBytes, requestTimeout, drainTimeout);
+                maxRecords, maxTextChars, maxBodyBytes, requestTimeout, drainTimeout, edge);
     }
 
-    private static int integer(Map<String, String> v, String key, int min, int max) {
+    static int integer(Map<String, String> v, String key, int min, int max) {
         String text = v.get(key);
         final long value;
         try {

@@ -8,9 +8,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 
 /** The small GET endpoints: languages, liveness, readiness, metrics, the OpenAPI document. */
@@ -26,7 +23,7 @@ final class ServiceEndpoints {
         this.lifecycle = lifecycle;
         this.translator = translator;
         this.metrics = metrics;
-        this.openApi = resource(OPENAPI_RESOURCE);
+        this.openApi = StaticContent.resource(ServiceEndpoints.class, OPENAPI_RESOURCE);
     }
 
     /** {@code {"languages":[{"code":"en","name":"English"}, …]}} in the model's order. */
@@ -82,16 +79,5 @@ final class ServiceEndpoints {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, Json.CONTENT_TYPE);
         res.send(Json.bytes(body));
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = ServiceEndpoints.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + name + " missing from the server jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read resource " + name, e);
-        }
     }
 }

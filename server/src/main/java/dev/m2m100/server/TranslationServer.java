@@ -3,6 +3,8 @@ package dev.m2m100.server;
 import dev.m2m100.engine.GenerationOptions;
 import dev.m2m100.engine.SchedulerStats;
 import dev.m2m100.engine.Translator;
+import dev.m2m100.server.access.AccessGate;
+import dev.m2m100.server.access.HangupSignal;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
@@ -12,7 +14,6 @@ import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TranslationServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TranslationServer.class.getName());
-    private static final Set<String> ROUTES = Set.of(Routes.TRANSLATION, Routes.LANGUAGES, Routes.HEALTH,
-            Routes.READY, Routes.METRICS, Routes.OPENAPI);
 
     /** Opens the engine; runs on a background thread while the server already answers probes. */
     @FunctionalInterface
@@ -43,6 +42,8 @@ public final class TranslationServer implements AutoCloseable {
     private final WebServer webServer;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final ScheduledExecutorService sampler;
+    private final AccessGate gate;
+    private final HangupSignal hangup;
     private volatile Translator translator;
     private volatile TranslationService service;
     private boolean stopped;
@@ -50,8 +51,15 @@ public final class TranslationServer implements AutoCloseable {
     private TranslationServer(ServerConfig config) {
         this.config = config;
         this.metrics = new ServiceMetrics(this::stats, lifecycle::isReady, lifecycle::inFlight);
+        EdgeSettings edge = config.edge();
+        this.gate = new AccessGate(edge.apiKeys(), edge.apiKeysFile(), edge.rateLimitPerMinute());
+        this.hangup = edge.apiKeysFile().isPresent() ? HangupSignal.install(gate::reloadKeys) : null;
+        Guard guard = new Guard(lifecycle, gate);
         ServiceEndpoints endpoints = new ServiceEndpoints(lifecycle, () -> translator, metrics);
-        TranslationHandler translation = new TranslationHandler(lifecycle, () -> service, config, metrics);
+        TranslationHandler translation = new TranslationHandler(guard, () -> service, config, metrics);
+        LibreTranslateHandler libre = new LibreTranslateHandler(guard, () -> service, config, metrics);
+        EdgeFilter filter = new EdgeFilter(edge.cors(), metrics,
+                edge.accessLog() ? new AccessLog(edge.logFormat(), System.out) : null);
         this.webServer = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -63,7 +71,7 @@ public final class TranslationServer implements AutoCloseable {
                         d.addHandler(type, direct);
                     }
                 })
-                .routing(r -> routing(r, translation, endpoints))
+                .routing(r -> routing(r, filter, guard, translation, libre, endpoints, new StaticContent()))
                 .build();
         this.sampler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("m2m100-metrics-sampler").factory());
@@ -84,30 +92,26 @@ public final class TranslationServer implements AutoCloseable {
         return server;
     }
 
-    private void routing(HttpRouting.Builder r, TranslationHandler translation, ServiceEndpoints endpoints) {
-        r.addFilter((chain, req, res) -> {
-            long t0 = System.nanoTime();
-            try {
-                chain.proceed();
-            } finally {
-                String path = req.path().path();
-                metrics.recordRequest(ROUTES.contains(path) ? path : "unmatched", req.prologue().method().text(),
-                        res.status().code(), System.nanoTime() - t0);
-            }
-        });
-        r.post(Routes.TRANSLATION, translation)
+    private static void routing(HttpRouting.Builder r, EdgeFilter filter, Guard guard, TranslationHandler translation,
+                                LibreTranslateHandler libre, ServiceEndpoints endpoints, StaticContent pages) {
+        r.addFilter(filter);
+        r.post(Routes.TRANSLATION, guard.guarded(translation))
+                .post(Routes.TRANSLATE, guard.guarded(libre::translate))
+                .post(Routes.DETECT, guard.guarded(libre::detect))
                 .get(Routes.LANGUAGES, endpoints::languages)
                 .get(Routes.HEALTH, endpoints::health)
                 .get(Routes.READY, endpoints::ready)
                 .get(Routes.METRICS, endpoints::metrics)
-                .get(Routes.OPENAPI, endpoints::openApi);
-        r.any(Routes.TRANSLATION, methodNotAllowed(Method.POST));
-        for (String path : List.of(Routes.LANGUAGES, Routes.HEALTH, Routes.READY, Routes.METRICS, Routes.OPENAPI)) {
-            r.any(path, methodNotAllowed(Method.GET));
-        }
+                .get(Routes.OPENAPI, endpoints::openApi)
+                .get(Routes.PLAYGROUND, pages::playground)
+                .get(Routes.DOCS, pages::docs)
+                .get(Routes.DOCS + "/*", pages::docs);
+        Routes.METHODS.forEach((path, method) -> r.any(path, methodNotAllowed(method)));
+        r.any(Routes.DOCS + "/*", methodNotAllowed(Method.GET));
         r.any((req, res) -> HttpErrors.send(res, new ApiException(404, ErrorCodes.NOT_FOUND,
-                "no such endpoint: " + req.path().path() + "; endpoints: " + String.join(", ", ROUTES.stream().sorted().toList()),
-                null)));
+                "no such endpoint: " + req.path().path() + "; endpoints: "
+                        + String.join(", ", Routes.METHODS.keySet().stream().sorted().toList()), null)));
+        r.error(ApiException.class, (req, res, e) -> HttpErrors.send(res, e));
         r.error(Throwable.class, (req, res, t) -> HttpErrors.unexpected(res, t));
     }
 
@@ -230,6 +234,10 @@ public final class TranslationServer implements AutoCloseable {
         }
         webServer.stop();
         sampler.shutdownNow();
+        if (hangup != null) {
+            hangup.close();
+        }
+        gate.close();
         Translator t = translator;
         if (t != null) {
             try {

@@ -2,11 +2,15 @@ package dev.m2m100.server;
 
 import dev.m2m100.engine.OverloadedException;
 import dev.m2m100.engine.Translator;
+import dev.m2m100.server.text.Detection;
+import dev.m2m100.server.text.TextJob;
+import dev.m2m100.server.text.TextRequestException;
+import dev.m2m100.server.text.TextResult;
+import dev.m2m100.server.text.TextTranslator;
 import dev.m2m100.tokenizer.UnsupportedLanguageException;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -14,102 +18,51 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 
 /**
- * One validated request → translations, through the engine's {@link Translator}. Knows nothing of HTTP.
- *
- * <ul>
- *   <li>Languages are checked against the model's list first (400 listing the supported codes).</li>
- *   <li>{@code fromLang == toLang}: the texts are returned as they are, without touching the model
- *       (M2M100 is not trained to "translate" into the source language; it would paraphrase at best).</li>
- *   <li>Empty or whitespace-only texts translate to "" without touching the model.</li>
- *   <li>A text longer than the model's encoder input is split at sentence boundaries and the pieces'
- *       translations are joined; one sentence that alone is too long is a 400.</li>
- *   <li>All pieces of a request go to the engine in ONE call, so a request is queued whole or refused
- *       whole (429), never half-done.</li>
- * </ul>
+ * The APIs' way to the {@link TextTranslator} (sentences, spacing, HTML, detection; see there): waits for the
+ * result within the request deadline and turns every failure into an {@link ApiException} that names the
+ * request's own field. Shared by {@code POST /translation} and the LibreTranslate-compatible endpoints.
  */
 final class TranslationService {
     private static final System.Logger LOG = System.getLogger(TranslationService.class.getName());
 
-    private final Translator translator;
-    private final int maxQueued;
+    /**
+     * Where a request keeps what the text layer may complain about, for error messages.
+     *
+     * @param from  the source language field
+     * @param to    the target language field
+     * @param texts the list of texts
+     * @param text  the field of text {@code i}
+     */
+    record Fields(String from, String to, String texts, IntFunction<String> text) {}
+
+    private final TextTranslator text;
 
     TranslationService(Translator translator, int maxQueued) {
-        this.translator = translator;
-        this.maxQueued = maxQueued;
+        this.text = TextTranslator.withDetection(translator, maxQueued);
     }
 
-    List<String> translate(TranslationRequest request, Duration timeout) {
-        List<String> languages = translator.languages();
-        checkLanguage(request.fromLang(), "payload.fromLang", languages);
-        checkLanguage(request.toLang(), "payload.toLang", languages);
-
-        List<TranslationRequest.Item> records = request.records();
-        if (request.fromLang().equals(request.toLang())) {
-            return records.stream().map(TranslationRequest.Item::text).toList();
-        }
-
-        // Plan: which pieces each record becomes (none for an empty text).
-        int maxTokens = translator.maxSourceTokens();
-        List<String> pieces = new ArrayList<>();
-        int[] firstPiece = new int[records.size() + 1];
-        for (int i = 0; i < records.size(); i++) {
-            firstPiece[i] = pieces.size();
-            String text = records.get(i).text();
-            if (text.isBlank()) {
-                continue;
-            }
-            if (translator.countSourceTokens(text, request.fromLang()) <= maxTokens) {
-                pieces.add(text);
-                continue;
-            }
-            try {
-                pieces.addAll(SentenceSplitter.split(text, request.fromLang(),
-                        t -> translator.countSourceTokens(t, request.fromLang()), maxTokens));
-            } catch (SentenceSplitter.SentenceTooLongException e) {
-                throw ApiException.badField(ErrorCodes.TEXT_TOO_LONG, "payload.records[" + i + "].text",
-                        "a sentence of this text is " + e.tokens() + " tokens long; the model accepts at most "
-                                + maxTokens + " per sentence (longer texts are split at sentence boundaries)");
-            }
-        }
-        firstPiece[records.size()] = pieces.size();
-        if (pieces.size() > maxQueued) {
-            throw ApiException.badField(ErrorCodes.TOO_MANY_RECORDS, "payload.records",
-                    "the records split into " + pieces.size() + " sentence groups, more than the service can queue ("
-                            + maxQueued + "); send fewer or shorter records per request");
-        }
-
-        List<String> translated = pieces.isEmpty() ? List.of() : await(
-                pieces, request, timeout);
-
-        List<String> out = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            List<String> mine = translated.subList(firstPiece[i], firstPiece[i + 1]);
-            out.add(mine.isEmpty() ? "" : SentenceSplitter.join(mine, request.toLang()));
-        }
-        return out;
+    TextTranslator text() {
+        return text;
     }
 
-    private List<String> await(List<String> pieces, TranslationRequest request, Duration timeout) {
-        CompletableFuture<List<String>> future;
+    TextResult translate(TextJob job, Fields fields, Duration timeout) {
+        CompletableFuture<TextResult> future;
         try {
-            future = translator.translate(pieces, request.fromLang(), request.toLang(), request.options());
+            future = text.translate(job);
+        } catch (TextRequestException e) {
+            throw refused(e, fields);
         } catch (RuntimeException e) {
             throw translateFailure(e);
         }
         try {
-            List<String> result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (result == null || result.size() != pieces.size()) {
-                LOG.log(Level.ERROR, "engine returned " + (result == null ? "null" : result.size() + " results")
-                        + " for " + pieces.size() + " texts");
-                throw internal();
-            }
-            return result;
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new ApiException(504, ErrorCodes.TIMEOUT, "translation did not finish within "
-                    + timeout.toSeconds() + " s (REQUEST_TIMEOUT_SECONDS); try fewer or shorter records", null, 0);
+                    + timeout.toSeconds() + " s (REQUEST_TIMEOUT_SECONDS); try fewer or shorter texts", null, 0);
         } catch (ExecutionException | CompletionException e) {
             throw translateFailure(e.getCause() == null ? e : e.getCause());
         } catch (CancellationException e) {
@@ -119,6 +72,27 @@ final class TranslationService {
             future.cancel(true);
             throw new ApiException(503, ErrorCodes.SHUTTING_DOWN, "the request was interrupted (service stopping)", null, 1);
         }
+    }
+
+    /** The most likely languages of a text, best first. */
+    List<Detection> detect(String content, int max, String field) {
+        try {
+            return text.detect(content, max);
+        } catch (TextRequestException e) {
+            throw refused(e, new Fields(field, field, field, i -> field));
+        }
+    }
+
+    private static ApiException refused(TextRequestException e, Fields fields) {
+        return switch (e.problem()) {
+            case UNSUPPORTED_SOURCE, NO_DETECTION -> ApiException.badField(ErrorCodes.UNSUPPORTED_LANGUAGE, fields.from(),
+                    fields.from() + ": " + e.getMessage());
+            case UNSUPPORTED_TARGET -> ApiException.badField(ErrorCodes.UNSUPPORTED_LANGUAGE, fields.to(),
+                    fields.to() + ": " + e.getMessage());
+            case SENTENCE_TOO_LONG -> ApiException.badField(ErrorCodes.TEXT_TOO_LONG, fields.text().apply(e.index()),
+                    e.getMessage());
+            case TOO_MANY_SENTENCES -> ApiException.badField(ErrorCodes.TOO_MANY_RECORDS, fields.texts(), e.getMessage());
+        };
     }
 
     private static ApiException translateFailure(Throwable e) {
@@ -135,19 +109,8 @@ final class TranslationService {
                     "the model cannot take this input: " + i.getMessage(), null);
             default -> {
                 LOG.log(Level.ERROR, "translation failed unexpectedly", e);
-                yield internal();
+                yield new ApiException(500, ErrorCodes.INTERNAL_ERROR, "internal error; the server log has the details", null);
             }
         };
-    }
-
-    private static ApiException internal() {
-        return new ApiException(500, ErrorCodes.INTERNAL_ERROR, "internal error; the server log has the details", null);
-    }
-
-    private static void checkLanguage(String code, String field, List<String> supported) {
-        if (!supported.contains(code)) {
-            throw ApiException.badField(ErrorCodes.UNSUPPORTED_LANGUAGE, field, "unsupported language '" + code
-                    + "' in " + field + "; supported: " + String.join(", ", supported));
-        }
     }
 }

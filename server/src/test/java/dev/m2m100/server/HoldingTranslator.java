@@ -36,10 +36,10 @@ final class HoldingTranslator implements Translator {
     }
 
     @Override
-    public CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
+    public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
                                                      GenerationOptions options) {
         CompletableFuture<Void> g = gate;
-        CompletableFuture<List<String>> work = engine.translate(texts, fromLang, toLang, options);
+        CompletableFuture<List<String>> work = engine.translate(texts, fromLangs, toLang, options);
         held.incrementAndGet();
         return work.thenCombine(g, (result, ignored) -> result);
     }

@@ -192,10 +192,10 @@ class LifecycleTest {
         }
 
         @Override
-        public CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
+        public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
                                                          GenerationOptions options) {
             return failing ? CompletableFuture.failedFuture(new IllegalStateException("secret internal state"))
-                    : engine.translate(texts, fromLang, toLang, options);
+                    : engine.translate(texts, fromLangs, toLang, options);
         }
 
         @Override

@@ -110,13 +110,13 @@ class TranslationApiTest {
     }
 
     @Test
-    void emptyAndBlankTextsGiveEmptyWithoutTheModel() {
+    void emptyAndBlankTextsPassThroughUntouchedWithoutTheModel() {
         SchedulerStats before = quietStats();
         HttpResponse<String> r = h.post(Routes.TRANSLATION, request("en", "ja", "1", "", "2", "   \n\t "));
         assertEquals(200, r.statusCode(), r.body());
         JsonNode result = json(r).get("result");
         assertEquals("", result.get(0).get("text").textValue());
-        assertEquals("", result.get(1).get("text").textValue());
+        assertEquals("   \n\t ", result.get(1).get("text").textValue());
         assertEquals(before, quietStats());
     }
 
@@ -168,31 +168,16 @@ class TranslationApiTest {
     }
 
     @Test
-    void longTextIsSplitAtSentencesAndJoined() {
-        // Sentences that each fit; together they exceed the model's input, so the service must split.
+    void aLongTextIsTranslatedSentenceBySentence() {
+        // Together the sentences exceed the model's input twice over; each is one sequence of its own.
         List<String> sentences = new ArrayList<>();
         StringBuilder text = new StringBuilder();
-        int max = engine.maxSourceTokens();
-        for (int i = 0; engine.countSourceTokens(text.toString(), "en") <= max * 2; i++) {
+        for (int i = 0; engine.countSourceTokens(text.toString(), "en") <= engine.maxSourceTokens() * 2; i++) {
             String s = "Sentence number " + i + " talks about the weather in the mountains today.";
             sentences.add(s);
-            text.append(s).append(' ');
+            text.append(i == 0 ? "" : " ").append(s);
         }
-        // Expected: the same greedy packing, done here independently of the server's sentence rules.
-        List<String> pieces = new ArrayList<>();
-        String current = "";
-        for (String s : sentences) {
-            String candidate = current.isEmpty() ? s : current + " " + s;
-            if (engine.countSourceTokens(candidate, "en") <= max) {
-                current = candidate;
-            } else {
-                pieces.add(current);
-                current = s;
-            }
-        }
-        pieces.add(current);
-        assertTrue(pieces.size() >= 2, "the text must need splitting");
-        String expected = String.join(" ", direct(pieces, "en", "fr", SHORT));
+        String expected = String.join(" ", direct(sentences, "en", "fr", SHORT));
 
         HttpResponse<String> r = h.post(Routes.TRANSLATION, request(16, "en", "fr", "long", text.toString()));
         assertEquals(200, r.statusCode(), r.body());
@@ -200,16 +185,47 @@ class TranslationApiTest {
     }
 
     @Test
-    void oneSentenceTooLongIsAnError() {
-        StringBuilder text = new StringBuilder("Short one. ");
-        while (engine.countSourceTokens(text.toString(), "en") <= engine.maxSourceTokens() + 5) {
-            text.append("word ");
+    void aSentenceLongerThanTheModelInputIsSplitBetweenWords() {
+        int max = engine.maxSourceTokens();
+        List<String> words = new ArrayList<>(List.of("Then")); // capitalised: a new sentence after "Short one."
+        while (engine.countSourceTokens(String.join(" ", words), "en") <= max + 40) {
+            words.add("word" + words.size());
         }
-        text.append("end.");
-        if (text.codePointCount(0, text.length()) > MAX_TEXT_CHARS) {
+        String longSentence = String.join(" ", words) + " end";
+        words.add("end");
+        // Expected: the longest runs of words that fit, each translated alone, joined with a space.
+        List<String> parts = new ArrayList<>();
+        int first = 0;
+        while (first < words.size()) {
+            int last = first + 1;
+            while (last < words.size()
+                    && engine.countSourceTokens(String.join(" ", words.subList(first, last + 1)), "en") <= max) {
+                last++;
+            }
+            parts.add(String.join(" ", words.subList(first, last)));
+            first = last;
+        }
+        assertTrue(parts.size() >= 2, "the sentence must need splitting");
+        String expected = direct(List.of("Short one."), "en", "fr", SHORT).get(0) + " "
+                + String.join(" ", direct(parts, "en", "fr", SHORT));
+
+        HttpResponse<String> r = h.post(Routes.TRANSLATION, request(16, "en", "fr", "long", "Short one. " + longSentence));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(expected, json(r).get("result").get(0).get("text").textValue());
+    }
+
+    @Test
+    void oneUnbreakableRunTooLongIsAnError() {
+        // Letters and digits without a space: no place to split.
+        StringBuilder run = new StringBuilder();
+        java.util.Random random = new java.util.Random(7);
+        while (engine.countSourceTokens(run.toString(), "en") <= engine.maxSourceTokens() + 5) {
+            run.append((char) ('a' + random.nextInt(26))).append(random.nextInt(10));
+        }
+        if (run.length() + 12 > MAX_TEXT_CHARS) {
             throw new AssertionError("test text longer than MAX_TEXT_CHARS; raise the limit");
         }
-        String msg = assertError(h.post(Routes.TRANSLATION, request("en", "fr", "a", "ok", "b", text.toString())),
+        String msg = assertError(h.post(Routes.TRANSLATION, request("en", "fr", "a", "ok", "b", "Short one. " + run + ".")),
                 400, ErrorCodes.TEXT_TOO_LONG, "payload.records[1].text");
         assertTrue(msg.contains(Integer.toString(engine.maxSourceTokens())), msg);
     }
@@ -335,7 +351,7 @@ class TranslationApiTest {
 
     @Test
     void unknownRouteAndWrongMethod() {
-        assertError(h.get("/translate"), 404, ErrorCodes.NOT_FOUND, null);
+        assertError(h.get("/translations"), 404, ErrorCodes.NOT_FOUND, null);
         assertError(h.post("/nope", "{}"), 404, ErrorCodes.NOT_FOUND, null);
         HttpResponse<String> get = h.get(Routes.TRANSLATION);
         assertError(get, 405, ErrorCodes.METHOD_NOT_ALLOWED, null);
@@ -375,7 +391,7 @@ class TranslationApiTest {
         assertEquals(200, r.statusCode());
         JsonNode doc = json(r);
         assertTrue(doc.get("openapi").textValue().startsWith("3."), r.body());
-        for (String route : List.of(Routes.TRANSLATION, Routes.LANGUAGES, Routes.HEALTH, Routes.READY, Routes.METRICS, Routes.OPENAPI)) {
+        for (String route : Routes.METHODS.keySet()) {
             assertTrue(doc.get("paths").has(route), route);
         }
         JsonNode codes = doc.at("/components/schemas/ErrorResponse/properties/error/properties/code/enum");
