@@ -13,21 +13,18 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The LibreTranslate-compatible endpoints, for the clients that already speak that API:
  * {@code POST /translate} ({@code {"q", "source", "target", "format", "api_key"}} → {@code {"translatedText"}},
  * plus {@code "detectedLanguage"} for {@code source: "auto"}) and {@code POST /detect} ({@code {"q"}} →
- * {@code [{"language", "confidence"}]}), JSON or form-encoded. Same text layer, limits and error shape as
+ * {@code [{"language", "confidence"}]}, the best candidate), JSON or form-encoded. Same text layer, limits and error shape as
  * {@code POST /translation}; confidences are percentages, as LibreTranslate gives them.
  */
 final class LibreTranslateHandler {
     static final TranslationService.Fields FIELDS = new TranslationService.Fields("source", "target", "q",
             i -> "q[" + i + "]");
-    /** Candidates {@code /detect} lists at most. */
-    static final int DETECT_CANDIDATES = 3;
 
     private final Guard guard;
     private final Supplier<TranslationService> service;
@@ -72,9 +69,8 @@ final class LibreTranslateHandler {
     void detect(ServerRequest req, ServerResponse res) {
         LibreRequest request = parser.detect(admittedBody(req));
         Exchange.of(req).texts(1, Exchange.codePoints(request.q()));
-        List<Detection> found = service.get().detect(request.q().getFirst(), DETECT_CANDIDATES, "q");
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        found.forEach(d -> out.add(detection(d)));
+        out.add(detection(service.get().detect(request.q().getFirst(), "q")));
         send(res, out);
     }
 

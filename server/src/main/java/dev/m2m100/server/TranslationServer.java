@@ -11,6 +11,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 
+import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class TranslationServer implements AutoCloseable {
     private volatile TranslationService service;
     private boolean stopped;
 
-    private TranslationServer(ServerConfig config) {
+    private TranslationServer(ServerConfig config, PrintStream accessLogOut) {
         this.config = config;
         this.metrics = new ServiceMetrics(this::stats, lifecycle::isReady, lifecycle::inFlight);
         EdgeSettings edge = config.edge();
@@ -59,7 +60,7 @@ public final class TranslationServer implements AutoCloseable {
         TranslationHandler translation = new TranslationHandler(guard, () -> service, config, metrics);
         LibreTranslateHandler libre = new LibreTranslateHandler(guard, () -> service, config, metrics);
         EdgeFilter filter = new EdgeFilter(edge.cors(), metrics,
-                edge.accessLog() ? new AccessLog(edge.logFormat(), System.out) : null);
+                edge.accessLog() ? new AccessLog(edge.logFormat(), accessLogOut) : null);
         this.webServer = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -84,7 +85,12 @@ public final class TranslationServer implements AutoCloseable {
      *               unhealthy and completes {@link #loaded()} exceptionally
      */
     public static TranslationServer start(ServerConfig config, TranslatorLoader loader) {
-        TranslationServer server = new TranslationServer(config);
+        return start(config, loader, System.out);
+    }
+
+    /** As {@link #start(ServerConfig, TranslatorLoader)}, writing the access log to {@code accessLogOut}. */
+    static TranslationServer start(ServerConfig config, TranslatorLoader loader, PrintStream accessLogOut) {
+        TranslationServer server = new TranslationServer(config, accessLogOut);
         server.webServer.start();
         LOG.log(Level.INFO, "listening on " + config.host() + ":" + server.port() + "; loading the model");
         server.sampler.scheduleAtFixedRate(server.metrics::sampleDecoderBatch, 200, 200, TimeUnit.MILLISECONDS);

@@ -11,7 +11,6 @@ import dev.m2m100.tokenizer.UnsupportedLanguageException;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,10 +73,10 @@ final class TranslationService {
         }
     }
 
-    /** The most likely languages of a text, best first. */
-    List<Detection> detect(String content, int max, String field) {
+    /** The most likely language of a text. */
+    Detection detect(String content, String field) {
         try {
-            return text.detect(content, max);
+            return text.detect(content);
         } catch (TextRequestException e) {
             throw refused(e, new Fields(field, field, field, i -> field));
         }

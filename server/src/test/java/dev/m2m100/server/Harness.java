@@ -30,9 +30,22 @@ final class Harness implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** What the server wrote to its access log (tests start servers with it instead of standard output). */
+    final java.io.ByteArrayOutputStream accessLog = new java.io.ByteArrayOutputStream();
+
     private Harness(ServerConfig config, TranslationServer.TranslatorLoader loader) {
         this.config = config;
-        this.server = TranslationServer.start(config, loader);
+        this.server = TranslationServer.start(config, loader,
+                new java.io.PrintStream(accessLog, true, StandardCharsets.UTF_8));
+    }
+
+    /** The access log lines written so far. */
+    java.util.List<String> accessLogLines() {
+        String text;
+        synchronized (accessLog) {
+            text = accessLog.toString(StandardCharsets.UTF_8);
+        }
+        return text.isEmpty() ? java.util.List.of() : java.util.List.of(text.split("\n"));
     }
 
     /** Starts a server with the test model and waits until it is ready. */
@@ -62,6 +75,15 @@ final class Harness implements AutoCloseable {
     HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
     }
 
     HttpResponse<String> get(String path) {

@@ -7,6 +7,10 @@ import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.GenerationOptions;
 import dev.m2m100.engine.TranslationEngine;
 import dev.m2m100.engine.generation.GeneratedSequence;
+import dev.m2m100.server.text.TextFormat;
+import dev.m2m100.server.text.TextJob;
+import dev.m2m100.server.text.TextRequestException;
+import dev.m2m100.server.text.TextTranslator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,19 +25,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code m2m100 translate}: one JSON string per input line, one JSON value per output line (the translation, or
- * with {@code --ids} the id sequence exactly as Hugging Face's {@code generate} returns it for that input alone).
+ * {@code m2m100 translate}: one JSON string per input line, one JSON value per output line: the translation,
+ * through the same text layer as the service (sentences, whitespace, {@code --from auto}), or with
+ * {@code --ids} the id sequence exactly as Hugging Face's {@code generate} returns it for that input alone
+ * (the line as one sequence).
  */
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate JSON strings read line by line from standard input; writes one JSON value per line.")
 public final class TranslateCommand implements Callable<Integer> {
-    /** Lines submitted to the scheduler together (well under its queue bound). */
+    /** Lines submitted to the scheduler together. */
     private static final int CHUNK = 256;
+    /** Sentences the scheduler may hold: a chunk of long lines can be many sentences; queued ones cost only ids. */
+    private static final int MAX_QUEUED = 100_000;
 
     @Option(names = "--model", required = true, description = "Hugging Face M2M100 model folder")
     Path model;
 
-    @Option(names = "--from", required = true, description = "source language code (en, ja, …)")
+    @Option(names = "--from", required = true, description = "source language code (en, ja, …), or auto to detect it per line")
     String from;
 
     @Option(names = "--to", required = true, description = "target language code")
@@ -89,12 +97,15 @@ public final class TranslateCommand implements Callable<Integer> {
             return 2;
         }
         EngineSettings d = EngineSettings.DEFAULTS;
-        EngineSettings settings = new EngineSettings(device, dtype, threads, d.maxQueuedSequences(),
+        EngineSettings settings = new EngineSettings(device, dtype, threads, MAX_QUEUED,
                 d.maxActiveSequences(), d.maxBatchRows());
         GenerationOptions options = new GenerationOptions(beams, maxNewTokens, null, null, null, null);
         try (TranslationEngine engine = TranslationEngine.open(model, settings)) {
             int target = engine.codec().languageId(to);
-            engine.codec().languageId(from);
+            if (ids) {
+                engine.codec().languageId(from);
+            }
+            TextTranslator text = TextTranslator.withDetection(engine, MAX_QUEUED);
             for (int start = 0; start < texts.size(); start += CHUNK) {
                 List<String> chunk = texts.subList(start, Math.min(texts.size(), start + CHUNK));
                 if (ids) {
@@ -106,14 +117,15 @@ public final class TranslateCommand implements Callable<Integer> {
                         out.println(json.writeValueAsString(s.tokens()));
                     }
                 } else {
-                    for (String t : engine.translateNow(chunk, from, to, options)) {
+                    TextJob job = new TextJob(chunk, from, to, TextFormat.TEXT, options);
+                    for (String t : text.translate(job).join().texts()) {
                         out.println(json.writeValueAsString(t));
                     }
                 }
                 out.flush();
             }
             return 0;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | TextRequestException e) {
             err.println("m2m100 translate: " + e.getMessage());
             return 2;
         } catch (IOException e) {

@@ -21,13 +21,13 @@ final class BreakRules {
     BreakIterator sentences(String lang) {
         BreakIterator prototype = sentences.computeIfAbsent(lang,
                 l -> BreakIterator.getSentenceInstance(locale(l).setKeywordValue("ss", "standard")));
-        return (BreakIterator) prototype.clone();
+        return prototype.clone();
     }
 
     /** A fresh line-break iterator (the places a line may wrap: between words, or between CJK characters). */
     BreakIterator lines(String lang) {
         BreakIterator prototype = lines.computeIfAbsent(lang, l -> BreakIterator.getLineInstance(locale(l)));
-        return (BreakIterator) prototype.clone();
+        return prototype.clone();
     }
 
     /**

@@ -5,7 +5,6 @@ import com.github.pemistahl.lingua.api.Language;
 import com.github.pemistahl.lingua.api.LanguageDetectorBuilder;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,20 +62,17 @@ public final class LinguaDetector implements LanguageDetector {
     }
 
     @Override
-    public List<Detection> detect(String text, int max) {
+    public Detection detect(String text) {
         String sample = text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text;
+        // Lingua's values are relative: the best language scores 1, the others their share of that.
         SortedMap<Language, Double> values = lingua().computeLanguageConfidenceValues(sample);
-        List<Detection> out = new ArrayList<>(Math.min(max, values.size()));
-        for (Map.Entry<Language, Double> e : values.entrySet()) {
-            if (out.size() == max) {
-                break;
-            }
-            String code = modelCodes.get(e.getKey());
-            if (code != null && e.getValue() > 0) {
-                out.add(new Detection(code, e.getValue()));
-            }
+        if (values.isEmpty()) {
+            return null;
         }
-        return out;
+        var ranked = values.entrySet().iterator();
+        Map.Entry<Language, Double> best = ranked.next();
+        double runnerUp = ranked.hasNext() ? ranked.next().getValue() : 0;
+        return new Detection(modelCodes.get(best.getKey()), best.getValue() <= 0 ? 0 : 1 - runnerUp / best.getValue());
     }
 
     /** Builds Lingua's detector on first use (its language models then load on the first detection). */

@@ -84,7 +84,7 @@ public final class TextTranslator {
             HtmlText html = job.format() == TextFormat.HTML ? HtmlText.parse(text) : null;
             String source = from;
             if (auto) {
-                Detection d = detectOne(html == null ? text : html.plainText());
+                Detection d = detect(html == null ? text : html.plainText());
                 detected.add(d);
                 source = d.language();
             }
@@ -124,22 +124,18 @@ public final class TextTranslator {
     }
 
     /**
-     * The most likely languages of a text, best first (at most {@code max}); for a text that gives nothing to
-     * go by, the fallback language (English where the model has it) with confidence 0.
+     * The most likely language of a text; for a text that gives nothing to go by, the fallback language
+     * (English where the model has it) with confidence 0.
      *
      * @throws TextRequestException ({@code NO_DETECTION}) when the model has no detectable languages
      */
-    public List<Detection> detect(String text, int max) {
+    public Detection detect(String text) {
         if (detector == null) {
             throw new TextRequestException(TextRequestException.Problem.NO_DETECTION, -1,
                     "language detection is not available for this model's languages; give the source language");
         }
-        List<Detection> found = detector.detect(text, max);
-        return found.isEmpty() ? List.of(new Detection(resolve("en").orElse(languages().getFirst()), 0)) : found;
-    }
-
-    private Detection detectOne(String text) {
-        return detect(text, 1).getFirst();
+        Detection found = detector.detect(text);
+        return found != null ? found : new Detection(resolve("en").orElse(languages().getFirst()), 0);
     }
 
     /** Splits each sentence longer than the model's input into parts that fit (at word boundaries). */
