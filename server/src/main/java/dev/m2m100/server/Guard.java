@@ -60,8 +60,9 @@ final class Guard {
      */
     Client admit(ServerRequest req, String key) {
         try {
-            Client client = gate.admit(key, address(req));
+            Client client = gate.identify(key, address(req));
             Exchange.of(req).client(client.id());
+            gate.limit(client);
             return client;
         } catch (AccessDeniedException e) {
             throw switch (e.reason()) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,42 @@ class ServerConfigTest {
         assertMessage("MAX_QUEUED", Map.of("MAX_QUEUED", "0"));
         assertMessage("REQUEST_TIMEOUT_SECONDS", Map.of("REQUEST_TIMEOUT_SECONDS", "-1"));
         assertMessage("MAX_RECORDS", Map.of("MAX_RECORDS", "100", "MAX_QUEUED", "10"));
+    }
+
+    @Test
+    void edgeSettings() {
+        EdgeSettings d = ServerConfig.fromEnvironment(Map.of(), Map.of()).edge();
+        assertEquals(EdgeSettings.DEFAULTS, d);
+        assertTrue(d.apiKeys().isEmpty());
+        assertEquals(EdgeSettings.LogFormat.TEXT, d.logFormat());
+        assertFalse(d.cors().enabled());
+
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("API_KEYS", " one, two ,,", "RATE_LIMIT_PER_MINUTE", "60",
+                "CORS_ALLOWED_ORIGINS", "https://a.example, http://localhost:3000", "LOG_FORMAT", "JSON",
+                "API_KEYS_FILE", "/etc/m2m100/keys"), Map.of("ACCESS_LOG", "false"));
+        EdgeSettings e = c.edge();
+        assertEquals(2, e.apiKeys().size());
+        assertEquals(1, e.apiKeys().match("one"));
+        assertEquals(2, e.apiKeys().match("two"));
+        assertEquals(0, e.apiKeys().match("three"));
+        assertEquals(60, e.rateLimitPerMinute());
+        assertEquals("http://localhost:3000", e.cors().allowOrigin("http://localhost:3000"));
+        assertEquals(null, e.cors().allowOrigin("https://b.example"));
+        assertEquals(EdgeSettings.LogFormat.JSON, e.logFormat());
+        assertFalse(e.accessLog());
+        assertEquals(Optional.of(Path.of("/etc/m2m100/keys")), e.apiKeysFile());
+        // The keys' text never shows when the settings are printed.
+        assertFalse(c.toString().contains("one") || c.toString().contains("two"), c.toString());
+    }
+
+    @Test
+    void badEdgeValuesNameTheVariable() {
+        assertMessage("LOG_FORMAT", Map.of("LOG_FORMAT", "xml"));
+        assertMessage("ACCESS_LOG", Map.of("ACCESS_LOG", "maybe"));
+        assertMessage("RATE_LIMIT_PER_MINUTE", Map.of("RATE_LIMIT_PER_MINUTE", "-5"));
+        assertMessage("CORS_ALLOWED_ORIGINS", Map.of("CORS_ALLOWED_ORIGINS", "https://a.example/path"));
+        assertMessage("CORS_ALLOWED_ORIGINS", Map.of("CORS_ALLOWED_ORIGINS", "a.example"));
+        assertMessage("API_KEYS", Map.of("API_KEYS", ", ,"));
     }
 
     private static void assertMessage(String variable, Map<String, String> env) {

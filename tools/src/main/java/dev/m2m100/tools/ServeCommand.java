@@ -67,6 +67,24 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", description = "SIGTERM grace for in-flight requests (env DRAIN_TIMEOUT_SECONDS)")
     String drainTimeout;
 
+    @Option(names = "--api-keys", paramLabel = "KEY,…", description = "API keys; with keys, /translation, /translate and /detect need one (env API_KEYS; prefer the env or a file: flags show in ps)")
+    String apiKeys;
+
+    @Option(names = "--api-keys-file", paramLabel = "FILE", description = "API keys, one a line; re-read on change and on SIGHUP (env API_KEYS_FILE)")
+    String apiKeysFile;
+
+    @Option(names = "--rate-limit", paramLabel = "PER_MINUTE", description = "requests per minute per key (per client address without keys); 0 = off (env RATE_LIMIT_PER_MINUTE)")
+    String rateLimit;
+
+    @Option(names = "--cors-origins", paramLabel = "ORIGINS", description = "web origins allowed to call from a browser, comma-separated, or * (env CORS_ALLOWED_ORIGINS)")
+    String corsOrigins;
+
+    @Option(names = "--log-format", paramLabel = "text|json", description = "access log format (env LOG_FORMAT)")
+    String logFormat;
+
+    @Option(names = "--access-log", paramLabel = "true|false", description = "one access-log line per request on standard output (env ACCESS_LOG)")
+    String accessLog;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
@@ -83,8 +101,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // The model is resolved (and downloaded if needed) inside the loader, so that liveness answers and
         // readiness says LOADING while a first download runs.
-        TranslationServer server = TranslationServer.start(config,
-                () -> EngineLoader.open(ModelResolver.fromEnvironment().resolve(modelArg), config));
+        TranslationServer server;
+        try {
+            server = TranslationServer.start(config,
+                    () -> EngineLoader.open(ModelResolver.fromEnvironment().resolve(modelArg), config));
+        } catch (IllegalArgumentException e) { // e.g. an unreadable API_KEYS_FILE
+            System.err.println("m2m100 serve: " + e.getMessage());
+            return 2;
+        }
         server.installShutdownHook();
         try {
             server.loaded().get();
@@ -94,7 +118,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         System.err.println("m2m100 serve: ready on http://" + config.host() + ":" + server.port()
-                + " (POST /translation); SIGTERM drains and stops");
+                + " (POST /translation, POST /translate; playground at /, API docs at /docs); SIGTERM drains and stops");
         // The shutdown hook drains and stops the server; this thread just keeps the process alive.
         new CountDownLatch(1).await();
         return 0;
@@ -116,6 +140,12 @@ public final class ServeCommand implements Callable<Integer> {
         put(o, "MAX_BODY_BYTES", maxBodyBytes);
         put(o, "REQUEST_TIMEOUT_SECONDS", requestTimeout);
         put(o, "DRAIN_TIMEOUT_SECONDS", drainTimeout);
+        put(o, "API_KEYS", apiKeys);
+        put(o, "API_KEYS_FILE", apiKeysFile);
+        put(o, "RATE_LIMIT_PER_MINUTE", rateLimit);
+        put(o, "CORS_ALLOWED_ORIGINS", corsOrigins);
+        put(o, "LOG_FORMAT", logFormat);
+        put(o, "ACCESS_LOG", accessLog);
         return o;
     }
 

@@ -48,37 +48,43 @@ public final class AccessGate implements AutoCloseable {
     }
 
     /**
-     * Lets a request in or says why not.
+     * Who sent a request.
      *
      * @param presentedKey the key the request carries (header or body field), or null
-     * @param address      the client's address (rate limiting when no keys are configured)
-     * @throws AccessDeniedException 401 or 429 material
+     * @param address      the client's address (the identity when no keys are configured)
+     * @throws AccessDeniedException (401 material) without a valid key when keys are configured
      */
-    public Client admit(String presentedKey, String address) {
-        Client client;
-        if (keysRequired()) {
-            if (presentedKey == null || presentedKey.isBlank()) {
-                throw new AccessDeniedException(AccessDeniedException.Reason.MISSING_KEY, 0,
-                        "an API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
-                                + " (or the api_key field on /translate and /detect)");
-            }
-            int index = keys.match(presentedKey.strip());
-            if (index == 0) {
-                throw new AccessDeniedException(AccessDeniedException.Reason.WRONG_KEY, 0, "the API key is not valid");
-            }
-            client = new Client("key-" + index);
-        } else {
-            client = new Client(address);
+    public Client identify(String presentedKey, String address) {
+        if (!keysRequired()) {
+            return new Client(address);
         }
-        if (limiter != null) {
-            int wait = limiter.acquire(client.id());
-            if (wait > 0) {
-                throw new AccessDeniedException(AccessDeniedException.Reason.RATE_LIMITED, wait,
-                        "rate limit of " + limiter.perMinute() + " requests per minute reached"
-                                + " (RATE_LIMIT_PER_MINUTE); retry after " + wait + " s");
-            }
+        if (presentedKey == null || presentedKey.isBlank()) {
+            throw new AccessDeniedException(AccessDeniedException.Reason.MISSING_KEY, 0,
+                    "an API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
+                            + " (or the api_key field on /translate and /detect)");
         }
-        return client;
+        int index = keys.match(presentedKey.strip());
+        if (index == 0) {
+            throw new AccessDeniedException(AccessDeniedException.Reason.WRONG_KEY, 0, "the API key is not valid");
+        }
+        return new Client("key-" + index);
+    }
+
+    /**
+     * Takes one request from the client's allowance.
+     *
+     * @throws AccessDeniedException (429 material, with the seconds to wait) when it is used up
+     */
+    public void limit(Client client) {
+        if (limiter == null) {
+            return;
+        }
+        int wait = limiter.acquire(client.id());
+        if (wait > 0) {
+            throw new AccessDeniedException(AccessDeniedException.Reason.RATE_LIMITED, wait,
+                    "rate limit of " + limiter.perMinute() + " requests per minute reached"
+                            + " (RATE_LIMIT_PER_MINUTE); retry after " + wait + " s");
+        }
     }
 
     @Override

@@ -20,18 +20,13 @@ public final class HangupSignal implements AutoCloseable {
         this.previous = previous;
     }
 
-    /** Runs {@code action} on every SIGHUP until closed; null where the platform has no SIGHUP. */
+    /**
+     * Runs {@code action} on every SIGHUP until closed (instead of the JVM's own handling, which would shut the
+     * process down); null where the platform has no SIGHUP.
+     */
     public static HangupSignal install(Runnable action) {
         try {
-            SignalHandler[] before = new SignalHandler[1];
-            before[0] = Signal.handle(HUP, signal -> {
-                action.run();
-                SignalHandler chained = before[0];
-                if (chained != null && chained != SignalHandler.SIG_DFL && chained != SignalHandler.SIG_IGN) {
-                    chained.handle(signal);
-                }
-            });
-            return new HangupSignal(before[0]);
+            return new HangupSignal(Signal.handle(HUP, signal -> action.run()));
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "SIGHUP cannot be handled here (" + e.getMessage()
                     + "); API_KEYS_FILE is still re-read when it changes");

@@ -14,8 +14,7 @@ import picocli.CommandLine;
 final class ServerContract {
 
     /** Every route the server serves (server/src/main/java/dev/m2m100/server/Routes.java). */
-    static final Set<String> ROUTES = Set.of(Routes.TRANSLATION, Routes.LANGUAGES, Routes.HEALTH, Routes.READY,
-            Routes.METRICS, Routes.OPENAPI);
+    static final Set<String> ROUTES = Routes.METHODS.keySet();
 
     /**
      * Environment variables with a documented meaning (issue 7 and the service issue): the server's
@@ -25,6 +24,7 @@ final class ServerContract {
             // server
             "MODEL_DIR", "DEVICE", "DTYPE", "HOST", "PORT", "THREADS", "MAX_QUEUED", "MAX_ACTIVE", "MAX_BATCH_ROWS",
             "MAX_RECORDS", "MAX_TEXT_CHARS", "MAX_BODY_BYTES", "REQUEST_TIMEOUT_SECONDS", "DRAIN_TIMEOUT_SECONDS",
+            "API_KEYS", "API_KEYS_FILE", "RATE_LIMIT_PER_MINUTE", "CORS_ALLOWED_ORIGINS", "LOG_FORMAT", "ACCESS_LOG",
             // download / model cache
             "HF_TOKEN", "HF_ENDPOINT", "M2M100_CACHE",
             // container launcher
