@@ -89,6 +89,21 @@ class TranslationEngineTest {
         }
     }
 
+    /** Texts with their own source languages in one submission equal each language's texts translated alone. */
+    @Test
+    void perTextSourceLanguagesInOneSubmission() {
+        ToyStepModel toy = new ToyStepModel(V, 32, ToyLms.hashed(V, 3, 0.3));
+        try (TranslationEngine engine = engine(toy)) {
+            GenerationOptions greedy = GenerationOptions.DEFAULTS.withNumBeams(1);
+            List<String> mixed = engine.translate(List.of("abc", "abc", "hello"), List.of("en", "fr", "fr"), "en", greedy).join();
+            assertEquals(engine.translateNow(List.of("abc"), "en", "en", greedy).getFirst(), mixed.get(0));
+            assertEquals(engine.translateNow(List.of("abc", "hello"), "fr", "en", greedy), mixed.subList(1, 3));
+            Throwable mismatch = failure(engine.translate(List.of("a", "b"), List.of("en"), "fr", greedy));
+            assertTrue(mismatch instanceof IllegalArgumentException && mismatch.getMessage().contains("2 texts but 1"),
+                    mismatch.toString());
+        }
+    }
+
     @Test
     void emptyTextsBecomeEmptyWithoutTouchingTheModel() {
         ToyStepModel toy = new ToyStepModel(V, 32, ToyLms.hashed(V, 3, 0.3));

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 dev.m2m100.tools.hub.DownloadCommand.class,
                 BenchCommand.class,
                 KernelBenchCommand.class,
+                TextBenchCommand.class,
         })
 public final class Main implements Runnable {
 

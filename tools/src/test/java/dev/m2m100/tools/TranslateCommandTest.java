@@ -106,6 +106,30 @@ class TranslateCommandTest {
         assertTrue(empty.err().contains("line 2 is empty"), empty.err());
     }
 
+    /** The command line shares the service's text layer: sentences one by one, whitespace kept, auto. */
+    @Test
+    void linesAreTranslatedSentenceBySentence() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String[] flags = {"--model", FIXTURE.toString(), "--to", "fr", "--beams", "1", "--max-new-tokens", "8"};
+        Run parts = run("\"Hello world.\"\n\"How are you?\"\n", concat(flags, "--from", "en"));
+        assertEquals(0, parts.exit(), parts.err());
+        String a = json.readValue(parts.out().get(0), String.class);
+        String b = json.readValue(parts.out().get(1), String.class);
+        Run whole = run(json.writeValueAsString("Hello world.\n\nHow are you?") + "\n"
+                + json.writeValueAsString("Hello world. How are you?") + "\n", concat(flags, "--from", "en"));
+        assertEquals(0, whole.exit(), whole.err());
+        assertEquals(List.of(json.writeValueAsString(a + "\n\n" + b), json.writeValueAsString(a + " " + b)), whole.out());
+        Run auto = run("\"Hello world. How are you?\"\n", concat(flags, "--from", "auto"));
+        assertEquals(0, auto.exit(), auto.err());
+        assertEquals(List.of(json.writeValueAsString(a + " " + b)), auto.out());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void unknownLanguagesAndMissingModelsAreClearErrors() {
         Run lang = run("\"Hello\"\n", "--model", FIXTURE.toString(), "--from", "en", "--to", "xx");
