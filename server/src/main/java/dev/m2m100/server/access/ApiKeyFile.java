@@ -38,7 +38,7 @@ public final class ApiKeyFile implements AutoCloseable {
         try {
             first = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new IllegalArgumentException("API_KEYS_FILE " + path + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException("API_KEYS_FILE " + path + " cannot be read: " + reason(e));
         }
         this.content = first;
         this.keys = ApiKeys.parseLines(new String(first, java.nio.charset.StandardCharsets.UTF_8));
@@ -60,7 +60,7 @@ public final class ApiKeyFile implements AutoCloseable {
         try {
             now = Files.readAllBytes(path);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "API_KEYS_FILE " + path + " cannot be read (" + e.getMessage()
+            LOG.log(Level.WARNING, "API_KEYS_FILE " + path + " cannot be read (" + reason(e)
                     + "); keeping the " + keys.size() + " keys read before");
             return false;
         }
@@ -72,6 +72,14 @@ public final class ApiKeyFile implements AutoCloseable {
         LOG.log(Level.INFO, "API_KEYS_FILE reloaded: " + keys.size() + " keys");
         onChange.run();
         return true;
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "no such file";
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            default -> e.getMessage();
+        };
     }
 
     @Override
