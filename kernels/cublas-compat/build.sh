@@ -2,9 +2,7 @@
 # Builds libcublas.so.12 (a forwarder to libcublas.so.13, see cublas12_forward.c) into OUTPUT_DIR
 # (default: ./build). Use it only where CUDA 13 is installed and CUDA 12's cuBLAS is not:
 #   LD_LIBRARY_PATH=OUTPUT_DIR:<dir of libcublas.so.13>:$LD_LIBRARY_PATH
-# The engine no longer calls cuBLAS (its GEMM is kernels/src/main/cuda/gemm.cu, see docs/GPU.md); this stays
-# only because the shared GPU kit (../shared/gpu/pack.sh and run.sh) copies and builds it. Remove it together
-# with that step of the kit.
+# The GPU kit (scripts/gpu/run.sh) does this on the CUDA 13 GPU machines; the Docker image has CUDA 12's cuBLAS.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${1:-$HERE/build}"

@@ -1,24 +1,20 @@
 // Linear layers: y[m, n] = epilogue(x[m, k] · w[n, k]^T + bias[n]), row-major, the weight in PyTorch's
-// [out, in] layout.
+// [out, in] layout. One of the CUDA backend's two GEMM implementations (CUDA_GEMM=kernel; the other is cuBLAS,
+// see CublasGemm.java and epilogue.cu): SIMT, no tensor cores.
 //
 // Batch invariance (the Backend contract: a row's result must not depend on which rows share the call). Every
 // output element is ONE fp32 fused multiply-add chain over k = 0, 1, ..., K-1 in that order, starting from +0,
 // then the epilogue: no split-K, no reduction across threads, no atomics, no tensor-core instruction whose
 // internal summation order we do not control. Tiling over m and n only decides WHICH thread computes an
 // element, never HOW, so a row's bits do not depend on m, on where the row sits in the batch, or on which tile
-// variant (picked by m on the host) computes it. (cuBLAS picks kernels and split-K by m, which breaks exactly
-// this; JCublas 12.6 has no cublasLt to pin an algorithm.) fmaf is explicit and nvcc does not reassociate
-// float arithmetic without fast-math, which build-ptx.sh does not use.
+// variant (picked by m on the host) computes it. fmaf is explicit and nvcc does not reassociate float arithmetic
+// without fast-math, which build-ptx.sh does not use.
 //
 // Storage: x and w in fp32 or fp16 (fp16 widens exactly, and a product of two fp16 values is exact in fp32);
-// y in fp32 or fp16 (rounded once, after the epilogue); bias fp32 (may be null). Epilogue: 0 = none,
-// 1 = ReLU, 2 = residual (y += value; y is the fp32 residual stream).
+// y in fp32 or fp16 (rounded once, after the epilogue); bias fp32 (may be null). Epilogue (gemm_epilogue.cuh,
+// shared with the cuBLAS path): 0 = none, 1 = ReLU, 2 = residual (y += value; y is the fp32 residual stream).
 // Kernel names: gemm_<x>_<w>_<y>_<BM>x<BN>. Grid: (ceil(n / BN), ceil(m / BM)); block: 256 threads.
-#include "common.cuh"
-
-#define GEMM_NONE 0
-#define GEMM_RELU 1
-#define GEMM_RESIDUAL 2
+#include "gemm_epilogue.cuh"
 
 template <typename TX, typename TW, typename TY, int BM, int BN, int TM, int TN>
 __device__ __forceinline__ void gemm_impl(const TX* __restrict__ x, const TW* __restrict__ w, TY* y,
@@ -80,11 +76,7 @@ __device__ __forceinline__ void gemm_impl(const TX* __restrict__ x, const TW* __
 #pragma unroll
         for (int j = 0; j < TN; ++j) {
             if (c0 + j >= n) break;
-            float v = acc[i][j];
-            if (bias != nullptr) v = v + bias[c0 + j];
-            if (epilogue == GEMM_RELU) v = fmaxf(v, 0.0f);
-            if (epilogue == GEMM_RESIDUAL) v = to_f32(out[j]) + v;
-            out[j] = from_f32<TY>(v);
+            gemm_finish(acc[i][j], bias, c0 + j, epilogue, out, j);
         }
     }
 }

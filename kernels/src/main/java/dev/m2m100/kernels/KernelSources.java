@@ -17,7 +17,7 @@ public final class KernelSources {
 
     /** Every shipped PTX module, by file name without {@code .ptx}. */
     public static final List<String> MODULES =
-            List.of("attention", "embedding", "gemm", "kvcache", "layernorm", "topk");
+            List.of("attention", "embedding", "epilogue", "gemm", "kvcache", "layernorm", "topk");
 
     private KernelSources() {
     }

@@ -16,19 +16,22 @@ import dev.m2m100.engine.generation.LogitRule;
  * serving), biases and layernorm parameters in fp32, the residual stream and logits in fp32. Activations that
  * feed a GEMM or attention, and the KV caches, are stored as the {@link #activationType()}: F32 by default, or
  * F16 (fp16 weights only) — fp16 storage, fp32 arithmetic everywhere (GEMM accumulation, layer-norm statistics,
- * softmax). The F16 activations have not run on a GPU yet (docs/GPU.md), so nothing turns them on by default. Every operation is one of our
- * PTX kernels on one stream; the GEMM (gemm.cu) computes each output as one FMA chain over k in order, so a
- * row's result does not depend on its batch (cuBLAS picks kernels and split-K by m, which would). Per-call
- * index arrays (ids, slots, lengths) go through pinned staging with asynchronous copies on that stream; only
- * the k best (log-prob, id) pairs per row come back, the same way.
+ * softmax). The F16 activations have not run on a GPU yet (docs/GPU.md), so nothing turns them on by default. Every
+ * operation runs on one stream: the linear layers through the {@link GemmImplementation} chosen at open (cuBLAS in
+ * fixed row chunks by default, or our gemm.cu; both keep a row's result independent of its batch), everything else
+ * as our PTX kernels. Per-call index arrays (ids, slots, lengths) go through pinned staging with asynchronous copies
+ * on that stream; only the k best (log-prob, id) pairs per row come back, the same way.
  *
  * <p>Not thread-safe, like every {@link Backend}; the context is made current at each entry point, so the
  * calling thread may change between calls.
  */
 public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, CudaVector, CudaKvCache> {
 
+    private static final System.Logger LOG = System.getLogger(CudaBackend.class.getName());
+
     private final CudaDevice device;
     private final CudaKernels kernels;
+    private final CudaGemm gemm;
     private final DeviceMemoryPool pool;
     private final PinnedStaging staging;
     private final Precision precision;
@@ -38,6 +41,7 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         super(CudaTensor.class, CudaMatrix.class, CudaVector.class, CudaKvCache.class);
         this.device = device;
         this.kernels = device.kernels();
+        this.gemm = device.gemm();
         this.pool = device.pool();
         this.staging = device.staging();
         this.precision = device.precision();
@@ -45,11 +49,12 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
     }
 
     /**
-     * Opens CUDA device {@code ordinal} with weights in {@code precision}. Device memory is reserved as the
-     * model and its caches need it; when the device runs out, the failing call throws
-     * {@link DeviceOutOfMemoryException}.
+     * Opens CUDA device {@code ordinal} with weights in {@code precision} and the GEMM the environment names
+     * ({@link GemmImplementation#VARIABLE}, read now). Device memory is reserved as the model and its caches need
+     * it; when the device runs out, the failing call throws {@link DeviceOutOfMemoryException}.
      *
      * @param checkEachLaunch synchronise after every kernel so that a fault names its kernel (tests, debugging)
+     * @throws CudaException when the device or the GEMM (cuBLAS missing, say) cannot be opened
      */
     public static CudaBackend open(int ordinal, Precision precision, boolean checkEachLaunch) {
         return open(ordinal, precision, ElementType.F32, checkEachLaunch);
@@ -61,6 +66,13 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
      */
     public static CudaBackend open(int ordinal, Precision precision, ElementType activations,
                                    boolean checkEachLaunch) {
+        return open(ordinal, precision, activations, GemmImplementation.fromEnvironment(System.getenv()),
+                checkEachLaunch);
+    }
+
+    /** Like {@link #open(int, Precision, ElementType, boolean)}, with the GEMM given. */
+    public static CudaBackend open(int ordinal, Precision precision, ElementType activations, GemmImplementation gemm,
+                                   boolean checkEachLaunch) {
         if (activations == ElementType.BF16 || (activations == ElementType.F16 && precision != Precision.FP16)) {
             throw new IllegalArgumentException("the CUDA backend stores activations as F32, or as F16 with f16 "
                     + "weights; not " + activations + " with " + precision + " weights");
@@ -69,7 +81,11 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
         if (!availability.available()) {
             throw new CudaException("CUDA device " + ordinal + " is unavailable: " + availability.reason());
         }
-        return new CudaBackend(CudaDevice.open(ordinal, precision, Long.MAX_VALUE, checkEachLaunch), activations);
+        CudaBackend backend = new CudaBackend(CudaDevice.open(ordinal, precision, gemm, Long.MAX_VALUE,
+                checkEachLaunch), activations);
+        LOG.log(System.Logger.Level.INFO, backend.name() + ": " + precision + " weights, " + activations
+                + " activations, GEMM " + gemm + " (" + GemmImplementation.VARIABLE + ")");
+        return backend;
     }
 
     /** The device, for logs and tests. */
@@ -218,8 +234,8 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
             return;
         }
         bind();
-        kernels.linear(in.storage(), m.precision(), o.storage(), in.buffer(), m.buffer(),
-                b == null ? null : b.buffer(), o.buffer(), rows, m.rows(), m.cols(), epilogue);
+        gemm.linear(new GemmCall(in.storage(), m.precision(), o.storage(), in.buffer(), m.buffer(),
+                b == null ? null : b.buffer(), o.buffer(), rows, m.rows(), m.cols(), epilogue));
     }
 
     // ---- attention ----------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ package dev.m2m100.engine.backend.cuda;
 /**
  * Everything one CUDA backend instance drives, opened together and closed in reverse order: the device's
  * context, one stream (the scheduler's), our kernel modules, the typed kernels, a growable memory pool for
- * weights, activations and caches, and pinned staging for per-call metadata.
+ * weights, activations and caches, pinned staging for per-call metadata, and the GEMM (cuBLAS on that stream, or
+ * our kernel).
  */
 public final class CudaDevice implements AutoCloseable {
 
@@ -13,16 +14,21 @@ public final class CudaDevice implements AutoCloseable {
     private final CudaKernels kernels;
     private final DeviceMemoryPool pool;
     private final PinnedStaging staging;
+    private final CudaGemm gemm;
+    private final GemmImplementation gemmImplementation;
     private final Precision precision;
 
     private CudaDevice(CudaContext context, CudaStream stream, KernelModules modules, CudaKernels kernels,
-                       DeviceMemoryPool pool, PinnedStaging staging, Precision precision) {
+                       DeviceMemoryPool pool, PinnedStaging staging, CudaGemm gemm,
+                       GemmImplementation gemmImplementation, Precision precision) {
         this.context = context;
         this.stream = stream;
         this.modules = modules;
         this.kernels = kernels;
         this.pool = pool;
         this.staging = staging;
+        this.gemm = gemm;
+        this.gemmImplementation = gemmImplementation;
         this.precision = precision;
     }
 
@@ -33,25 +39,29 @@ public final class CudaDevice implements AutoCloseable {
     static final long STAGING_BYTES = 64L << 10;
 
     /**
-     * Opens device {@code ordinal}; its memory pool reserves device memory as needed, up to
-     * {@code poolLimitBytes}.
+     * Opens device {@code ordinal} with {@code gemm} for the linear layers; its memory pool reserves device memory
+     * as needed, up to {@code poolLimitBytes}.
      *
      * @param checkEachLaunch synchronise after every kernel so a fault names its kernel (tests, debugging)
+     * @throws CudaException when the device, our modules or the GEMM (cuBLAS missing, say) cannot be opened
      */
-    public static CudaDevice open(int ordinal, Precision precision, long poolLimitBytes, boolean checkEachLaunch) {
+    public static CudaDevice open(int ordinal, Precision precision, GemmImplementation gemm, long poolLimitBytes,
+                                  boolean checkEachLaunch) {
         CudaContext context = CudaContext.open(ordinal);
         CudaStream stream = null;
         KernelModules modules = null;
         DeviceMemoryPool pool = null;
+        PinnedStaging staging = null;
         try {
             stream = context.newStream();
             modules = KernelModules.load(context);
             CudaKernels kernels = new CudaKernels(new KernelLauncher(modules, stream, checkEachLaunch));
             pool = DeviceMemoryPool.create(context, POOL_CHUNK, poolLimitBytes);
-            PinnedStaging staging = new PinnedStaging(new DriverStaging(context, stream, pool), STAGING_BYTES);
-            return new CudaDevice(context, stream, modules, kernels, pool, staging, precision);
+            staging = new PinnedStaging(new DriverStaging(context, stream, pool), STAGING_BYTES);
+            CudaGemm linear = gemm.open(context, stream, kernels, pool);
+            return new CudaDevice(context, stream, modules, kernels, pool, staging, linear, gemm, precision);
         } catch (RuntimeException | LinkageError e) {
-            Cleanup.afterFailure(e, Cleanup.closing(pool), Cleanup.closing(modules),
+            Cleanup.afterFailure(e, Cleanup.closing(staging), Cleanup.closing(pool), Cleanup.closing(modules),
                     Cleanup.closing(stream), Cleanup.closing(context));
             throw e;
         }
@@ -82,6 +92,16 @@ public final class CudaDevice implements AutoCloseable {
         return staging;
     }
 
+    /** The linear layers' GEMM. */
+    CudaGemm gemm() {
+        return gemm;
+    }
+
+    /** Which GEMM {@link #gemm()} is, for logs and tests. */
+    public GemmImplementation gemmImplementation() {
+        return gemmImplementation;
+    }
+
     public Precision precision() {
         return precision;
     }
@@ -89,7 +109,7 @@ public final class CudaDevice implements AutoCloseable {
     /** Releases everything in reverse order of opening, each step attempted even when an earlier one fails. */
     @Override
     public void close() {
-        Cleanup.all(context::makeCurrent, staging::close, pool::close, modules::close, stream::close,
+        Cleanup.all(context::makeCurrent, gemm::close, staging::close, pool::close, modules::close, stream::close,
                 context::close);
     }
 }

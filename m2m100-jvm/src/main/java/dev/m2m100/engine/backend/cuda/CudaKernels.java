@@ -2,8 +2,6 @@ package dev.m2m100.engine.backend.cuda;
 
 import java.util.Set;
 
-import dev.m2m100.engine.backend.Epilogue;
-
 /**
  * Typed entry points to our PTX kernels. Each method validates its arguments on the host (sizes against the
  * buffers, limits of the kernel) before launching, so a shape mistake is an exception naming the operation
@@ -17,10 +15,10 @@ public final class CudaKernels {
     /** Largest k of {@link #logSoftmaxTopK}. */
     public static final int MAX_TOP_K = 32;
     private static final int TOPK_THREADS = 256;
-    private static final int GEMM_THREADS = 256;
-    /** The x_w_y storage combinations gemm.cu instantiates. */
-    static final Set<String> GEMM_VARIANTS =
-            Set.of("f32_f32_f32", "f32_f16_f32", "f32_f16_f16", "f16_f16_f32", "f16_f16_f16");
+    /** Threads per block of the GEMM and of the cuBLAS path's element-wise kernels. */
+    private static final int ELEMENT_THREADS = 256;
+    /** The x_a conversions epilogue.cu's stage_rows instantiates (a is cuBLAS's input type, the weight's). */
+    static final Set<String> STAGE_VARIANTS = Set.of("f32_f32", "f32_f16", "f16_f16");
     private static final int MAX_STATIC_SHARED = 48 * 1024;
 
     private final KernelLaunch launcher;
@@ -83,46 +81,59 @@ public final class CudaKernels {
     }
 
     /**
-     * {@code y[m, n] = epilogue(x[m, k] · w[n, k]ᵀ + bias)}: x, w and y each in their own storage type, bias fp32
-     * (may be null); {@link Epilogue#RESIDUAL} adds into y, which must then be fp32. Each output element is one
-     * fp32 FMA chain over k in order whatever the tile (gemm.cu), so a row's result does not depend on m.
+     * gemm.cu, our SIMT GEMM: each output element one fp32 FMA chain over k in order whatever the tile (16 x 32
+     * when m ≤ 16, else 64 x 64), so a row's result does not depend on m; the epilogue fused.
      */
-    public void linear(Precision xType, Precision wType, Precision yType, DeviceBuffer x, DeviceBuffer w,
-                       DeviceBuffer bias, DeviceBuffer y, int m, int n, int k, Epilogue epilogue) {
-        String shapes = "m=" + m + " n=" + n + " k=" + k + " " + xType.suffix() + "·" + wType.suffix() + "->"
-                + yType.suffix() + " " + epilogue;
-        positive(m, "m", shapes);
-        positive(n, "n", shapes);
-        positive(k, "k", shapes);
-        if (epilogue == Epilogue.RESIDUAL && yType != Precision.FP32) {
-            throw new IllegalArgumentException("linear [" + shapes + "]: the residual stream is fp32");
-        }
-        String variant = xType.suffix() + "_" + wType.suffix() + "_" + yType.suffix();
-        if (!GEMM_VARIANTS.contains(variant)) {
-            throw new IllegalArgumentException("linear [" + shapes + "]: no kernel for " + variant + " (have "
-                    + GEMM_VARIANTS + ")");
-        }
-        requireBytes(x, (long) m * k * xType.bytes(), "x", shapes);
-        requireBytes(w, (long) n * k * wType.bytes(), "w", shapes);
-        requireBytes(y, (long) m * n * yType.bytes(), "y", shapes);
-        if (bias != null) {
-            requireBytes(bias, 4L * n, "bias", shapes);
-        }
-        boolean small = m <= 16;
+    void gemm(GemmCall c) {
+        boolean small = c.m() <= 16;
         int bm = small ? 16 : 64;
         int bn = small ? 32 : 64;
-        long rowTiles = (m + bm - 1L) / bm;
+        long rowTiles = (c.m() + bm - 1L) / bm;
         if (rowTiles > 65535) {
-            throw new IllegalArgumentException("linear [" + shapes + "]: more than " + 65535 * bm + " rows in one call");
+            throw new IllegalArgumentException("gemm [" + c.shapes() + "]: more than " + 65535 * bm + " rows in one call");
         }
-        int code = switch (epilogue) {
-            case NONE -> 0;
-            case RELU -> 1;
-            case RESIDUAL -> 2;
-        };
-        launcher.launch("gemm_" + variant + "_" + bm + "x" + bn, Dim3.of((n + bn - 1) / bn, (int) rowTiles),
-                Dim3.of(GEMM_THREADS), 0, shapes,
-                KernelArgs.of().ptr(x).ptr(w).ptr(y).ptrOrNull(bias).i32(m).i32(n).i32(k).i32(code));
+        launcher.launch("gemm_" + c.variant() + "_" + bm + "x" + bn, Dim3.of((c.n() + bn - 1) / bn, (int) rowTiles),
+                Dim3.of(ELEMENT_THREADS), 0, c.shapes(),
+                KernelArgs.of().ptr(c.x()).ptr(c.w()).ptr(c.y()).ptrOrNull(c.bias()).i32(c.m()).i32(c.n()).i32(c.k())
+                        .i32(c.epilogueCode()));
+    }
+
+    /**
+     * The cuBLAS path's input chunk: {@code a[r, :] = x[r, :]} in a's type for r < rows (fp32 → fp16 rounds to
+     * nearest even, same-type copies are exact) and 0 for rows ≤ r < chunkRows; x [rows, k], a [chunkRows, k].
+     */
+    void stageRows(Precision xType, Precision aType, DeviceBuffer x, DeviceBuffer a, int rows, int chunkRows, int k) {
+        String variant = xType.suffix() + "_" + aType.suffix();
+        String shapes = "rows=" + rows + " of " + chunkRows + " k=" + k + " " + variant;
+        positive(rows, "rows", shapes);
+        positive(k, "k", shapes);
+        if (rows > chunkRows || chunkRows > 65535) {
+            throw new IllegalArgumentException("stageRows [" + shapes + "]: rows must be 1.." + chunkRows + " ≤ 65535");
+        }
+        if (!STAGE_VARIANTS.contains(variant)) {
+            throw new IllegalArgumentException("stageRows [" + shapes + "]: no kernel for " + variant);
+        }
+        requireBytes(x, (long) rows * k * xType.bytes(), "x", shapes);
+        requireBytes(a, (long) chunkRows * k * aType.bytes(), "a", shapes);
+        launcher.launch("stage_rows_" + variant, Dim3.of((k + ELEMENT_THREADS - 1) / ELEMENT_THREADS, chunkRows),
+                Dim3.of(ELEMENT_THREADS), 0, shapes, KernelArgs.of().ptr(x).ptr(a).i32(rows).i32(k));
+    }
+
+    /**
+     * The cuBLAS path's epilogue, the one gemm.cu fuses: {@code y[r, :] = epilogue(d[r, :] + bias)} for r < rows;
+     * d is the fp32 product [rows, n] (at least), y [rows, n] in its storage type, bias fp32 (may be null).
+     */
+    void gemmEpilogue(GemmCall c, DeviceBuffer d, DeviceBuffer y, int rows) {
+        String shapes = "rows=" + rows + " of [" + c.shapes() + "]";
+        positive(rows, "rows", shapes);
+        if (rows > 65535) {
+            throw new IllegalArgumentException("gemmEpilogue [" + shapes + "]: more than 65535 rows in one launch");
+        }
+        requireBytes(d, 4L * rows * c.n(), "d", shapes);
+        requireBytes(y, (long) rows * c.n() * c.yType().bytes(), "y", shapes);
+        launcher.launch("gemm_epilogue_" + c.yType().suffix(),
+                Dim3.of((c.n() + ELEMENT_THREADS - 1) / ELEMENT_THREADS, rows), Dim3.of(ELEMENT_THREADS), 0, shapes,
+                KernelArgs.of().ptr(d).ptr(y).ptrOrNull(c.bias()).i32(c.n()).i32(c.epilogueCode()));
     }
 
     /**
@@ -246,13 +257,13 @@ public final class CudaKernels {
         return Math.max(32, Math.min(1024, t));
     }
 
-    private static void positive(long value, String name, String shapes) {
+    static void positive(long value, String name, String shapes) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be positive [" + shapes + "]");
         }
     }
 
-    private static void requireBytes(DeviceBuffer buffer, long needed, String what, String shapes) {
+    static void requireBytes(DeviceBuffer buffer, long needed, String what, String shapes) {
         if (buffer == null) {
             throw new IllegalArgumentException(what + " buffer is missing [" + shapes + "]");
         }

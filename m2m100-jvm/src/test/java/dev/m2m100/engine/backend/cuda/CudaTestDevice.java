@@ -1,10 +1,16 @@
 package dev.m2m100.engine.backend.cuda;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A CUDA device for GPU tests: context, stream, our modules and a pool. When no GPU is usable the test is
- * skipped (aborted) with the probe's reason, which is also printed so the build log says why.
+ * A CUDA device for GPU tests: context, stream, our modules, a pool and, on first use, each GEMM implementation.
+ * When no GPU is usable the test is skipped (aborted) with the probe's reason, which is also printed so the build
+ * log says why.
  */
 final class CudaTestDevice implements AutoCloseable {
 
@@ -13,6 +19,7 @@ final class CudaTestDevice implements AutoCloseable {
     final KernelModules modules;
     final CudaKernels kernels;
     final DeviceMemoryPool pool;
+    private final Map<GemmImplementation, CudaGemm> gemms = new EnumMap<>(GemmImplementation.class);
 
     private CudaTestDevice(CudaContext context, CudaStream stream, KernelModules modules, DeviceMemoryPool pool) {
         this.context = context;
@@ -51,6 +58,11 @@ final class CudaTestDevice implements AutoCloseable {
         if (device == null) {
             Assumptions.abort("no usable CUDA device: " + CudaAvailability.probe(0).reason());
         }
+    }
+
+    /** The GEMM implementation {@code g} on this device's stream, opened on first use (cuBLAS must load). */
+    CudaGemm gemm(GemmImplementation g) {
+        return gemms.computeIfAbsent(g, i -> i.open(context, stream, kernels, pool));
     }
 
     DeviceBuffer upload(float[] values, String label) {
@@ -121,6 +133,9 @@ final class CudaTestDevice implements AutoCloseable {
 
     @Override
     public void close() {
-        Cleanup.all(pool::close, modules::close, stream::close, context::close);
+        List<Cleanup.Step> steps = new ArrayList<>();
+        gemms.values().forEach(g -> steps.add(g::close));
+        steps.addAll(List.of(pool::close, modules::close, stream::close, context::close));
+        Cleanup.all(steps);
     }
 }

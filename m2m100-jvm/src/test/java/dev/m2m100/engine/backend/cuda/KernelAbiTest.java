@@ -54,13 +54,15 @@ class KernelAbiTest {
         }
         k.logSoftmaxTopK(big, 5, 4101, big, null, 10, big, big);
         k.logSoftmaxTopK(big, 5, 128112, null, null, 32, big, big);
-        for (String variant : CudaKernels.GEMM_VARIANTS) {
+        for (String variant : GemmCall.VARIANTS) {
             String[] t = variant.split("_");
             for (int m : new int[] {1, 16, 17, 200}) {
-                k.linear(precision(t[0]), precision(t[1]), precision(t[2]), big, big, big, big, m, 96, 64,
-                        t[2].equals("f32") ? Epilogue.RESIDUAL : Epilogue.RELU);
-                k.linear(precision(t[0]), precision(t[1]), precision(t[2]), big, big, null, big, m, 96, 64,
-                        Epilogue.NONE);
+                GemmCall withBias = call(t, big, big, m, t[2].equals("f32") ? Epilogue.RESIDUAL : Epilogue.RELU);
+                k.gemm(withBias);
+                k.gemm(call(t, big, null, m, Epilogue.NONE));
+                // the cuBLAS path: its input chunk in the weight's type, and the epilogue on its product
+                k.stageRows(withBias.xType(), withBias.wType(), big, big, Math.min(m, 64), 64, 64);
+                k.gemmEpilogue(withBias, big, big, Math.min(m, 64));
             }
         }
         return r.launches;
@@ -68,6 +70,11 @@ class KernelAbiTest {
 
     private static Precision precision(String suffix) {
         return suffix.equals("f32") ? Precision.FP32 : Precision.FP16;
+    }
+
+    /** An m x 96 x 64 call of the storage types {@code t} (x, w, y suffixes). */
+    private static GemmCall call(String[] t, DeviceBuffer big, DeviceBuffer bias, int m, Epilogue e) {
+        return new GemmCall(precision(t[0]), precision(t[1]), precision(t[2]), big, big, bias, big, m, 96, 64, e);
     }
 
     @Test
@@ -118,19 +125,51 @@ class KernelAbiTest {
         Recorder r = new Recorder();
         CudaKernels k = new CudaKernels(r);
         DeviceBuffer big = buf(1 << 24);
-        k.linear(Precision.FP32, Precision.FP16, Precision.FP32, big, big, null, big, 16, 100, 64, Epilogue.NONE);
-        k.linear(Precision.FP32, Precision.FP16, Precision.FP32, big, big, null, big, 17, 100, 64, Epilogue.NONE);
+        k.gemm(new GemmCall(Precision.FP32, Precision.FP16, Precision.FP32, big, big, null, big, 16, 100, 64,
+                Epilogue.NONE));
+        k.gemm(new GemmCall(Precision.FP32, Precision.FP16, Precision.FP32, big, big, null, big, 17, 100, 64,
+                Epilogue.NONE));
         assertEquals("gemm_f32_f16_f32_16x32", r.launches.get(0).kernel());
         assertEquals(new Dim3(4, 1, 1), r.launches.get(0).grid());
         assertEquals("gemm_f32_f16_f32_64x64", r.launches.get(1).kernel());
         assertEquals(new Dim3(2, 1, 1), r.launches.get(1).grid());
-        assertThrows(IllegalArgumentException.class, () -> k.linear(Precision.FP16, Precision.FP16, Precision.FP16,
+        // Every GEMM implementation gets its calls through GemmCall, which refuses these before any launch.
+        assertThrows(IllegalArgumentException.class, () -> new GemmCall(Precision.FP16, Precision.FP16, Precision.FP16,
                 big, big, null, big, 4, 8, 8, Epilogue.RESIDUAL));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.linear(Precision.FP16,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GemmCall(Precision.FP16,
                 Precision.FP32, Precision.FP32, big, big, null, big, 4, 8, 8, Epilogue.NONE));
-        assertTrue(e.getMessage().contains("no kernel for f16_f32_f32"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> k.linear(Precision.FP32, Precision.FP32, Precision.FP32,
-                buf(100), big, null, big, 4, 8, 8, Epilogue.NONE));
+        assertTrue(e.getMessage().contains("no GEMM for f16_f32_f32"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GemmCall(Precision.FP32, Precision.FP32,
+                Precision.FP32, buf(100), big, null, big, 4, 8, 8, Epilogue.NONE));
+        assertTrue(e.getMessage().contains("x (test buffer) has 100 bytes, needs 128"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GemmCall(Precision.FP32, Precision.FP32,
+                Precision.FP32, big, big, buf(12), big, 4, 8, 8, Epilogue.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new GemmCall(Precision.FP32, Precision.FP32,
+                Precision.FP32, big, big, null, big, 0, 8, 8, Epilogue.NONE));
+        assertEquals(2, r.launches.size());
+    }
+
+    @Test
+    void theCublasPathStagesWholeChunksAndFinishesOnlyTheRealRows() {
+        Recorder r = new Recorder();
+        CudaKernels k = new CudaKernels(r);
+        DeviceBuffer big = buf(1 << 24);
+        k.stageRows(Precision.FP32, Precision.FP16, big, big, 3, 64, 1000);
+        Launch stage = r.launches.getFirst();
+        assertEquals("stage_rows_f32_f16", stage.kernel());
+        assertEquals(new Dim3(4, 64, 1), stage.grid(), "every row of the chunk is written, the padding as zeros");
+        GemmCall c = new GemmCall(Precision.FP16, Precision.FP16, Precision.FP32, big, big, big, big, 70, 300, 64,
+                Epilogue.RESIDUAL);
+        k.gemmEpilogue(c, big, big, 6);
+        assertEquals("gemm_epilogue_f32", r.launches.get(1).kernel());
+        assertEquals(new Dim3(2, 6, 1), r.launches.get(1).grid(), "only the chunk's real rows reach y");
+        assertThrows(IllegalArgumentException.class, () -> k.stageRows(Precision.FP16, Precision.FP32, big, big, 3,
+                64, 8));
+        assertThrows(IllegalArgumentException.class, () -> k.stageRows(Precision.FP32, Precision.FP32, big, big, 65,
+                64, 8));
+        assertThrows(IllegalArgumentException.class, () -> k.stageRows(Precision.FP32, Precision.FP32, big, buf(100),
+                1, 64, 8));
+        assertThrows(IllegalArgumentException.class, () -> k.gemmEpilogue(c, buf(100), big, 6));
         assertEquals(2, r.launches.size());
     }
 

@@ -20,18 +20,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * gemm.cu on the device: every storage combination against a double-precision reference (shapes off every tile
- * boundary, both tile variants, every epilogue), and the batch-invariance contract bit for bit: each row computed
- * alone and inside batches of 2 … 80 rows, at shuffled positions, gives the same bits.
+ * Both GEMM implementations on the device (cuBLAS in fixed row chunks, and gemm.cu), each in every storage
+ * combination: against a double-precision reference (shapes off every tile and chunk boundary, every epilogue ±
+ * bias), and the batch-invariance contract bit for bit: each row computed alone and inside batches of 2 … 80 rows
+ * (so across cuBLAS's 64-row chunks), at shuffled positions, gives the same bits.
  */
 @Tag("gpu")
-class GemmKernelGpuTest {
+class GemmGpuTest {
 
     private static CudaTestDevice dev;
 
     @BeforeAll
     static void open() {
-        dev = CudaTestDevice.tryOpen("GemmKernelGpuTest");
+        dev = CudaTestDevice.tryOpen("GemmGpuTest");
     }
 
     @BeforeEach
@@ -46,19 +47,19 @@ class GemmKernelGpuTest {
         }
     }
 
-    /** x, w, y storage of one gemm.cu instantiation. */
-    record Types(Precision x, Precision w, Precision y) {
+    /** An implementation and the x, w, y storage types of a call. */
+    record Types(GemmImplementation gemm, Precision x, Precision w, Precision y) {
         @Override
         public String toString() {
-            return x.suffix() + "_" + w.suffix() + "_" + y.suffix();
+            return gemm + " " + x.suffix() + "_" + w.suffix() + "_" + y.suffix();
         }
     }
 
     static Stream<Types> variants() {
-        return CudaKernels.GEMM_VARIANTS.stream().sorted().map(v -> {
+        return Stream.of(GemmImplementation.values()).flatMap(g -> GemmCall.VARIANTS.stream().sorted().map(v -> {
             String[] t = v.split("_");
-            return new Types(of(t[0]), of(t[1]), of(t[2]));
-        });
+            return new Types(g, of(t[0]), of(t[1]), of(t[2]));
+        }));
     }
 
     private static Precision of(String suffix) {
@@ -80,7 +81,7 @@ class GemmKernelGpuTest {
         DeviceBuffer bd = bias == null ? null : dev.upload(bias, "bias");
         DeviceBuffer yd = dev.upload(t.y(), yInit, "y");
         try {
-            dev.kernels.linear(t.x(), t.w(), t.y(), xd, wd, bd, yd, m, n, k, e);
+            dev.gemm(t.gemm()).linear(new GemmCall(t.x(), t.w(), t.y(), xd, wd, bd, yd, m, n, k, e));
             return dev.download(t.y(), yd, m * n);
         } finally {
             for (DeviceBuffer b : new DeviceBuffer[] {xd, wd, bd, yd}) {
@@ -96,10 +97,13 @@ class GemmKernelGpuTest {
     void matchesADoublePrecisionReference(Types t) {
         Random r = new Random(31);
         int[][] shapes = {{1, 1, 1}, {1, 100, 37}, {5, 33, 16}, {16, 32, 17}, {17, 65, 1000}, {37, 1024, 4096},
-                {130, 200, 64}};
+                {64, 40, 24}, {65, 40, 24}, {130, 200, 64}};
+        // What the products see: x in its storage type, rounded to the weight's where the GEMM takes one input type.
+        Precision seen = dev.gemm(t.gemm()).productInput(t.x(), t.w());
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             float[] x = CudaTestDevice.stored(t.x(), random(r, m * k, 1.0));
+            float[] xSeen = CudaTestDevice.stored(seen, x);
             float[] w = CudaTestDevice.stored(t.w(), random(r, n * k, 1.0 / Math.sqrt(k)));
             float[] bias = random(r, n, 0.5);
             float[] y0 = CudaTestDevice.stored(t.y(), random(r, m * n, 1.0));
@@ -108,7 +112,7 @@ class GemmKernelGpuTest {
                 for (int o = 0; o < n; o++) {
                     double v = 0;
                     for (int c = 0; c < k; c++) {
-                        v += (double) x[i * k + c] * w[o * k + c];
+                        v += (double) xSeen[i * k + c] * w[o * k + c];
                     }
                     product[i * n + o] = v;
                 }
