@@ -9,7 +9,7 @@
 # (app/m2m is the CLI launcher there, e.g. EXTRA='app/m2m bench --model /tmp/m418 --device cuda --dtype f16 --case c').
 #
 # The project's own copy of the shared kit (../shared/gpu): it works in a git worktree (.devbundle/ is in
-# .gitignore instead of .git/info/exclude) and packs no cuBLAS forwarder (the engine calls no cuBLAS).
+# .gitignore instead of .git/info/exclude), and its run.sh measures both CUDA GEMMs (CUDA_GEMM=cublas|kernel).
 set -euo pipefail
 G="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; P="$(cd "$G/../.." && pwd)"; B="$P/.devbundle"
 [ -f "$P/pom.xml" ] && [ -d "$P/m2m100-jvm" ] || { echo "scripts/gpu/pack.sh: $P is not the project's root" >&2; exit 1; }
@@ -24,7 +24,7 @@ rm -rf "$B"; mkdir -p "$B/stage/app/lib" "$B/stage/app/kernels/src/main"
   --compress=zip-0 --output "$B/jre" 2>&1 | grep -v WARN || true
 A="$B/stage/app"; cp "$P/tools/target/m2m100-tools.jar" "$CON" "$A/"; cp "$P"/tools/target/lib/*.jar "$A/lib/"
 cp -r "$P/m2m100-jvm/target/test-classes" "$A/engine-tests"
-cp "$P/kernels/build-ptx.sh" "$P/kernels/check-ptx.sh" "$A/kernels/"
+cp -r "$P/kernels/build-ptx.sh" "$P/kernels/check-ptx.sh" "$P/kernels/cublas-compat" "$A/kernels/"
 cp -r "$P/kernels/src/main/cuda" "$P/kernels/src/main/resources" "$A/kernels/src/main/"
 cp -r "$P/testdata" "$A/testdata"; cp "$G/hf_gpu_bench.py" "$G/m2m" "$A/"; cp "$G/run.sh" "$B/"
 (cd "$B" && tar -cJf jre.tar.xz jre && cd stage && tar -cJf ../app.tar.xz app); rm -rf "$B/jre" "$B/stage"
