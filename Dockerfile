@@ -13,8 +13,8 @@
 
 ARG BUILD_REPO=maven
 ARG BUILD_TAG=3.9.11-eclipse-temurin-25
-# The engine needs only the driver (libcuda.so.1, mounted by the NVIDIA Container Toolkit): every kernel,
-# the GEMM included, is our own PTX. The "-runtime-" image is kept until a "-base-" one is tried on a GPU.
+# The "-runtime-" CUDA images carry cuBLAS (libcublas.so.12, which JCublas 12.6 links against; the default
+# GEMM, CUDA_GEMM=cublas); the "-base-" ones only have cudart and would need CUDA_GEMM=kernel (our own GEMM).
 ARG RUNTIME_REPO=nvidia/cuda
 ARG RUNTIME_TAG=12.6.3-runtime-ubuntu24.04
 

@@ -88,10 +88,10 @@ class DockerfileTest {
     }
 
     @Test
-    void runtimeIsACuda12Image() {
+    void runtimeIsACuda12ImageWithCublas() {
         Map<String, String> args = buildArgs();
         assertEquals("nvidia/cuda", args.get("RUNTIME_REPO"));
-        // JCuda 12.6's driver API: CUDA 12 (the "-runtime-" image is kept until a "-base-" one is tried on a GPU).
+        // JCublas 12.6 needs libcublas.so.12: CUDA 12, and a "-runtime-" image (the "-base-" ones lack cuBLAS).
         assertTrue(args.get("RUNTIME_TAG").matches("12\\.[0-9]+\\.[0-9]+-(cudnn-)?runtime-ubuntu[0-9.]+"),
                 args.get("RUNTIME_TAG"));
         assertEquals("${RUNTIME_REPO}:${RUNTIME_TAG} AS runtime", image.single("FROM").arguments());
