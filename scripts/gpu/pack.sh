@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs this project for a GPU machine that has CUDA but no JDK and no network (the `device` tool's machine):
 #   scripts/gpu/pack.sh              (from the project's root or anywhere inside it; builds with Maven first)
-# Writes .devbundle/{jre.tar.xz,app.tar.xz,run.sh} (git-ignored, ~40 MB). Then call the device tool's `run` with
+# Writes .devbundle/{jre.tar.xz,app.tar.xz,run.sh} (git-ignored, ~50 MB). Then call the device tool's `run` with
 #   command: set -o pipefail; bash .devbundle/run.sh 2>&1 | tee $OUT/run.log
 #   carry:   [".devbundle/jre.tar.xz", ".devbundle/app.tar.xz", ".devbundle/run.sh"]
 #   timeout_s: 420   (the whole session has 15 device-minutes, start-up included: one prepared run, maybe one rerun)
@@ -23,6 +23,12 @@ rm -rf "$B"; mkdir -p "$B/stage/app/lib" "$B/stage/app/kernels/src/main"
   --strip-java-debug-attributes --strip-native-debug-symbols=exclude-debuginfo-files --no-man-pages --no-header-files \
   --compress=zip-0 --output "$B/jre" 2>&1 | grep -v WARN || true
 A="$B/stage/app"; cp "$P/tools/target/m2m100-tools.jar" "$CON" "$A/"; cp "$P"/tools/target/lib/*.jar "$A/lib/"
+# To fit the 64 MiB that may travel: Lingua's language models (80 MB of already-compressed files) stay behind, so
+# language detection (fromLang "auto") does not work on the GPU machine, and nothing in run.sh asks for it; every
+# jar is re-stored uncompressed so that xz, which compresses far better than a jar's deflate, packs it (~150 MB
+# of jars become ~30 MB).
+zip -q -d "$A"/lib/lingua-*.jar 'language-models/*'
+for j in "$A"/lib/*.jar; do t="$(mktemp -d)"; (cd "$t" && unzip -q "$j") && rm "$j" && (cd "$t" && zip -q -0 -r -X "$j" .); rm -rf "$t"; done
 cp -r "$P/m2m100-jvm/target/test-classes" "$A/engine-tests"
 cp -r "$P/kernels/build-ptx.sh" "$P/kernels/check-ptx.sh" "$P/kernels/cublas-compat" "$A/kernels/"
 cp -r "$P/kernels/src/main/cuda" "$P/kernels/src/main/resources" "$A/kernels/src/main/"
