@@ -1,5 +1,6 @@
 package dev.m2m100.engine;
 
+import dev.m2m100.engine.backend.Placement;
 import dev.m2m100.engine.config.GenerationConfig;
 import dev.m2m100.engine.model.M2M100Model;
 import dev.m2m100.engine.model.ModelOptions;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -30,20 +32,24 @@ public final class TranslationEngine implements Translator {
     private final GenerationConfig generation;
     private final Scheduler scheduler;
     private final int maxSourceTokens;
+    private final Placement placement;
 
-    private TranslationEngine(StepModel model, TextCodec codec, GenerationConfig generation, EngineSettings settings) {
+    private TranslationEngine(StepModel model, TextCodec codec, GenerationConfig generation, EngineSettings settings,
+                              Placement placement) {
         this.codec = codec;
+        this.placement = placement;
         this.generation = generation;
         this.maxSourceTokens = model.maxPositions();
         this.scheduler = new Scheduler(model, settings);
     }
 
     /**
-     * Loads the tokenizer and the model of a Hugging Face M2M100 folder and starts the scheduler. The device
-     * ("auto", "cpu", "cuda", "cuda:N") is resolved by the backend layer, which logs why "auto" chose what it
-     * chose; an unavailable device is an {@link IllegalArgumentException} naming it.
+     * Loads the tokenizer and the model of a Hugging Face M2M100 folder and starts the scheduler; logs one line
+     * saying what was loaded where (device, dtype, threads, why that device) and how long it took. An explicit
+     * CUDA device that is unusable is a {@link dev.m2m100.engine.backend.cuda.CudaException} naming the reason.
      */
     public static TranslationEngine open(Path modelDir, EngineSettings settings) throws IOException {
+        long t0 = System.nanoTime();
         M2M100Tokenizer tokenizer = M2M100Tokenizer.load(modelDir);
         M2M100Model model = M2M100Model.load(modelDir, ModelOptions.from(settings));
         try {
@@ -51,9 +57,11 @@ public final class TranslationEngine implements Translator {
                 throw new IOException(modelDir + ": the tokenizer has " + tokenizer.size()
                         + " ids but the model's vocabulary only " + model.vocabSize());
             }
-            LOG.log(Level.INFO, "loaded " + modelDir + " on " + model.deviceName() + " (device setting '"
-                    + settings.device() + "')");
-            return create(model, new TokenizerCodec(tokenizer), model.config().generation(), settings);
+            Placement placement = model.placement();
+            LOG.log(Level.INFO, String.format(Locale.ROOT, "loaded model %s in %.1f s: %s (%s)", modelDir,
+                    (System.nanoTime() - t0) / 1e9, placement.summary(), placement.reason()));
+            return new TranslationEngine(model, new TokenizerCodec(tokenizer), model.config().generation(), settings,
+                    placement);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -66,7 +74,7 @@ public final class TranslationEngine implements Translator {
      */
     public static TranslationEngine create(StepModel model, TextCodec codec, GenerationConfig generation,
                                            EngineSettings settings) {
-        return new TranslationEngine(model, codec, generation, settings);
+        return new TranslationEngine(model, codec, generation, settings, Placement.UNKNOWN);
     }
 
     @Override
@@ -195,6 +203,11 @@ public final class TranslationEngine implements Translator {
     @Override
     public int maxSourceTokens() {
         return maxSourceTokens;
+    }
+
+    @Override
+    public Placement placement() {
+        return placement;
     }
 
     @Override

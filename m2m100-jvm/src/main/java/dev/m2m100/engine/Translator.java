@@ -1,5 +1,6 @@
 package dev.m2m100.engine;
 
+import dev.m2m100.engine.backend.Placement;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,11 @@ public interface Translator extends AutoCloseable {
 
     /** Longest encoder input, in tokens, the model accepts. */
     int maxSourceTokens();
+
+    /** Where the model runs (device, weight format, threads), for logs and metrics. */
+    default Placement placement() {
+        return Placement.UNKNOWN;
+    }
 
     /** Work waiting plus work running, for metrics and readiness. */
     SchedulerStats stats();

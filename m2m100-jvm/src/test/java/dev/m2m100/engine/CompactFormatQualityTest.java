@@ -1,5 +1,7 @@
 package dev.m2m100.engine;
 
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +68,7 @@ class CompactFormatQualityTest {
     static Agreement measure(String dtype) throws IOException {
         int[] greedy = new int[4];
         int[] beam = new int[4];
-        EngineSettings settings = new EngineSettings("cpu", dtype, 2, 1024, 64, 320);
+        EngineSettings settings = new EngineSettings(DeviceSpec.CPU, WeightDType.parse(dtype), 2, 1024, 64, 320);
         try (TranslationEngine engine = TranslationEngine.open(Fixtures.tinyModel(), settings)) {
             for (Case c : ReferenceCases.load()) {
                 compare(dtype + " greedy " + c.id(), c.greedy(), engine.generate(c.sources(), c.forcedBos(), GREEDY),
@@ -78,7 +80,7 @@ class CompactFormatQualityTest {
         int forcedEqual = 0;
         double maxDiff = 0;
         try (M2M100Model model = M2M100Model.load(Fixtures.tinyModel(),
-                ModelOptions.DEFAULTS.withThreads(2).withDtype(dtype))) {
+                ModelOptions.DEFAULTS.withThreads(2).withDtype(WeightDType.parse(dtype)))) {
             for (Case c : ReferenceCases.load()) {
                 float[][][] logits = model.decoderLogits(c.sources(), List.of(c.decoderIds()));
                 for (int b = 0; b < c.batch(); b++) {

@@ -1,5 +1,7 @@
 package dev.m2m100.engine;
 
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +39,7 @@ class GenerationParityTest {
 
     @BeforeAll
     static void load() throws IOException {
-        engine = TranslationEngine.open(Fixtures.tinyModel(), EngineSettings.DEFAULTS.withDevice("cpu"));
+        engine = TranslationEngine.open(Fixtures.tinyModel(), EngineSettings.DEFAULTS.withDevice(DeviceSpec.CPU));
         reference = new ObjectMapper().readTree(Fixtures.tinyModel().resolve("reference/model.json").toFile());
     }
 
@@ -122,7 +124,7 @@ class GenerationParityTest {
      */
     @Test
     void everythingAtOnceUnderTightLimitsStillMatches() throws Exception {
-        EngineSettings tight = new EngineSettings("cpu", "auto", 0, 1024, 3, 12);
+        EngineSettings tight = new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 1024, 3, 12);
         try (TranslationEngine small = TranslationEngine.open(Fixtures.tinyModel(), tight);
              java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
             List<java.util.concurrent.Future<?>> checks = new ArrayList<>();

@@ -1,12 +1,15 @@
 package dev.m2m100.server;
 
 import dev.m2m100.engine.EngineSettings;
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every setting of the service, read from environment variables in one place (docs/API.md lists them).
@@ -15,7 +18,7 @@ import java.util.Optional;
  *
  * @param modelDir        MODEL_DIR: directory with config.json, model.safetensors and the tokenizer files
  * @param device          DEVICE: auto | cpu | cuda | cuda:N
- * @param dtype           DTYPE: auto | f32 | f16 | bf16 | int8
+ * @param dtype           DTYPE: auto | f32 | f16 | bf16 | int8 (auto: f32 on the CPU, f16 on CUDA)
  * @param host            HOST: bind address
  * @param port            PORT: listen port (0 = any free port)
  * @param threads         THREADS: CPU worker threads (0 = all cores)
@@ -31,8 +34,8 @@ import java.util.Optional;
  */
 public record ServerConfig(
         Optional<Path> modelDir,
-        String device,
-        String dtype,
+        DeviceSpec device,
+        WeightDType dtype,
         String host,
         int port,
         int threads,
@@ -110,8 +113,8 @@ public record ServerConfig(
         String model = v.get("MODEL_DIR");
         return new ServerConfig(
                 model == null ? Optional.empty() : Optional.of(Path.of(model)),
-                oneOf(v, "DEVICE", "auto", "cpu", "cuda"),
-                oneOf(v, "DTYPE", "auto", "f32", "f16", "bf16", "int8"),
+                parsed(v, "DEVICE", DeviceSpec::parse),
+                parsed(v, "DTYPE", WeightDType::parse),
                 v.get("HOST"),
                 integer(v, "PORT", 0, 65535),
                 integer(v, "THREADS", 0, 4096),
@@ -150,15 +153,12 @@ public record ServerConfig(
         return (int) value;
     }
 
-    private static String oneOf(Map<String, String> v, String key, String... allowed) {
-        String value = v.get(key).toLowerCase(java.util.Locale.ROOT);
-        for (String a : allowed) {
-            // "cuda:N" selects a device index.
-            if (value.equals(a) || (a.equals("cuda") && value.matches("cuda:\\d+"))) {
-                return value;
-            }
+    /** The value of {@code key} through {@code parser}; its error message is prefixed with the variable name. */
+    private static <T> T parsed(Map<String, String> v, String key, Function<String, T> parser) {
+        try {
+            return parser.apply(v.get(key));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
-        throw new IllegalArgumentException(key + " must be one of " + String.join(", ", allowed)
-                + (key.equals("DEVICE") ? ", cuda:N" : "") + "; got '" + v.get(key) + "'");
     }
 }

@@ -1,5 +1,7 @@
 package dev.m2m100.server;
 
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -19,8 +21,8 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.fromEnvironment(Map.of(), Map.of());
         assertEquals(Optional.empty(), c.modelDir());
         assertEquals(9527, c.port());
-        assertEquals("auto", c.device());
-        assertEquals("auto", c.dtype());
+        assertEquals(DeviceSpec.AUTO, c.device());
+        assertEquals(WeightDType.AUTO, c.dtype());
         assertEquals("0.0.0.0", c.host());
         assertEquals(2048, c.maxQueued());
         assertEquals(64, c.maxActive());
@@ -40,12 +42,12 @@ class ServerConfigTest {
                 Map.of("PORT", "9000", "DEVICE", "CPU"));
         assertEquals(Optional.of(Path.of("/models/a")), c.modelDir());
         assertEquals(9000, c.port());
-        assertEquals("cpu", c.device());
+        assertEquals(DeviceSpec.CPU, c.device());
         assertEquals(10, c.maxQueued());
         assertEquals(5, c.maxRecords());
         assertEquals(0, c.threads(), "blank = default");
         assertEquals(10, c.toEngineSettings().maxQueuedSequences());
-        assertEquals("cpu", c.toEngineSettings().device());
+        assertEquals(DeviceSpec.CPU, c.toEngineSettings().device());
     }
 
     @Test
@@ -54,6 +56,7 @@ class ServerConfigTest {
         assertMessage("PORT", Map.of("PORT", "70000"));
         assertMessage("DEVICE", Map.of("DEVICE", "tpu"));
         assertMessage("DTYPE", Map.of("DTYPE", "f8"));
+        assertMessage("cuda:1", Map.of("DEVICE", "cuda:1", "DTYPE", "int8"));
         assertMessage("MAX_QUEUED", Map.of("MAX_QUEUED", "0"));
         assertMessage("REQUEST_TIMEOUT_SECONDS", Map.of("REQUEST_TIMEOUT_SECONDS", "-1"));
         assertMessage("MAX_RECORDS", Map.of("MAX_RECORDS", "100", "MAX_QUEUED", "10"));
@@ -93,6 +96,15 @@ class ServerConfigTest {
         assertMessage("CORS_ALLOWED_ORIGINS", Map.of("CORS_ALLOWED_ORIGINS", "https://a.example/path"));
         assertMessage("CORS_ALLOWED_ORIGINS", Map.of("CORS_ALLOWED_ORIGINS", "a.example"));
         assertMessage("API_KEYS", Map.of("API_KEYS", ", ,"));
+    }
+
+    @Test
+    void deviceAndDtypeAreTypedOnceWithAliases() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("DEVICE", "cuda:2", "DTYPE", "fp16"), Map.of());
+        assertEquals(DeviceSpec.cuda(2), c.toEngineSettings().device());
+        assertEquals(WeightDType.F16, c.toEngineSettings().dtype());
+        // auto with a CPU-only format is allowed: auto then means the CPU.
+        assertEquals(WeightDType.INT8, ServerConfig.fromEnvironment(Map.of("DTYPE", "i8"), Map.of()).dtype());
     }
 
     private static void assertMessage(String variable, Map<String, String> env) {

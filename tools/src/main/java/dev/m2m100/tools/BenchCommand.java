@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.m2m100.engine.backend.WeightDType;
+import dev.m2m100.tools.cli.EngineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,8 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model folder (config.json, model.safetensors)")
     Path model;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    EngineOptions engine = new EngineOptions();
 
     @Option(names = "--workload", defaultValue = "testdata/bench-workload.json",
             description = "workload file (default: ${DEFAULT-VALUE})")
@@ -59,12 +62,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--case", description = "a, b, c, d (comma-separated list) or all (default: all; d with ad-hoc options)")
     String cases;
-
-    @Option(names = "--dtype", defaultValue = "f32", description = "weight format: f32, bf16, f16 or int8 (default: ${DEFAULT-VALUE})")
-    String dtype;
-
-    @Option(names = "--threads", defaultValue = "0", description = "compute threads, 0 = one per core (default: ${DEFAULT-VALUE})")
-    int threads;
 
     @Option(names = "--runs", defaultValue = "3", description = "timed runs per case (default: ${DEFAULT-VALUE})")
     int runs;
@@ -97,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            if (runs < 1 || warmup < 0 || threads < 0 || bandwidthMib < 1) {
+            if (runs < 1 || warmup < 0 || engine.threads() < 0 || bandwidthMib < 1) {
                 throw new IllegalArgumentException("--runs must be >= 1, --warmup >= 0, --threads >= 0, --bandwidth-mib >= 1");
             }
             if (!Files.isRegularFile(workload)) {
@@ -107,17 +104,17 @@ public final class BenchCommand implements Callable<Integer> {
             List<BenchCase> selected = selectCases(w);
             int maxSources = selected.stream().mapToInt(c -> Math.min(c.batchSize(), c.sources().size())).max().orElse(1);
             int maxRows = selected.stream().mapToInt(BenchCase::maxRows).max().orElse(1);
-            try (BenchSession session = BenchSession.open(model, device, dtype, threads, maxSources, maxRows)) {
+            try (BenchSession session = BenchSession.open(model, engine.settings(), maxSources, maxRows)) {
                 w.checkVocabulary(session.config().vocabSize());
                 if (!json) {
-                    out.printf(Locale.ROOT, "# model %s: %s, dtype %s, %d threads, loaded in %.2f s; workload %s; load average %s%n",
-                            model, device, dtype, session.threads(), session.loadSeconds(), workload, loadAverage());
+                    out.printf(Locale.ROOT, "# model %s: %s, loaded in %.2f s; workload %s; load average %s%n",
+                            model, session.placement().summary(), session.loadSeconds(), workload, loadAverage());
                 }
                 BenchRunner runner = session.runner(w.targetLangId());
                 List<CaseResult> results = new ArrayList<>();
                 for (BenchCase c : selected) {
                     List<RunTimes> times = runner.run(c, warmup, runs);
-                    CaseResult r = new CaseResult(c.name(), dtype, session.threads(), c.sources().size(), c.beams(),
+                    CaseResult r = new CaseResult(c.name(), session.placement().dtype().toString(), session.threads(), c.sources().size(), c.beams(),
                             c.newTokens(), times, ProcessMemory.peakRssBytes(), ProcessMemory.rssBytes(),
                             session.loadSeconds());
                     results.add(r);
@@ -209,12 +206,13 @@ public final class BenchCommand implements Callable<Integer> {
     private void printFloor(BenchSession session, List<CaseResult> results) throws IOException {
         double bandwidth = MemoryFloor.measureBandwidth(session.threads(), (long) bandwidthMib << 20, 5);
         long weights = MemoryFloor.decoderWeightsPerStep(session.config());
+        WeightDType dtype = session.placement().dtype();
         double bytes = weights * MemoryFloor.bytesPerWeight(dtype);
         double floorMs = bytes / bandwidth * 1e3;
         CaseResult batch1 = results.stream().filter(r -> r.sequences() == 1 && r.beams() == 1).findFirst().orElse(null);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("probe", "memory_floor");
-        m.put("dtype", dtype);
+        m.put("dtype", dtype.toString());
         m.put("bandwidth_gbps", CaseResult.round(bandwidth / 1e9, 2));
         m.put("weight_bytes_per_step", (long) bytes);
         m.put("floor_ms_per_step", CaseResult.round(floorMs, 2));

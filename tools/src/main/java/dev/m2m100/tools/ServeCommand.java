@@ -4,7 +4,9 @@ import dev.m2m100.server.EngineLoader;
 import dev.m2m100.server.ServerConfig;
 import dev.m2m100.server.TranslationServer;
 import dev.m2m100.tools.hub.ModelResolver;
+import dev.m2m100.tools.cli.EngineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -34,14 +36,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "bind address, default 0.0.0.0 (env HOST)")
     String host;
 
-    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (env DEVICE)")
-    String device;
-
-    @Option(names = "--dtype", description = "auto, f32, f16, bf16 or int8 (env DTYPE)")
-    String dtype;
-
-    @Option(names = "--threads", description = "CPU worker threads, 0 = all cores (env THREADS)")
-    String threads;
+    @Mixin
+    EngineOptions engine = new EngineOptions();
 
     @Option(names = "--max-queued", description = "texts waiting at most before 429 (env MAX_QUEUED)")
     String maxQueued;
@@ -129,9 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
         put(o, "MODEL_DIR", model);
         put(o, "PORT", port);
         put(o, "HOST", host);
-        put(o, "DEVICE", device);
-        put(o, "DTYPE", dtype);
-        put(o, "THREADS", threads);
+        o.putAll(engine.asEnvironment());
         put(o, "MAX_QUEUED", maxQueued);
         put(o, "MAX_ACTIVE", maxActive);
         put(o, "MAX_BATCH_ROWS", maxBatchRows);

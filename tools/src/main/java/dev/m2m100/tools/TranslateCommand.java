@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.m2m100.tools.cli.EngineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,14 +58,8 @@ public final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--ids", description = "print generated id sequences instead of text")
     boolean ids;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--dtype", defaultValue = "auto", description = "weight format: auto, f32, f16, bf16, int8 (default: ${DEFAULT-VALUE})")
-    String dtype;
-
-    @Option(names = "--threads", defaultValue = "0", description = "CPU worker threads (0 = all cores)")
-    int threads;
+    @Mixin
+    EngineOptions engineOptions = new EngineOptions();
 
     private final InputStream in;
     private final PrintStream out;
@@ -97,8 +93,8 @@ public final class TranslateCommand implements Callable<Integer> {
             return 2;
         }
         EngineSettings d = EngineSettings.DEFAULTS;
-        EngineSettings settings = new EngineSettings(device, dtype, threads, MAX_QUEUED,
-                d.maxActiveSequences(), d.maxBatchRows());
+        EngineSettings settings = new EngineSettings(engineOptions.device(), engineOptions.dtype(),
+                engineOptions.threads(), MAX_QUEUED, d.maxActiveSequences(), d.maxBatchRows());
         GenerationOptions options = new GenerationOptions(beams, maxNewTokens, null, null, null, null);
         try (TranslationEngine engine = TranslationEngine.open(model, settings)) {
             int target = engine.codec().languageId(to);

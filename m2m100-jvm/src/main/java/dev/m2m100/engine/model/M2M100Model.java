@@ -3,6 +3,7 @@ package dev.m2m100.engine.model;
 import dev.m2m100.engine.backend.Backend;
 import dev.m2m100.engine.backend.Backends;
 import dev.m2m100.engine.backend.KvCache;
+import dev.m2m100.engine.backend.Placement;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.Tensor;
 import dev.m2m100.engine.backend.WeightMatrix;
@@ -27,6 +28,7 @@ public final class M2M100Model implements StepModel {
 
     private final ModelConfig config;
     private final Backend backend;
+    private final Placement placement;
     private final Encoder encoder;
     private final Decoder decoder;
     private final KvCache selfCache;
@@ -39,10 +41,11 @@ public final class M2M100Model implements StepModel {
     private int[] rowLength = new int[16];
     private boolean closed;
 
-    private M2M100Model(ModelConfig config, WeightSource weights, Backend backend, ModelOptions options)
-            throws IOException {
+    private M2M100Model(ModelConfig config, WeightSource weights, Backend backend, Placement placement,
+                        ModelOptions options) throws IOException {
         this.config = config;
         this.backend = backend;
+        this.placement = placement;
         int d = config.dModel();
         float embedScale = config.scaleEmbedding() ? (float) Math.sqrt(d) : 1f;
         int pad = config.padTokenId();
@@ -74,8 +77,8 @@ public final class M2M100Model implements StepModel {
         ModelConfig config = ModelConfig.load(modelDir);
         try (SafetensorsCheckpoint store = SafetensorsCheckpoint.open(modelDir)) {
             WeightSource weights = CheckpointWeights.open(store, config);
-            Backend backend = Backends.open(options.device(), options.dtype(), options.threads());
-            return create(config, weights, backend, options);
+            Backends.Opened opened = Backends.open(options.device(), options.dtype(), options.threads());
+            return create(config, weights, opened.backend(), opened.placement(), options);
         }
     }
 
@@ -85,8 +88,13 @@ public final class M2M100Model implements StepModel {
      */
     public static M2M100Model create(ModelConfig config, WeightSource weights, Backend backend, ModelOptions options)
             throws IOException {
+        return create(config, weights, backend, Placement.UNKNOWN, options);
+    }
+
+    private static M2M100Model create(ModelConfig config, WeightSource weights, Backend backend, Placement placement,
+                                      ModelOptions options) throws IOException {
         try {
-            return new M2M100Model(config, weights, backend, options);
+            return new M2M100Model(config, weights, backend, placement, options);
         } catch (IOException | RuntimeException e) {
             backend.close();
             throw e;
@@ -100,6 +108,11 @@ public final class M2M100Model implements StepModel {
     /** The backend's name ("cpu", …). */
     public String deviceName() {
         return backend.name();
+    }
+
+    /** Where the model runs (device, weight format, threads, why), or {@link Placement#UNKNOWN} from {@link #create}. */
+    public Placement placement() {
+        return placement;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.m2m100.engine.model;
 
+import dev.m2m100.engine.backend.WeightDType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,7 +67,7 @@ class M2M100StepTest {
     /** The checkpoint's F16 copy as CPU storage format (widened in the kernel): same ids as the fp16 upcast. */
     @Test
     void f16WeightStorageReproducesGreedyIds() throws IOException {
-        try (M2M100Model m = M2M100Model.load(Fixtures.tinyModel(), ModelOptions.DEFAULTS.withThreads(2).withDtype("f16"))) {
+        try (M2M100Model m = M2M100Model.load(Fixtures.tinyModel(), ModelOptions.DEFAULTS.withThreads(2).withDtype(WeightDType.F16))) {
             greedyViaStep(m);
         }
     }

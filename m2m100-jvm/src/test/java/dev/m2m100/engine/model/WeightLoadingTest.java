@@ -1,5 +1,7 @@
 package dev.m2m100.engine.model;
 
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,11 +103,14 @@ class WeightLoadingTest {
 
     @Test
     void unsupportedDeviceOrDtypeIsClear() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> M2M100Model.load(Fixtures.tinyModel(), ONE_THREAD.withDevice("tpu")));
-        assertMessage(e, "device 'tpu'");
-        e = assertThrows(IllegalArgumentException.class, () -> ONE_THREAD.withDtype("f8"));
-        assertMessage(e, "dtype 'f8'");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceSpec.parse("tpu"));
+        assertMessage(e, "device 'tpu'", "auto, cpu, cuda, cuda:N");
+        e = assertThrows(IllegalArgumentException.class, () -> WeightDType.parse("f8"));
+        assertMessage(e, "dtype 'f8'", "auto, f32, f16, bf16, int8");
+        // An explicit CUDA device with a format CUDA does not store fails before anything is probed or loaded.
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ONE_THREAD.withDevice(DeviceSpec.cuda(0)).withDtype(WeightDType.INT8));
+        assertMessage(e, "cuda:0", "int8");
     }
 
     @Test

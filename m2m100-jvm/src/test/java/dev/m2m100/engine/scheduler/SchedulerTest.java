@@ -1,5 +1,7 @@
 package dev.m2m100.engine.scheduler;
 
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,7 +77,7 @@ class SchedulerTest {
             // decoding waits until all 12 are queued, so steps mix sequences however fast the machine is
             CountDownLatch queued = new CountDownLatch(1);
             toy.holdStepsUntil(queued);
-            try (Scheduler scheduler = new Scheduler(toy, new EngineSettings("cpu", "auto", 0, 1000, 5, 14))) {
+            try (Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 1000, 5, 14))) {
                 for (int q = 0; q < 12; q++) {
                     int beams = new int[] {1, 2, 3, 5}[r.nextInt(4)];
                     SearchSettings s = settings(beams, 4 + r.nextInt(14), r.nextInt(3),
@@ -116,7 +118,7 @@ class SchedulerTest {
             sources.add(randomSource(r));
         }
         SearchSettings s = settings(3, 15, 0, 1.0, EarlyStopping.TRUE);
-        try (Scheduler scheduler = new Scheduler(toy, new EngineSettings("cpu", "auto", 0, 100, 4, 64))) {
+        try (Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 100, 4, 64))) {
             List<GeneratedSequence> got = scheduler.submit(sources, s, null).get(30, TimeUnit.SECONDS);
             for (int i = 0; i < sources.size(); i++) {
                 assertEquals(expected(toy, sources.get(i), s), got.get(i), "source " + i);
@@ -133,7 +135,7 @@ class SchedulerTest {
     void manyConcurrentSubmittersGetTheirOwnCorrectResults() throws Exception {
         ToyStepModel toy = new ToyStepModel(V, 64, ToyLms.hashed(V, 5, 0.3));
         int threads = 8, perThread = 6;
-        try (Scheduler scheduler = new Scheduler(toy, new EngineSettings("cpu", "auto", 0, 1000, 6, 20));
+        try (Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 1000, 6, 20));
              ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Integer>> checks = new ArrayList<>();
@@ -174,7 +176,7 @@ class SchedulerTest {
         ToyStepModel toy = new ToyStepModel(V, 64, (src, h) -> new float[V]); // never prefers </s>
         toy.delaySteps(20);
         SearchSettings s = settings(1, 20, 0, 1.0, EarlyStopping.TRUE);
-        try (Scheduler scheduler = new Scheduler(toy, new EngineSettings("cpu", "auto", 0, 4, 1, 8))) {
+        try (Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 4, 1, 8))) {
             int[] src = {4, 9, EOS};
             CompletableFuture<List<GeneratedSequence>> first = scheduler.submit(List.of(src, src, src, src), s, null);
             // At most one of the four is active (maxActiveSequences 1): at least 3 still wait, 3 + 2 > 4.
@@ -250,7 +252,7 @@ class SchedulerTest {
     void closeFinishesAcceptedWorkThenRefusesNewWork() throws Exception {
         Random r = new Random(9);
         ToyStepModel toy = new ToyStepModel(V, 64, ToyLms.hashed(V, 4, 0.3));
-        Scheduler scheduler = new Scheduler(toy, new EngineSettings("cpu", "auto", 0, 1000, 3, 10));
+        Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 1000, 3, 10));
         List<int[]> sources = new ArrayList<>();
         List<CompletableFuture<List<GeneratedSequence>>> futures = new ArrayList<>();
         SearchSettings s = settings(2, 12, 0, 1.0, EarlyStopping.TRUE);

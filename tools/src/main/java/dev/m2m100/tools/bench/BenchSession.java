@@ -3,6 +3,7 @@ package dev.m2m100.tools.bench;
 import dev.m2m100.engine.IdsOnlyCodec;
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.TranslationEngine;
+import dev.m2m100.engine.backend.Placement;
 import dev.m2m100.engine.config.ModelConfig;
 import dev.m2m100.engine.model.M2M100Model;
 import dev.m2m100.engine.model.ModelOptions;
@@ -18,35 +19,35 @@ public final class BenchSession implements AutoCloseable {
     private final TranslationEngine engine;
     private final TimedStepModel timing;
     private final ModelConfig config;
+    private final Placement placement;
     private final double loadSeconds;
-    private final int threads;
 
-    private BenchSession(TranslationEngine engine, TimedStepModel timing, ModelConfig config, double loadSeconds,
-                         int threads) {
+    private BenchSession(TranslationEngine engine, TimedStepModel timing, ModelConfig config, Placement placement,
+                         double loadSeconds) {
         this.engine = engine;
         this.timing = timing;
         this.config = config;
+        this.placement = placement;
         this.loadSeconds = loadSeconds;
-        this.threads = threads;
     }
 
     /**
      * Loads the model folder and starts a scheduler sized so that every case fits in one step: at least
      * {@code maxSources} sources and {@code maxRows} decoder rows open at once.
      */
-    public static BenchSession open(Path modelDir, String device, String dtype, int threads, int maxSources,
-                                    int maxRows) throws IOException {
+    public static BenchSession open(Path modelDir, EngineSettings requested, int maxSources, int maxRows)
+            throws IOException {
         int sources = Math.max(64, maxSources);
         int rows = Math.max(320, maxRows);
+        EngineSettings settings = new EngineSettings(requested.device(), requested.dtype(), requested.threads(),
+                Math.max(1024, sources), sources, rows);
         long t0 = System.nanoTime();
-        M2M100Model model = M2M100Model.load(modelDir, new ModelOptions(device, dtype, threads, sources, rows));
+        M2M100Model model = M2M100Model.load(modelDir, ModelOptions.from(settings));
         double load = (System.nanoTime() - t0) / 1e9;
         TimedStepModel timed = new TimedStepModel(model);
-        EngineSettings settings = new EngineSettings(device, dtype, threads, Math.max(1024, sources), sources, rows);
         TranslationEngine engine = TranslationEngine.create(timed, IdsOnlyCodec.INSTANCE, model.config().generation(),
                 settings);
-        int resolved = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        return new BenchSession(engine, timed, model.config(), load, resolved);
+        return new BenchSession(engine, timed, model.config(), model.placement(), load);
     }
 
     public BenchRunner runner(int targetLangId) {
@@ -61,8 +62,14 @@ public final class BenchSession implements AutoCloseable {
         return loadSeconds;
     }
 
+    /** Where the model runs: device, weight format in effect, CPU threads. */
+    public Placement placement() {
+        return placement;
+    }
+
+    /** CPU worker threads (on CUDA: the cores, which the bandwidth probe uses). */
     public int threads() {
-        return threads;
+        return placement.threads() > 0 ? placement.threads() : Runtime.getRuntime().availableProcessors();
     }
 
     @Override

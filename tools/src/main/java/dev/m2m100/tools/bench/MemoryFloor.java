@@ -1,12 +1,12 @@
 package dev.m2m100.tools.bench;
 
+import dev.m2m100.engine.backend.WeightDType;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 import dev.m2m100.engine.config.ModelConfig;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Locale;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -24,12 +24,12 @@ public final class MemoryFloor {
     private MemoryFloor() {}
 
     /** Bytes per stored weight of a CPU weight format (int8 per-row scales and all biases ignored: &lt; 0.1%). */
-    public static double bytesPerWeight(String dtype) {
-        return switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "f32", "auto" -> 4;
-            case "bf16", "f16" -> 2;
-            case "int8" -> 1;
-            default -> throw new IllegalArgumentException("unknown dtype " + dtype);
+    public static double bytesPerWeight(WeightDType dtype) {
+        return switch (dtype) {
+            case F32 -> 4;
+            case BF16, F16 -> 2;
+            case INT8 -> 1;
+            case AUTO -> throw new IllegalArgumentException("dtype auto must be resolved (see Placement)");
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.m2m100.engine.backend.cuda;
 
+import dev.m2m100.engine.backend.WeightDType;
+import java.util.Optional;
 import jcuda.cudaDataType;
 
 /**
@@ -37,13 +39,15 @@ public enum Precision {
         return cudaType;
     }
 
-    /** Parses an engine dtype ({@code f32}, {@code f16}; {@code auto} means f16, the serving default). */
-    public static Precision parse(String dtype) {
-        return switch (dtype == null ? "" : dtype.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "f32", "fp32", "float32" -> FP32;
-            case "f16", "fp16", "float16", "auto" -> FP16;
-            default -> throw new IllegalArgumentException("dtype '" + dtype
-                    + "' is not supported by the CUDA backend (supported: f32, f16)");
+    /**
+     * The storage type for an engine dtype, or empty when CUDA does not store that format. {@code auto} is
+     * resolved by {@link dev.m2m100.engine.backend.BackendChoice} before this (f16, the serving default).
+     */
+    public static Optional<Precision> of(WeightDType dtype) {
+        return switch (dtype) {
+            case F32 -> Optional.of(FP32);
+            case F16 -> Optional.of(FP16);
+            case AUTO, BF16, INT8 -> Optional.empty();
         };
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.m2m100.engine.EngineSettings;
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
 import dev.m2m100.engine.GenerationOptions;
 import dev.m2m100.engine.IdsOnlyCodec;
 import dev.m2m100.engine.TranslationEngine;
@@ -60,7 +62,7 @@ class CudaModelParityGpuTest {
         }
     }
 
-    private static final ModelOptions OPTIONS = new ModelOptions("cuda", "f32", 1, 16, 64);
+    private static final ModelOptions OPTIONS = new ModelOptions(DeviceSpec.cuda(0), WeightDType.F32, 1, 16, 64);
 
     private static final Map<Mode, M2M100Model> models = new EnumMap<>(Mode.class);
     private static final Map<Mode, TranslationEngine> engines = new EnumMap<>(Mode.class);
@@ -73,8 +75,8 @@ class CudaModelParityGpuTest {
             return;
         }
         // fp32 and fp16 through Backends.open, as --device cuda --dtype f32|f16 does
-        models.put(Mode.FP32, M2M100Model.load(Fixtures.tinyModel(), OPTIONS.withDtype("f32")));
-        models.put(Mode.FP16, M2M100Model.load(Fixtures.tinyModel(), OPTIONS.withDtype("f16")));
+        models.put(Mode.FP32, M2M100Model.load(Fixtures.tinyModel(), OPTIONS.withDtype(WeightDType.F32)));
+        models.put(Mode.FP16, M2M100Model.load(Fixtures.tinyModel(), OPTIONS.withDtype(WeightDType.F16)));
         models.put(Mode.FP16_ACTIVATIONS, open(Mode.FP16_ACTIVATIONS));
         for (Mode m : Mode.values()) {
             M2M100Model forEngine = open(m);

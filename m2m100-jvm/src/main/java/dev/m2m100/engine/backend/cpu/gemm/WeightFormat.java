@@ -1,5 +1,7 @@
 package dev.m2m100.engine.backend.cpu.gemm;
 
+import dev.m2m100.engine.backend.WeightDType;
+
 /**
  * Storage format of a weight matrix. Activations and accumulation are always f32; compact formats are
  * widened to f32 inside the kernels, so they only save memory and memory traffic.
@@ -23,6 +25,17 @@ public enum WeightFormat {
     /** Bytes per stored weight (excluding INT8's per-channel scales). */
     public int bytesPerWeight() {
         return bytes;
+    }
+
+    /** The storage format for an engine dtype ({@code auto} is resolved to f32 by the backend choice first). */
+    public static WeightFormat of(WeightDType dtype) {
+        return switch (dtype) {
+            case F32 -> F32;
+            case BF16 -> BF16;
+            case F16 -> F16;
+            case INT8 -> INT8;
+            case AUTO -> throw new IllegalArgumentException("dtype auto must be resolved before choosing a format");
+        };
     }
 
     /** Parses a name such as {@code f32}, {@code bf16}, {@code f16}, {@code int8} (case-insensitive). */
