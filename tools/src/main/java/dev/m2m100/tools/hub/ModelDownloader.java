@@ -71,53 +71,58 @@ public final class ModelDownloader {
                     + (repo.has("pytorch_model.bin.index.json") ? "; sharded pytorch_model-*.bin weights are not supported" : ""));
         }
         Files.createDirectories(outDir);
-        // The manifest marks a complete folder: drop it while the folder changes, keep what it said.
-        JsonNode previous = readManifest(outDir);
-        Files.deleteIfExists(outDir.resolve(MANIFEST));
-        Set<String> fetched = new LinkedHashSet<>();
-        for (String f : REQUIRED) {
-            fetch(repo, f, outDir, fetched);
-        }
-        for (String f : OPTIONAL) {
-            if (repo.has(f)) {
+        FolderLock lock = FolderLock.acquire(outDir, log);
+        try {
+            // The manifest marks a complete folder: drop it while the folder changes, keep what it said.
+            JsonNode previous = readManifest(outDir);
+            Files.deleteIfExists(outDir.resolve(MANIFEST));
+            Set<String> fetched = new LinkedHashSet<>();
+            for (String f : REQUIRED) {
                 fetch(repo, f, outDir, fetched);
             }
-        }
+            for (String f : OPTIONAL) {
+                if (repo.has(f)) {
+                    fetch(repo, f, outDir, fetched);
+                }
+            }
 
-        boolean converted = false;
-        String convertedFrom = null;
-        if (repo.has(SAFETENSORS)) {
-            fetch(repo, SAFETENSORS, outDir, fetched);
-        } else if (repo.has(SAFETENSORS_INDEX)) {
-            fetch(repo, SAFETENSORS_INDEX, outDir, fetched);
-            for (String shard : shards(outDir.resolve(SAFETENSORS_INDEX), repo)) {
-                fetch(repo, shard, outDir, fetched);
-            }
-        } else {
-            RepoFile bin = repo.files().get(PYTORCH_BIN);
-            convertedFrom = bin.sha256();
-            if (alreadyConverted(outDir, bin, previous)) {
-                log.println(SAFETENSORS + ": already converted from this " + PYTORCH_BIN);
+            boolean converted = false;
+            String convertedFrom = null;
+            if (repo.has(SAFETENSORS)) {
+                fetch(repo, SAFETENSORS, outDir, fetched);
+            } else if (repo.has(SAFETENSORS_INDEX)) {
+                fetch(repo, SAFETENSORS_INDEX, outDir, fetched);
+                for (String shard : shards(outDir.resolve(SAFETENSORS_INDEX), repo)) {
+                    fetch(repo, shard, outDir, fetched);
+                }
             } else {
-                log.println(modelId + "@" + revision + " has no safetensors weights: fetching " + PYTORCH_BIN
-                        + " and converting it");
-                Path binPath = outDir.resolve(PYTORCH_BIN);
-                if (!HubClient.matches(bin, binPath)) {
-                    client.download(repo, bin, binPath);
+                RepoFile bin = repo.files().get(PYTORCH_BIN);
+                convertedFrom = bin.sha256();
+                if (alreadyConverted(outDir, bin, previous)) {
+                    log.println(SAFETENSORS + ": already converted from this " + PYTORCH_BIN);
+                } else {
+                    log.println(modelId + "@" + revision + " has no safetensors weights: fetching " + PYTORCH_BIN
+                            + " and converting it");
+                    Path binPath = outDir.resolve(PYTORCH_BIN);
+                    if (!HubClient.matches(bin, binPath)) {
+                        client.download(repo, bin, binPath);
+                    }
+                    long t0 = System.nanoTime();
+                    PytorchToSafetensors.Result r = PytorchToSafetensors.convert(binPath, outDir.resolve(SAFETENSORS), null);
+                    log.printf("%s: converted %s → %s, %d tensors in %.1f s%n", modelId, PYTORCH_BIN, SAFETENSORS,
+                            r.tensorsWritten(), (System.nanoTime() - t0) / 1e9);
+                    if (!keepBin) {
+                        Files.delete(binPath);
+                    }
                 }
-                long t0 = System.nanoTime();
-                PytorchToSafetensors.Result r = PytorchToSafetensors.convert(binPath, outDir.resolve(SAFETENSORS), null);
-                log.printf("%s: converted %s → %s, %d tensors in %.1f s%n", modelId, PYTORCH_BIN, SAFETENSORS,
-                        r.tensorsWritten(), (System.nanoTime() - t0) / 1e9);
-                if (!keepBin) {
-                    Files.delete(binPath);
-                }
+                fetched.add(SAFETENSORS);
+                converted = true;
             }
-            fetched.add(SAFETENSORS);
-            converted = true;
+            writeManifest(outDir, repo, fetched, convertedFrom);
+            return new Result(outDir, repo.commit(), List.copyOf(fetched), converted);
+        } finally {
+            lock.close();
         }
-        writeManifest(outDir, repo, fetched, convertedFrom);
-        return new Result(outDir, repo.commit(), List.copyOf(fetched), converted);
     }
 
     private void fetch(RepoInfo repo, String name, Path outDir, Set<String> fetched) throws IOException {

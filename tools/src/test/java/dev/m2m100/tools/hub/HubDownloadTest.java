@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +156,43 @@ class HubDownloadTest {
         assertTrue(resumedAt > 0 && resumedAt <= stallAt, "resumed at " + resumedAt + ", stalled at " + stallAt);
         // The guard gave up on the silent connection (the server itself would only drop it after STALL_MILLIS).
         assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("(no data for 1.0 s)"), logBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Two pods on one volume: while another process holds the folder's lock, download waits (writing nothing), and
+     * once the lock is released it completes the folder. Without the lock both would append to the same .part.
+     */
+    @Test
+    void aSecondProcessWaitsForTheFolderLockBeforeWritingAnything() throws Exception {
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+                out.resolve(FolderLock.FILE).toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader said = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked true", said.readLine());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                var download = pool.submit(() -> downloader(null).download("acme/tiny", "main", out, false));
+                assertThrows(TimeoutException.class,
+                        () -> download.get(1500, TimeUnit.MILLISECONDS), "download did not wait");
+                try (var listing = Files.list(out)) {
+                    assertEquals(List.of(FolderLock.FILE), listing.map(p -> p.getFileName().toString()).toList(),
+                            "wrote while another process held the lock");
+                }
+                assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("another process is downloading into"),
+                        logBytes.toString(StandardCharsets.UTF_8));
+                holder.getOutputStream().close(); // the other pod finishes
+                download.get(60, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertFixtureFiles(out);
+        } finally {
+            holder.destroy();
+            holder.waitFor();
+        }
     }
 
     @Test
