@@ -57,7 +57,7 @@ class DockerfileTest {
         String user = image.single("USER").arguments();
         String uid = user.split(":")[0];
         assertTrue(uid.matches("[0-9]+") && Long.parseLong(uid) > 0, "USER must be a numeric non-root uid: " + user);
-        long runAsUser = Manifests.load("k8s/deployment.yaml").deployment()
+        long runAsUser = Manifests.load(Manifests.BASE).deployment()
                 .getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser();
         assertEquals(runAsUser, Long.parseLong(uid));
     }

@@ -31,11 +31,14 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** k8s/deployment.yaml parsed into typed objects and checked against the server, the CLI and itself. */
+/**
+ * The kustomize base (k8s/base/deployment.yaml) and the autoscalers (k8s/autoscaling) parsed into typed objects
+ * and checked against the server, the CLI and themselves. KustomizeOverlayTest renders the overlays.
+ */
 class ManifestTest {
 
-    private static final String FILE = "k8s/deployment.yaml";
-    private static final String QUEUE_DEPTH_HPA = "k8s/hpa-queue-depth.yaml";
+    private static final String FILE = Manifests.BASE;
+    private static final List<String> AUTOSCALERS = List.of(Manifests.QUEUE_DEPTH_HPA, Manifests.CPU_HPA);
 
     private final Manifests manifests = Manifests.load(FILE);
     private final Deployment deployment = manifests.deployment();
@@ -44,16 +47,20 @@ class ManifestTest {
     private final Container download = Manifests.initContainer(deployment, "download-model");
 
     @Test
-    void holdsExactlyADeploymentServiceAutoscalerAndDisruptionBudget() {
-        assertEquals(List.of("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"),
+    void baseHoldsADeploymentServiceAndDisruptionBudgetAndEachAutoscalerFileOneAutoscaler() {
+        assertEquals(List.of("Deployment", "Service", "PodDisruptionBudget"),
                 manifests.objects().stream().map(HasMetadata::getKind).toList());
-        assertEquals("autoscaling/v2", manifests.hpa().getApiVersion());
         assertEquals("policy/v1", manifests.pdb().getApiVersion());
+        for (String file : AUTOSCALERS) {
+            Manifests hpa = Manifests.load(file);
+            assertEquals(List.of("HorizontalPodAutoscaler"), hpa.objects().stream().map(HasMetadata::getKind).toList());
+            assertEquals("autoscaling/v2", hpa.hpa().getApiVersion());
+        }
     }
 
     @Test
     void everyFieldIsAKnownKubernetesField() {
-        for (String file : List.of(FILE, QUEUE_DEPTH_HPA)) {
+        for (String file : Stream.concat(Stream.of(FILE), AUTOSCALERS.stream()).toList()) {
             for (HasMetadata o : Manifests.load(file).objects()) {
                 assertEquals(List.of(), UnknownFields.of(o),
                         file + ": " + o.getKind() + " has fields Kubernetes does not know (misspelt?)");
@@ -145,6 +152,33 @@ class ManifestTest {
         } catch (ParameterException e) {
             fail(c.getName() + ": the CLI rejects " + args + ": " + e.getMessage());
         }
+    }
+
+    @Test
+    void downloadIsPinnedToACommit() {
+        List<String> args = ServerContract.expandedArgs(download);
+        int i = args.indexOf("--revision");
+        assertTrue(i > 0, "the download must name a revision: " + args);
+        assertTrue(args.get(i + 1).matches("[0-9a-f]{40}"),
+                "pin a commit hash, not a branch that moves: --revision " + args.get(i + 1));
+    }
+
+    @Test
+    void theModelVolumeIsAccountedForAsEphemeralStorage() {
+        Volume models = volume("models");
+        assertNotNull(models.getEmptyDir(), "the base keeps the weights in an emptyDir");
+        Quantity sizeLimit = models.getEmptyDir().getSizeLimit();
+        assertNotNull(sizeLimit, "the models emptyDir has no sizeLimit");
+        for (Container c : allContainers()) {
+            Quantity request = c.getResources().getRequests().get("ephemeral-storage");
+            assertNotNull(request, c.getName() + " requests no ephemeral-storage: the scheduler cannot see the "
+                    + "space the model needs on the node");
+            assertTrue(Quantity.getAmountInBytes(request).compareTo(Quantity.getAmountInBytes(sizeLimit)) <= 0,
+                    c.getName() + " requests more ephemeral storage than the volume may hold");
+        }
+        // The 418M download (pytorch_model.bin, 1.9 GB) and its conversion must fit what the init container requests.
+        assertTrue(Quantity.getAmountInBytes(download.getResources().getRequests().get("ephemeral-storage"))
+                .longValue() >= 4L << 30, "the init container needs room for the .bin and its conversion");
     }
 
     @Test
@@ -262,7 +296,7 @@ class ManifestTest {
 
     @Test
     void autoscalersTargetTheDeployment() {
-        for (String file : List.of(FILE, QUEUE_DEPTH_HPA)) {
+        for (String file : AUTOSCALERS) {
             HorizontalPodAutoscaler hpa = Manifests.load(file).hpa();
             assertEquals("apps/v1", hpa.getSpec().getScaleTargetRef().getApiVersion(), file);
             assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind(), file);
@@ -271,10 +305,11 @@ class ManifestTest {
             assertFalse(hpa.getSpec().getMetrics().isEmpty(), file);
         }
         assertEquals(null, deployment.getSpec().getReplicas(), "the autoscaler owns the replica count");
-        assertEquals("cpu", manifests.hpa().getSpec().getMetrics().getFirst().getResource().getName());
-        HorizontalPodAutoscaler queue = Manifests.load(QUEUE_DEPTH_HPA).hpa();
-        assertEquals(manifests.hpa().getMetadata().getName(), queue.getMetadata().getName(),
-                "the queue-depth variant must replace the CPU autoscaler, not run beside it");
+        HorizontalPodAutoscaler cpu = Manifests.load(Manifests.CPU_HPA).hpa();
+        assertEquals("cpu", cpu.getSpec().getMetrics().getFirst().getResource().getName());
+        HorizontalPodAutoscaler queue = Manifests.load(Manifests.QUEUE_DEPTH_HPA).hpa();
+        assertEquals(cpu.getMetadata().getName(), queue.getMetadata().getName(),
+                "switching the component must replace the autoscaler, not run a second one beside it");
         assertEquals("Pods", queue.getSpec().getMetrics().getFirst().getType());
     }
 
@@ -282,8 +317,10 @@ class ManifestTest {
     void disruptionBudgetLeavesOneReplicaServing() {
         PodDisruptionBudget pdb = manifests.pdb();
         assertEquals(1, pdb.getSpec().getMinAvailable().getIntVal());
-        assertTrue(manifests.hpa().getSpec().getMinReplicas() > pdb.getSpec().getMinAvailable().getIntVal(),
-                "with minReplicas == minAvailable no node could ever be drained");
+        for (String file : AUTOSCALERS) {
+            assertTrue(Manifests.load(file).hpa().getSpec().getMinReplicas() > pdb.getSpec().getMinAvailable().getIntVal(),
+                    file + ": with minReplicas == minAvailable no node could ever be drained");
+        }
     }
 
     @Test

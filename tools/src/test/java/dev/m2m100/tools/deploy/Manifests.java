@@ -19,6 +19,13 @@ record Manifests(String file, List<HasMetadata> objects) {
 
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
+    /** The base every overlay builds on: Deployment, Service, PodDisruptionBudget. */
+    static final String BASE = "k8s/base/deployment.yaml";
+    /** The autoscaler on the server's queue depth (default of the GPU overlay). */
+    static final String QUEUE_DEPTH_HPA = "k8s/autoscaling/queue-depth/hpa.yaml";
+    /** The autoscaler on CPU use (the CPU overlay's). */
+    static final String CPU_HPA = "k8s/autoscaling/cpu/hpa.yaml";
+
     static Manifests load(String relativePath) {
         return parse(relativePath, RepositoryFiles.read(relativePath));
     }

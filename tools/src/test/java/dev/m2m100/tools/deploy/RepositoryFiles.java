@@ -10,15 +10,15 @@ final class RepositoryFiles {
 
     private RepositoryFiles() {}
 
-    /** The repository root: the nearest ancestor of the working directory that holds k8s/deployment.yaml. */
+    /** The repository root: the nearest ancestor of the working directory that holds the launcher and the POM. */
     static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("k8s/deployment.yaml"))) {
+            if (Files.isRegularFile(dir.resolve("m2m100")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return dir;
             }
         }
         throw new IllegalStateException("no ancestor of " + Path.of("").toAbsolutePath()
-                + " contains k8s/deployment.yaml");
+                + " holds the m2m100 launcher and pom.xml");
     }
 
     static Path path(String relative) {

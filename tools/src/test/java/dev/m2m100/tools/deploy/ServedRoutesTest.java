@@ -54,7 +54,7 @@ class ServedRoutesTest {
 
     @Test
     void metricsExportTheQueueDepthTheAutoscalerUses() throws Exception {
-        HorizontalPodAutoscaler hpa = Manifests.load("k8s/hpa-queue-depth.yaml").hpa();
+        HorizontalPodAutoscaler hpa = Manifests.load(Manifests.QUEUE_DEPTH_HPA).hpa();
         String metric = hpa.getSpec().getMetrics().getFirst().getPods().getMetric().getName();
         HttpResponse<String> scrape = get(Routes.METRICS);
         assertEquals(200, scrape.statusCode());
