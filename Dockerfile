@@ -11,6 +11,8 @@
 # reproducible builds pin them by digest too: --build-arg RUNTIME_TAG=12.6.3-runtime-ubuntu24.04@sha256:...
 # See docs/OPERATIONS.md.
 
+# The product version (the POM's <version>; a test checks they agree), for the image label. Tag the image with it.
+ARG VERSION=0.1.0
 ARG BUILD_REPO=maven
 ARG BUILD_TAG=3.9.11-eclipse-temurin-25
 # The "-runtime-" CUDA images carry cuBLAS (libcublas.so.12, which JCublas 12.6 links against; the default
@@ -32,6 +34,10 @@ COPY kernels kernels
 COPY m2m100-jvm m2m100-jvm
 COPY server server
 COPY tools tools
+# What the tools jar ships so that bench and random-model work anywhere: the standard workload, the fixture tokenizer.
+COPY testdata/bench-workload.json testdata/bench-workload.json
+COPY testdata/m2m100-tiny/sentencepiece.bpe.model testdata/m2m100-tiny/vocab.json \
+     testdata/m2m100-tiny/tokenizer_config.json testdata/m2m100-tiny/special_tokens_map.json testdata/m2m100-tiny/
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     mvn -B -ntp -Dmaven.test.skip=true package
 
@@ -51,12 +57,17 @@ RUN jlink \
 
 # The application: our jars + their runtime dependencies, and the in-image launcher.
 COPY scripts/m2m100-container.sh /opt/m2m100/bin/m2m100
+COPY scripts/run-java.sh /opt/m2m100/bin/run-java.sh
 RUN mkdir -p /opt/m2m100/lib \
  && cp tools/target/m2m100-tools.jar tools/target/lib/*.jar /opt/m2m100/lib/ \
  && chmod 0755 /opt/m2m100/bin/m2m100
 
 # ---------------------------------------------------------------------------------------------------
 FROM ${RUNTIME_REPO}:${RUNTIME_TAG} AS runtime
+ARG VERSION
+LABEL org.opencontainers.image.title="m2m100-jvm" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.description="M2M100 translation service for the JVM (CPU and CUDA)"
 
 # curl serves the HEALTHCHECK; the CUDA images purge theirs. A fixed numeric non-root user, so that
 # Kubernetes' runAsNonRoot can verify it.

@@ -15,9 +15,12 @@ if [ ! -w "$TMP_DIR" ]; then
        "Kubernetes: an emptyDir) or point TMPDIR at a writable path." >&2
   exit 1
 fi
+# m2m100_run_java drops the JVM's "Using incubator modules" warning from stderr, passes SIGTERM on to the JVM
+# (this shell is PID 1 in the container) and exits with the JVM's status (see the sourced file).
+. "$APP_HOME/bin/run-java.sh"
 # JAVA_OPTS is split on spaces on purpose (a list of JVM flags).
 # shellcheck disable=SC2086
-exec java \
+m2m100_run_java java \
   --add-modules jdk.incubator.vector \
   --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow \

@@ -1,8 +1,10 @@
 package dev.m2m100.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.m2m100.engine.Translator;
+import dev.m2m100.engine.Version;
 import dev.m2m100.tokenizer.Languages;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -23,7 +25,7 @@ final class ServiceEndpoints {
         this.lifecycle = lifecycle;
         this.translator = translator;
         this.metrics = metrics;
-        this.openApi = StaticContent.resource(ServiceEndpoints.class, OPENAPI_RESOURCE);
+        this.openApi = openApiDocument();
     }
 
     /** {@code {"languages":[{"code":"en","name":"English"}, …]}} in the model's order. */
@@ -79,5 +81,12 @@ final class ServiceEndpoints {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, Json.CONTENT_TYPE);
         res.send(Json.bytes(body));
+    }
+
+    /** The OpenAPI document with {@code info.version} set to the product's version (one version: the POM's). */
+    static byte[] openApiDocument() {
+        JsonNode doc = Json.parse(StaticContent.resource(ServiceEndpoints.class, OPENAPI_RESOURCE));
+        ((ObjectNode) doc.path("info")).put("version", Version.current());
+        return Json.bytes(doc);
     }
 }

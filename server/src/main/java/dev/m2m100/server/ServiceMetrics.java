@@ -1,6 +1,8 @@
 package dev.m2m100.server;
 
 import dev.m2m100.engine.SchedulerStats;
+import dev.m2m100.engine.Version;
+import dev.m2m100.engine.backend.Placement;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -82,8 +84,17 @@ final class ServiceMetrics {
         recordsPerRequest.record(records);
     }
 
-    void modelLoaded(Duration took) {
+    /**
+     * The model is loaded: its load time, and the info metric {@code m2m100_info{model,device,dtype,version} 1}
+     * (labels cannot change, so it appears once the device and weight format are known).
+     */
+    void modelLoaded(Duration took, String model, Placement placement) {
         modelLoadMillis.set(took.toMillis());
+        Gauge.builder("m2m100.info", () -> 1)
+                .description("The model served, the device and weight format it runs with, and the version (always 1)")
+                .tags("model", model, "device", placement.device(), "dtype", placement.dtype().toString(),
+                        "version", Version.current())
+                .register(registry);
     }
 
     /**

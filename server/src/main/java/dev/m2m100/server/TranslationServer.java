@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The translation service: a Helidon SE web server in front of one {@link Translator}.
@@ -83,6 +84,7 @@ public final class TranslationServer implements AutoCloseable {
      *
      * @param loader opens the engine (e.g. from {@code config.modelDir()}); its failure makes the service
      *               unhealthy and completes {@link #loaded()} exceptionally
+     * @throws CannotListenException when the port cannot be opened (in use, unknown host, no permission)
      */
     public static TranslationServer start(ServerConfig config, TranslatorLoader loader) {
         return start(config, loader, System.out);
@@ -90,8 +92,20 @@ public final class TranslationServer implements AutoCloseable {
 
     /** As {@link #start(ServerConfig, TranslatorLoader)}, writing the access log to {@code accessLogOut}. */
     static TranslationServer start(ServerConfig config, TranslatorLoader loader, PrintStream accessLogOut) {
+        // Checked first, so that a taken port is one line here rather than Helidon's logged BindException.
+        CannotListenException.checkFree(config.host(), config.port());
         TranslationServer server = new TranslationServer(config, accessLogOut);
         server.webServer.start();
+        if (!server.webServer.isRunning() || server.port() <= 0) {
+            // Helidon logs the BindException and returns; without this the service would run listening nowhere.
+            server.webServer.stop();
+            server.sampler.shutdownNow();
+            server.metrics.close();
+            if (server.hangup != null) {
+                server.hangup.close();
+            }
+            throw CannotListenException.diagnose(config.host(), config.port());
+        }
         LOG.log(Level.INFO, "listening on " + config.host() + ":" + server.port() + "; loading the model");
         server.sampler.scheduleAtFixedRate(server.metrics::sampleDecoderBatch, 200, 200, TimeUnit.MILLISECONDS);
         Thread.ofPlatform().name("m2m100-model-loader").start(() -> server.load(loader));
@@ -142,13 +156,18 @@ public final class TranslationServer implements AutoCloseable {
             warmUp(t);
             service = new TranslationService(t, config.maxQueued());
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            metrics.modelLoaded(took);
+            metrics.modelLoaded(took, config.modelDir().map(Object::toString).orElse("unknown"), t.placement());
             lifecycle.ready();
             LOG.log(Level.INFO, "model loaded and warmed up in " + took.toMillis() + " ms; ready on port " + port());
             loaded.complete(null);
         } catch (Throwable e) {
-            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.log(Level.ERROR, "model failed to load: " + reason, e);
+            String reason = Failures.describe(e);
+            if (Failures.isExpected(e)) {
+                // A missing folder, a failed download, an unusable device: the caller reports it in one line.
+                LOG.log(Level.DEBUG, "the model failed to load: " + reason);
+            } else {
+                LOG.log(Level.ERROR, "the model failed to load: " + reason, e);
+            }
             lifecycle.failed(reason);
             loaded.completeExceptionally(e);
         }
@@ -171,8 +190,13 @@ public final class TranslationServer implements AutoCloseable {
         }
         String from = languages.contains("en") ? "en" : languages.get(0);
         String to = languages.stream().filter(l -> !l.equals(from)).findFirst().orElseThrow();
-        t.translate(List.of("Hello, world."), from, to, GenerationOptions.DEFAULTS.withMaxNewTokens(8))
-                .get(config.requestTimeout().toSeconds(), TimeUnit.SECONDS);
+        try {
+            t.translate(List.of("Hello, world."), from, to, GenerationOptions.DEFAULTS.withMaxNewTokens(8))
+                    .get(config.requestTimeout().toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("the warm-up translation (8 tokens) did not finish within REQUEST_TIMEOUT_SECONDS ("
+                    + config.requestTimeout().toSeconds() + " s): no request could; raise the timeout");
+        }
     }
 
     private SchedulerStats stats() {

@@ -2,6 +2,7 @@ package dev.m2m100.server;
 
 import dev.m2m100.engine.GenerationOptions;
 import dev.m2m100.engine.Translator;
+import dev.m2m100.engine.Version;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -53,7 +54,42 @@ class LifecycleTest {
             assertEquals(200, after.statusCode());
             assertEquals("READY", json(after).get("status").textValue());
             assertEquals(200, h.post(Routes.TRANSLATION, TranslationApiTest.request("en", "fr", "1", "Hi.")).statusCode());
-            assertTrue(MetricsText.sum(h.get(Routes.METRICS).body(), "m2m100_model_load_seconds") > 0);
+            String metrics = h.get(Routes.METRICS).body();
+            assertTrue(MetricsText.sum(metrics, "m2m100_model_load_seconds") > 0);
+            // The info metric: which model, where, in which format, which version.
+            assertEquals(1.0, MetricsText.sum(metrics, "m2m100_info", "model=\"" + TestModel.TINY + "\"",
+                    "device=\"cpu\"", "dtype=\"f32\"", "version=\"" + Version.current() + "\""), 0.0, metrics);
+        }
+    }
+
+    /** A taken port is a failure at start, named in one line; the server must not run on listening nowhere. */
+    @Test
+    void aPortInUseFailsAtOnceSayingSo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            CannotListenException e = assertThrows(CannotListenException.class,
+                    () -> Harness.starting(Map.of("PORT", Integer.toString(port)), () -> {
+                        throw new AssertionError("the model must not be loaded when the port is taken");
+                    }));
+            assertEquals("port " + port + " is in use on 127.0.0.1 (another process listens there; choose another with"
+                    + " --port or PORT)", e.getMessage());
+        }
+    }
+
+    /** A warm-up that outlasts REQUEST_TIMEOUT_SECONDS says so: never "null". */
+    @Test
+    void aWarmUpTimeoutNamesItsCause() {
+        try (Harness h = Harness.starting(Map.of("REQUEST_TIMEOUT_SECONDS", "1"), () -> {
+            HoldingTranslator t = new HoldingTranslator(
+                    EngineLoader.open(ServerConfig.fromEnvironment(TestModel.baseEnv(), Map.of())));
+            t.hold(); // the warm-up translation never finishes
+            return t;
+        })) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> h.server.loaded().get(60, TimeUnit.SECONDS));
+            String reason = Failures.describe(e);
+            assertTrue(reason.contains("REQUEST_TIMEOUT_SECONDS (1 s)"), reason);
+            assertFalse(reason.contains("null"), reason);
+            assertTrue(json(h.get(Routes.READY)).get("reason").textValue().contains("warm-up"));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.m2m100.server;
 
+import dev.m2m100.engine.Version;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -391,6 +393,7 @@ class TranslationApiTest {
         assertEquals(200, r.statusCode());
         JsonNode doc = json(r);
         assertTrue(doc.get("openapi").textValue().startsWith("3."), r.body());
+        assertEquals(Version.current(), doc.at("/info/version").textValue(), "one version: the POM's");
         for (String route : Routes.METHODS.keySet()) {
             assertTrue(doc.get("paths").has(route), route);
         }

@@ -21,7 +21,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.m2m100.engine.backend.WeightDType;
+import dev.m2m100.engine.EngineSettings;
+import dev.m2m100.server.Failures;
+import dev.m2m100.tools.cli.Cli;
+import dev.m2m100.tools.cli.CliException;
 import dev.m2m100.tools.cli.EngineOptions;
+import dev.m2m100.tools.cli.ModelOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,26 +43,24 @@ public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
-    private final PrintStream err;
 
     public BenchCommand() {
-        this(System.out, System.err);
+        this(System.out);
     }
 
-    /** Prints results to {@code out} and errors to {@code err} (tests). */
-    public BenchCommand(PrintStream out, PrintStream err) {
+    /** Prints results to {@code out} (tests); errors go to the command line's error writer ({@link Cli}). */
+    public BenchCommand(PrintStream out) {
         this.out = out;
-        this.err = err;
     }
 
-    @Option(names = "--model", required = true, description = "model folder (config.json, model.safetensors)")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Mixin
     EngineOptions engine = new EngineOptions();
 
-    @Option(names = "--workload", defaultValue = "testdata/bench-workload.json",
-            description = "workload file (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workload", paramLabel = "FILE",
+            description = "workload file (default: the standard workload of docs/PERFORMANCE.md, shipped with the tool)")
     Path workload;
 
     @Option(names = "--case", description = "a, b, c, d (comma-separated list) or all (default: all; d with ad-hoc options)")
@@ -82,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "ad hoc: this many sources (the workload's, repeated as needed), one submission")
     Integer batch;
 
-    @Option(names = "--beams", description = "ad hoc: beams per source (1 = greedy)")
+    @Option(names = {"--beam-size", "--beams"}, description = "ad hoc: beams per source (1 = greedy)")
     Integer beams;
 
     @Option(names = "--new-tokens", description = "ad hoc: generated tokens per sequence, the forced language token included")
@@ -92,43 +95,54 @@ public final class BenchCommand implements Callable<Integer> {
     Integer srcLen;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        BenchWorkload w;
+        List<BenchCase> selected;
+        EngineSettings settings;
         try {
             if (runs < 1 || warmup < 0 || engine.threads() < 0 || bandwidthMib < 1) {
                 throw new IllegalArgumentException("--runs must be >= 1, --warmup >= 0, --threads >= 0, --bandwidth-mib >= 1");
             }
-            if (!Files.isRegularFile(workload)) {
+            if (workload != null && !Files.isRegularFile(workload)) {
                 throw new IllegalArgumentException("workload file " + workload + " does not exist (see --workload)");
             }
-            BenchWorkload w = BenchWorkload.load(workload);
-            List<BenchCase> selected = selectCases(w);
-            int maxSources = selected.stream().mapToInt(c -> Math.min(c.batchSize(), c.sources().size())).max().orElse(1);
-            int maxRows = selected.stream().mapToInt(BenchCase::maxRows).max().orElse(1);
-            try (BenchSession session = BenchSession.open(model, engine.settings(), maxSources, maxRows)) {
-                w.checkVocabulary(session.config().vocabSize());
-                if (!json) {
-                    out.printf(Locale.ROOT, "# model %s: %s, loaded in %.2f s; workload %s; load average %s%n",
-                            model, session.placement().summary(), session.loadSeconds(), workload, loadAverage());
-                }
-                BenchRunner runner = session.runner(w.targetLangId());
-                List<CaseResult> results = new ArrayList<>();
-                for (BenchCase c : selected) {
-                    List<RunTimes> times = runner.run(c, warmup, runs);
-                    CaseResult r = new CaseResult(c.name(), session.placement().dtype().toString(), session.threads(), c.sources().size(), c.beams(),
-                            c.newTokens(), times, ProcessMemory.peakRssBytes(), ProcessMemory.rssBytes(),
-                            session.loadSeconds());
-                    results.add(r);
-                    print(r);
-                }
-                if (floor) {
-                    printFloor(session, results);
-                }
-            }
-            return 0;
-        } catch (IOException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
-            err.println("m2m100 bench: " + e.getMessage());
-            return 1;
+            w = workload == null ? BenchWorkload.standard() : BenchWorkload.load(workload);
+            selected = selectCases(w);
+            settings = engine.settings();
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
         }
+        Path dir = model.resolve();
+        int maxSources = selected.stream().mapToInt(c -> Math.min(c.batchSize(), c.sources().size())).max().orElse(1);
+        int maxRows = selected.stream().mapToInt(BenchCase::maxRows).max().orElse(1);
+        try (BenchSession session = BenchSession.open(dir, settings, maxSources, maxRows)) {
+            try {
+                w.checkVocabulary(session.config().vocabSize());
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage() + " (the standard workload needs the real vocabulary: use a"
+                        + " model from random-model, --preset tiny for a small one)");
+            }
+            if (!json) {
+                out.printf(Locale.ROOT, "# model %s: %s, loaded in %.2f s; workload %s; load average %s%n",
+                        model.value(), session.placement().summary(), session.loadSeconds(), w.name(), loadAverage());
+            }
+            BenchRunner runner = session.runner(w.targetLangId());
+            List<CaseResult> results = new ArrayList<>();
+            for (BenchCase c : selected) {
+                List<RunTimes> times = runner.run(c, warmup, runs);
+                CaseResult r = new CaseResult(c.name(), session.placement().dtype().toString(), session.threads(),
+                        c.sources().size(), c.beams(), c.newTokens(), times, ProcessMemory.peakRssBytes(),
+                        ProcessMemory.rssBytes(), session.loadSeconds());
+                results.add(r);
+                print(r);
+            }
+            if (floor) {
+                printFloor(session, results);
+            }
+        } catch (IOException | IllegalStateException | UnsupportedOperationException e) {
+            throw CliException.failed(Failures.describe(e), e);
+        }
+        return Cli.OK;
     }
 
     /** The named cases, with the ad-hoc options applied to each (then called "custom"). */
@@ -141,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String name : wanted) {
             BenchCase c = w.cases().get(name);
             if (c == null) {
-                throw new IllegalArgumentException("case '" + name + "' is not in " + w.file() + " (it has "
+                throw new IllegalArgumentException("case '" + name + "' is not in " + w.name() + " (it has "
                         + String.join(", ", w.cases().keySet()) + ")");
             }
             out.add(adHoc ? adHoc(c, w) : c);

@@ -15,18 +15,21 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "bench-kernels",
         mixinStandardHelpOptions = true,
         description = {
-                "Micro-benchmark of the CPU linear kernels (x·Wᵀ + b over pre-packed weights) on the model's shapes,",
-                "with a streaming-read bandwidth probe before and after. Options (all optional):",
+                "Micro-benchmark of the CPU linear kernels (x·Wᵀ + b over pre-packed weights)",
+                "on the model's shapes, with a streaming-read bandwidth probe before and after.",
+                "Options (all optional):",
                 "  --threads T            compute threads (default: one per core)",
                 "  --formats f32,bf16,... weight formats: f32, bf16, f16, int8 (default: all)",
                 "  --m 1,5,16,64          rows of x per call",
-                "  --shapes KxN,...       weight shapes (default: 1024x4096,1024x1024,1024x128112,4096x1024)",
+                "  --shapes KxN,...       weight shapes (default: 1024x4096,1024x1024,",
+                "                         1024x128112,4096x1024)",
                 "  --reps R               timed batches per case, median reported (default: 5)",
                 "  --min-ms MS            length of each timed batch (default: 200)",
                 "  --warmup-ms MS         JIT warm-up per case (default: 1000)",
                 "  --no-bandwidth         skip the bandwidth probe",
-                "One line per case: gemm fmt= m= k= n= ms=<median> gflops= best_gflops= wgbps=<weight GB/s> spread=",
-                "caller_cpu_gflops= caller_alloc_bytes_per_call=. Against OpenBLAS: tools/bench/gemm-compare.sh.",
+                "One line per case: gemm fmt= m= k= n= ms=<median> gflops= best_gflops=",
+                "wgbps=<weight GB/s> spread= caller_cpu_gflops= caller_alloc_bytes_per_call=.",
+                "Against OpenBLAS: tools/bench/gemm-compare.sh.",
                 "Exit status: 0 ok, 2 bad arguments."})
 public final class KernelBenchCommand implements Callable<Integer> {
 
@@ -53,7 +56,7 @@ public final class KernelBenchCommand implements Callable<Integer> {
             GemmBench.run(arguments.toArray(String[]::new), out);
             return 0;
         } catch (IllegalArgumentException e) {
-            err.println("bench-kernels: " + e.getMessage());
+            err.println("m2m100 bench-kernels: " + e.getMessage());
             return 2;
         }
     }

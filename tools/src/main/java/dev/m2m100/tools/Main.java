@@ -1,13 +1,24 @@
 package dev.m2m100.tools;
 
+import dev.m2m100.engine.Version;
+import dev.m2m100.tools.cli.Cli;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Entry point of the {@code ./m2m100} launcher: one sub-command per job. */
+/**
+ * Entry point of the {@code ./m2m100} launcher: one sub-command per job. Exit status of every command: 0 ok,
+ * 1 the work failed, 2 bad arguments or bad input ({@link Cli}); no sub-command prints the usage and exits 2.
+ */
 @Command(name = "m2m100",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = Main.VersionProvider.class,
         description = "M2M100 translation engine and service for the JVM.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:ok", "1:the work failed (I/O, network, model load, translation)",
+                "2:bad arguments or bad input"},
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.m2m100.tools.convert.ConvertCommand.class,
@@ -21,23 +32,26 @@ import picocli.CommandLine.Command;
                 KernelBenchCommand.class,
                 TextBenchCommand.class,
         })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).execute(args);
-        System.exit(code);
+        System.exit(Cli.commandLine(new Main()).execute(args));
     }
 
+    /** No sub-command: a usage error. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Cli.USAGE;
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"m2m100-jvm " + (v == null ? "dev" : v)};
+            return new String[] {"m2m100-jvm " + Version.current()};
         }
     }
 }

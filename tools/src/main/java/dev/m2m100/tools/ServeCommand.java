@@ -1,15 +1,18 @@
 package dev.m2m100.tools;
 
+import dev.m2m100.server.CannotListenException;
 import dev.m2m100.server.EngineLoader;
+import dev.m2m100.server.Failures;
 import dev.m2m100.server.ServerConfig;
 import dev.m2m100.server.TranslationServer;
+import dev.m2m100.tools.hub.ModelFolderNotFoundException;
 import dev.m2m100.tools.hub.ModelResolver;
+import dev.m2m100.tools.cli.CliException;
 import dev.m2m100.tools.cli.EngineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -85,15 +88,15 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig config;
         try {
-            config = ServerConfig.fromEnvironment(System.getenv(), overrides());
+            config = ServerConfig.fromEnvironment(System.getenv(), overrides(System.getenv()));
         } catch (IllegalArgumentException e) {
-            System.err.println("m2m100 serve: " + e.getMessage());
-            return 2;
+            throw CliException.usage(e.getMessage());
         }
-        String modelArg = config.modelDir().map(Path::toString).orElse(ModelResolver.DEFAULT_MODEL);
-        if (config.modelDir().isEmpty()) {
-            System.err.println("m2m100 serve: no --model or MODEL_DIR given: using " + modelArg
-                    + " (downloaded into the cache on first start)");
+        String modelArg = config.modelDir().orElseThrow().toString();
+        try {
+            ModelResolver.checkFolderArgument(modelArg);
+        } catch (ModelFolderNotFoundException e) {
+            throw CliException.usage(e.getMessage());
         }
         // The model is resolved (and downloaded if needed) inside the loader, so that liveness answers and
         // readiness says LOADING while a first download runs.
@@ -102,16 +105,16 @@ public final class ServeCommand implements Callable<Integer> {
             server = TranslationServer.start(config,
                     () -> EngineLoader.open(ModelResolver.fromEnvironment().resolve(modelArg), config));
         } catch (IllegalArgumentException e) { // e.g. an unreadable API_KEYS_FILE
-            System.err.println("m2m100 serve: " + e.getMessage());
-            return 2;
+            throw CliException.usage(e.getMessage());
+        } catch (CannotListenException e) {
+            throw CliException.failed(e.getMessage(), e);
         }
         server.installShutdownHook();
         try {
             server.loaded().get();
         } catch (ExecutionException e) {
-            System.err.println("m2m100 serve: the model failed to load: " + e.getCause().getMessage());
             server.drainAndStop();
-            return 1;
+            throw CliException.failed("the model failed to load: " + Failures.describe(e), e);
         }
         System.err.println("m2m100 serve: ready on http://" + config.host() + ":" + server.port()
                 + " (POST /translation, POST /translate; playground at /, API docs at /docs); SIGTERM drains and stops");
@@ -120,9 +123,16 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, String> overrides() {
+    /** The flags as the environment variables they override; the default model when neither names one. */
+    private Map<String, String> overrides(Map<String, String> env) {
         Map<String, String> o = new LinkedHashMap<>();
         put(o, "MODEL_DIR", model);
+        String fromEnv = env.get("MODEL_DIR");
+        if (model == null && (fromEnv == null || fromEnv.isBlank())) {
+            System.err.println("m2m100 serve: no --model or MODEL_DIR given: serving " + ModelResolver.DEFAULT_MODEL
+                    + " (downloaded into the cache, M2M100_CACHE, on first start)");
+            o.put("MODEL_DIR", ModelResolver.DEFAULT_MODEL);
+        }
         put(o, "PORT", port);
         put(o, "HOST", host);
         o.putAll(engine.asEnvironment());

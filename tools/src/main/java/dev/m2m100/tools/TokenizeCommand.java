@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.tokenizer.M2M100Tokenizer;
 import dev.m2m100.tokenizer.UnsupportedLanguageException;
+import dev.m2m100.tools.cli.Cli;
+import dev.m2m100.tools.cli.ModelOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
@@ -34,12 +37,11 @@ import java.util.concurrent.Callable;
                 "Reads standard input, one JSON value per line, and writes one JSON value per line:",
                 "  encode: \"text\"  ->  [langId, ..., 2]",
                 "  decode: [ids]   ->  \"text\"  (special tokens skipped unless --keep-special)",
-                "Exit status: 0 ok, 1 bad input line or unreadable model, 2 usage error."})
+                "Exit status: 0 ok, 1 the model's tokenizer cannot be read, 2 bad arguments or a bad input line."})
 public final class TokenizeCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Hugging Face M2M100 model folder (sentencepiece.bpe.model, vocab.json, ...).")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--lang", paramLabel = "LANG", description = "Source language code, e.g. en (required to encode).")
     String lang;
@@ -74,12 +76,13 @@ public final class TokenizeCommand implements Callable<Integer> {
             err.println("m2m100 tokenize: --keep-special only applies with --decode");
             return 2;
         }
+        Path dir = model.resolve();
         M2M100Tokenizer tokenizer;
         try {
-            tokenizer = M2M100Tokenizer.load(model);
+            tokenizer = M2M100Tokenizer.load(dir);
         } catch (IOException e) {
-            err.println("m2m100 tokenize: cannot load tokenizer from " + model + ": " + describe(e));
-            return 1;
+            err.println("m2m100 tokenize: cannot load tokenizer from " + dir + ": " + describe(e));
+            return Cli.FAILED;
         }
         if (!decode) {
             try {
@@ -102,7 +105,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                 } catch (BadLineException e) {
                     writer.flush();
                     err.println("m2m100 tokenize: line " + lineNo + ": " + e.getMessage());
-                    return 1;
+                    return Cli.USAGE;
                 }
                 writer.write(result);
                 writer.write('\n');

@@ -6,56 +6,77 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.GenerationOptions;
 import dev.m2m100.engine.TranslationEngine;
-import dev.m2m100.engine.generation.GeneratedSequence;
+import dev.m2m100.server.Failures;
 import dev.m2m100.server.text.TextFormat;
 import dev.m2m100.server.text.TextJob;
 import dev.m2m100.server.text.TextRequestException;
 import dev.m2m100.server.text.TextTranslator;
+import dev.m2m100.tools.cli.Cli;
+import dev.m2m100.tools.cli.CliException;
+import dev.m2m100.tools.cli.EngineOptions;
+import dev.m2m100.tools.cli.GenerationFlags;
+import dev.m2m100.tools.cli.ModelOption;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import dev.m2m100.tools.cli.EngineOptions;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code m2m100 translate}: one JSON string per input line, one JSON value per output line: the translation,
- * through the same text layer as the service (sentences, whitespace, {@code --from auto}), or with
- * {@code --ids} the id sequence exactly as Hugging Face's {@code generate} returns it for that input alone
- * (the line as one sequence).
+ * {@code m2m100 translate}: a Unix filter. Each input line is one text (with {@code --json}: one JSON string) and
+ * gives one output line, in order: the translation through the same text layer as the service (sentences,
+ * whitespace, {@code --from auto}; a JSON string with {@code --json}), or with {@code --ids} the id sequence exactly
+ * as Hugging Face's {@code generate} returns it for that line alone. Each line is submitted as soon as it is read,
+ * so the engine's scheduler batches the lines that wait together (up to its MAX_ACTIVE), and each translation is
+ * printed as soon as it and the lines before it are done: output follows input without waiting for its end. A
+ * line that cannot be translated gives an empty output line ({@code null} with {@code --json} or {@code --ids})
+ * and a message naming its number on stderr; the others are translated, and the exit status says that some
+ * failed.
  */
 @Command(name = "translate", mixinStandardHelpOptions = true,
-        description = "Translate JSON strings read line by line from standard input; writes one JSON value per line.")
+        description = {"Translate standard input line by line: one text per line in, its translation per line out.",
+                "Lines are translated as they arrive, batched together by the engine, and printed in order as soon"
+                        + " as they are done, without waiting for the end of the input.",
+                "A bad line gives an empty output line and a message with its number on stderr; the rest is"
+                        + " translated.",
+                "Exit status: 0 all lines translated, 1 a translation failed, 2 bad arguments or a bad input line."})
 public final class TranslateCommand implements Callable<Integer> {
-    /** Lines submitted to the scheduler together. */
-    private static final int CHUNK = 256;
-    /** Sentences the scheduler may hold: a chunk of long lines can be many sentences; queued ones cost only ids. */
+    /** Lines read and not yet printed at most: reading waits beyond this (the engine's queue stays bounded). */
+    static final int LINES_IN_FLIGHT = 256;
+    /** Sentences the scheduler may hold: in-flight lines can be many sentences; queued ones cost only ids. */
     private static final int MAX_QUEUED = 100_000;
 
-    @Option(names = "--model", required = true, description = "Hugging Face M2M100 model folder")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
-    @Option(names = "--from", required = true, description = "source language code (en, ja, …), or auto to detect it per line")
+    @Option(names = "--from", required = true, paramLabel = "LANG",
+            description = "source language code (en, ja, …), or auto to detect it per line")
     String from;
 
-    @Option(names = "--to", required = true, description = "target language code")
+    @Option(names = "--to", required = true, paramLabel = "LANG", description = "target language code")
     String to;
 
-    @Option(names = "--beams", description = "number of beams (1 = greedy; default: generation_config.json)")
-    Integer beams;
+    @Mixin
+    GenerationFlags generation = new GenerationFlags();
 
-    @Option(names = "--max-new-tokens", description = "limit on generated tokens after the start token (default: generation_config.json)")
-    Integer maxNewTokens;
+    @Option(names = "--json", description = "lines are JSON strings, in and out (texts with line breaks, exact escapes)")
+    boolean json;
 
-    @Option(names = "--ids", description = "print generated id sequences instead of text")
+    @Option(names = "--ids", description = "print generated id sequences (JSON arrays) instead of text")
     boolean ids;
 
     @Mixin
@@ -64,6 +85,10 @@ public final class TranslateCommand implements Callable<Integer> {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final ObjectMapper mapper = new ObjectMapper();
+    /** Written by the printer thread, read after it ended. */
+    private int badLines;
+    private int failedLines;
 
     public TranslateCommand() {
         this(System.in, new PrintStream(System.out, false, StandardCharsets.UTF_8), System.err);
@@ -76,92 +101,192 @@ public final class TranslateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        ObjectMapper json = new ObjectMapper();
-        List<String> texts;
+    public Integer call() throws Exception {
+        GenerationOptions options = generation.options();
+        EngineSettings settings;
         try {
-            texts = readTexts(json);
-        } catch (BadInput e) {
-            err.println("m2m100 translate: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("m2m100 translate: cannot read standard input: " + e.getMessage());
-            return 1;
+            EngineSettings d = EngineSettings.DEFAULTS;
+            settings = new EngineSettings(engineOptions.device(), engineOptions.dtype(), engineOptions.threads(),
+                    MAX_QUEUED, d.maxActiveSequences(), d.maxBatchRows());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
         }
-        if (beams != null && beams < 1 || maxNewTokens != null && maxNewTokens < 1) {
-            err.println("m2m100 translate: --beams and --max-new-tokens must be at least 1");
-            return 2;
+        Path dir = model.resolve();
+        TranslationEngine engine;
+        try {
+            engine = TranslationEngine.open(dir, settings);
+        } catch (IOException | RuntimeException e) {
+            throw CliException.failed("cannot load the model " + model.value() + ": " + Failures.describe(e), e);
         }
-        EngineSettings d = EngineSettings.DEFAULTS;
-        EngineSettings settings = new EngineSettings(engineOptions.device(), engineOptions.dtype(),
-                engineOptions.threads(), MAX_QUEUED, d.maxActiveSequences(), d.maxBatchRows());
-        GenerationOptions options = new GenerationOptions(beams, maxNewTokens, null, null, null, null);
-        try (TranslationEngine engine = TranslationEngine.open(model, settings)) {
-            int target = engine.codec().languageId(to);
-            if (ids) {
-                engine.codec().languageId(from);
-            }
+        try (engine) {
             TextTranslator text = TextTranslator.withDetection(engine, MAX_QUEUED);
-            for (int start = 0; start < texts.size(); start += CHUNK) {
-                List<String> chunk = texts.subList(start, Math.min(texts.size(), start + CHUNK));
-                if (ids) {
-                    List<int[]> sources = new ArrayList<>();
-                    for (String t : chunk) {
-                        sources.add(engine.codec().encode(t, from));
-                    }
-                    for (GeneratedSequence s : engine.generate(sources, target, options)) {
-                        out.println(json.writeValueAsString(s.tokens()));
-                    }
-                } else {
-                    TextJob job = new TextJob(chunk, from, to, TextFormat.TEXT, options);
-                    for (String t : text.translate(job).join().texts()) {
-                        out.println(json.writeValueAsString(t));
-                    }
-                }
-                out.flush();
-            }
-            return 0;
-        } catch (IllegalArgumentException | TextRequestException e) {
-            err.println("m2m100 translate: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("m2m100 translate: cannot load the model: " + e.getMessage());
-            return 1;
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            err.println("m2m100 translate: " + cause.getMessage());
-            return cause instanceof IllegalArgumentException ? 2 : 1;
-        }
-    }
-
-    private List<String> readTexts(ObjectMapper json) throws IOException {
-        List<String> texts = new ArrayList<>();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String line;
-        int number = 0;
-        while ((line = reader.readLine()) != null) {
-            number++;
-            JsonNode node;
+            Lines lines;
             try {
-                node = json.readTree(line);
-            } catch (JacksonException e) {
-                throw new BadInput("line " + number + " is not valid JSON (" + e.getOriginalMessage()
-                        + "); expected one JSON string per line, e.g. \"Hello world.\"");
+                lines = ids ? new IdLines(engine, engine.codec().languageId(to)) : new TextLines(text);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
             }
-            if (node == null || node.isMissingNode() || !node.isTextual()) {
-                throw new BadInput("line " + number + " is " + (node == null || node.isMissingNode() ? "empty" : "a JSON "
-                        + node.getNodeType().toString().toLowerCase()) + "; expected one JSON string per line, e.g. \"Hello world.\"");
-            }
-            texts.add(node.textValue());
+            return translateAll(lines);
         }
-        return texts;
     }
 
-    private static final class BadInput extends IOException {
-        private static final long serialVersionUID = 1L;
+    /** How one line becomes its output line. */
+    private interface Lines {
+        /**
+         * Starts the line's translation; the future gives the output line.
+         *
+         * @throws IllegalArgumentException (or {@link TextRequestException}) when the line cannot be translated
+         */
+        CompletableFuture<String> submit(String text);
+    }
 
-        BadInput(String message) {
-            super(message);
+    /** Text through the service's text layer. */
+    private final class TextLines implements Lines {
+        private final TextTranslator text;
+
+        TextLines(TextTranslator text) {
+            this.text = text;
+            text.resolve(to).orElseThrow(() -> new IllegalArgumentException("unsupported language '" + to
+                    + "'; the model's languages: " + String.join(", ", text.languages())));
+            if (!TextTranslator.AUTO.equalsIgnoreCase(from)) {
+                text.resolve(from).orElseThrow(() -> new IllegalArgumentException("unsupported language '" + from
+                        + "'; the model's languages: " + String.join(", ", text.languages())));
+            }
+        }
+
+        @Override
+        public CompletableFuture<String> submit(String line) {
+            TextJob job = new TextJob(List.of(line), from, to, TextFormat.TEXT, generation.options());
+            return text.translate(job).thenApply(r -> json ? jsonString(r.texts().getFirst()) : oneLine(r.texts().getFirst()));
+        }
+    }
+
+    /** The line as one sequence, its generated ids as Hugging Face's generate gives them. */
+    private final class IdLines implements Lines {
+        private final TranslationEngine engine;
+        private final int target;
+
+        IdLines(TranslationEngine engine, int target) {
+            this.engine = engine;
+            this.target = target;
+            engine.codec().languageId(from);
+        }
+
+        @Override
+        public CompletableFuture<String> submit(String line) {
+            int[] source = engine.codec().encode(line, from);
+            if (source.length > engine.maxSourceTokens()) {
+                throw new IllegalArgumentException("the text is " + source.length + " tokens long; the model takes at"
+                        + " most " + engine.maxSourceTokens() + " (language token and </s> included)");
+            }
+            return engine.generateAsync(List.of(source), target, generation.options())
+                    .thenApply(r -> jsonString(r.getFirst().tokens()));
+        }
+    }
+
+    /** One input line on its way: its number and its output, or why it has none. */
+    private record Pending(long line, CompletableFuture<String> output, String problem) {}
+
+    /** Reads and submits line by line while a printer thread prints in order; returns the exit status. */
+    private int translateAll(Lines lines) throws InterruptedException {
+        BlockingQueue<Pending> pending = new ArrayBlockingQueue<>(LINES_IN_FLIGHT);
+        Pending end = new Pending(0, null, null);
+        Thread printer = Thread.ofPlatform().name("m2m100-translate-out").start(() -> {
+            try {
+                for (Pending p = pending.take(); p != end; p = pending.take()) {
+                    print(p);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        IOException readFailure = null;
+        try {
+            long number = 0;
+            for (String line; (line = reader.readLine()) != null; ) {
+                pending.put(submit(lines, ++number, line));
+            }
+        } catch (IOException e) {
+            readFailure = e;
+        } finally {
+            pending.put(end);
+            printer.join();
+        }
+        if (readFailure != null) {
+            throw CliException.failed("cannot read standard input: " + Failures.describe(readFailure), readFailure);
+        }
+        // A failed translation (1) outranks a bad line (2): the more serious condition decides.
+        return failedLines > 0 ? Cli.FAILED : badLines > 0 ? Cli.USAGE : Cli.OK;
+    }
+
+    private Pending submit(Lines lines, long number, String line) {
+        try {
+            return new Pending(number, lines.submit(text(line)), null);
+        } catch (IllegalArgumentException | TextRequestException e) {
+            return new Pending(number, null, e.getMessage());
+        }
+    }
+
+    /** The text of an input line: the line itself, or with {@code --json} the JSON string it holds. */
+    private String text(String line) {
+        if (!json) {
+            return line;
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(line);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage()
+                    + "); with --json each line is one JSON string, e.g. \"Hello world.\"");
+        }
+        if (node == null || node.isMissingNode() || !node.isTextual()) {
+            throw new IllegalArgumentException((node == null || node.isMissingNode() ? "empty" : "a JSON "
+                    + node.getNodeType().toString().toLowerCase(Locale.ROOT))
+                    + "; with --json each line is one JSON string, e.g. \"Hello world.\"");
+        }
+        return node.textValue();
+    }
+
+    /** Prints one line's output, or an empty/null line and its problem on stderr. */
+    private void print(Pending p) {
+        String problem = p.problem();
+        boolean failed = false;
+        String output = null;
+        if (problem == null) {
+            try {
+                output = p.output().join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                failed = !(cause instanceof IllegalArgumentException || cause instanceof TextRequestException);
+                problem = (failed ? "translation failed: " : "") + Failures.describe(cause);
+            }
+        }
+        if (problem != null) {
+            err.println("m2m100 translate: line " + p.line() + ": " + problem);
+            out.println(json || ids ? "null" : "");
+            if (failed) {
+                failedLines++;
+            } else {
+                badLines++;
+            }
+        } else {
+            out.println(output);
+        }
+        out.flush();
+        err.flush();
+    }
+
+    /** Plain output keeps one line per input line: a line break inside a translation becomes a space. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\R", " ");
+    }
+
+    private String jsonString(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

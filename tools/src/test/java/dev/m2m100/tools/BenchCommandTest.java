@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.m2m100.tools.cli.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,9 +47,8 @@ class BenchCommandTest {
     private static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        BenchCommand cmd = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        CommandLine cl = new CommandLine(cmd);
+        BenchCommand cmd = new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8));
+        CommandLine cl = Cli.commandLine(cmd);
         cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
         int code = cl.execute(args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -138,15 +138,33 @@ class BenchCommandTest {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, Files.readString(tinyWorkload()).replace("[4011, 44, 203", "[4011, 99999, 203"));
         Result r = run("--model", tinyModel().toString(), "--workload", bad.toString(), "--threads", "1");
-        assertEquals(1, r.code());
+        assertEquals(2, r.code(), "a workload that does not fit the model is bad input");
         assertTrue(r.err().contains(bad.toString()) && r.err().contains("sources[1]") && r.err().contains("99999"), r.err());
     }
 
     @Test
     void unknownCaseIsRejected() throws Exception {
         Result r = run("--model", tinyModel().toString(), "--workload", tinyWorkload().toString(), "--case", "e");
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("case 'e'"), r.err());
+    }
+
+    /**
+     * The standard workload ships inside the tool and the tiny preset has the real vocabulary, so bench runs on a
+     * small random model from any working directory (the container's is /tmp).
+     */
+    @Test
+    void theStandardWorkloadRunsOnTheTinyPresetWithoutTheRepository(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("tiny");
+        int written = Cli.commandLine(new dev.m2m100.tools.randommodel.RandomModelCommand())
+                .execute("--preset", "tiny", "--out", model.toString());
+        assertEquals(0, written);
+        Result r = run("--model", model.toString(), "--case", "d", "--threads", "1", "--runs", "1", "--warmup", "0",
+                "--new-tokens", "4", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = lines(r.out()).getFirst();
+        assertEquals("custom", n.get("case").asText());
+        assertEquals(4, n.get("new_tokens").asInt());
     }
 
     @Test

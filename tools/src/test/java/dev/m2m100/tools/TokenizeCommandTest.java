@@ -1,6 +1,7 @@
 package dev.m2m100.tools;
 
 import org.junit.jupiter.api.Test;
+import dev.m2m100.tools.cli.Cli;
 import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
@@ -35,7 +36,7 @@ class TokenizeCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         TokenizeCommand cmd = new TokenizeCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 out, new PrintStream(err, true, StandardCharsets.UTF_8));
-        CommandLine cl = new CommandLine(cmd);
+        CommandLine cl = Cli.commandLine(cmd);
         cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
         int code = cl.execute(args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -65,20 +66,20 @@ class TokenizeCommandTest {
     @Test
     void badLinesAreReportedWithTheirNumber() {
         Result r = run("\"ok\"\n[1,2]\n\"never reached\"\n", "--model", modelDir().toString(), "--lang", "en");
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertEquals("[4011,2687,2]\n", r.out(), "lines before the bad one are written");
         assertTrue(r.err().contains("line 2") && r.err().contains("expected a JSON string"), r.err());
 
         Result bad = run("[1, \"x\"]\n", "--model", modelDir().toString(), "--decode");
-        assertEquals(1, bad.code());
+        assertEquals(2, bad.code());
         assertTrue(bad.err().contains("line 1") && bad.err().contains("element 1"), bad.err());
 
         Result trailing = run("\"a\" \"b\"\n", "--model", modelDir().toString(), "--lang", "en");
-        assertEquals(1, trailing.code());
+        assertEquals(2, trailing.code());
         assertTrue(trailing.err().contains("line 1") && trailing.err().contains("invalid JSON"), trailing.err());
 
         Result empty = run("\n", "--model", modelDir().toString(), "--lang", "en");
-        assertEquals(1, empty.code());
+        assertEquals(2, empty.code());
         assertTrue(empty.err().contains("line 1"), empty.err());
     }
 
@@ -91,7 +92,7 @@ class TokenizeCommandTest {
         assertEquals(2, noLang.code());
         assertTrue(noLang.err().contains("--lang"), noLang.err());
         Result noModel = run("\"x\"\n", "--model", "/definitely/not/here", "--lang", "en");
-        assertEquals(1, noModel.code());
+        assertEquals(2, noModel.code(), "a model folder that does not exist is a bad argument");
         assertTrue(noModel.err().contains("/definitely/not/here"), noModel.err());
     }
 

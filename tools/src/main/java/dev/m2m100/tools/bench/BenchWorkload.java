@@ -3,6 +3,7 @@ package dev.m2m100.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,13 +16,13 @@ import java.util.Map;
  * A benchmark workload file (see testdata/bench-workload.README.md): token-id sources, the forced target
  * language id, the fixed number of generated tokens, and named cases (source indices, beam size, batch size).
  *
- * @param file         where it was read from (for messages)
+ * @param name         where it was read from (for messages)
  * @param sources      encoder inputs
  * @param targetLangId forced first generated token
  * @param newTokens    generated tokens per sequence, the forced one included
  * @param cases        by name, in file order
  */
-public record BenchWorkload(Path file, List<int[]> sources, int targetLangId, int newTokens,
+public record BenchWorkload(String name, List<int[]> sources, int targetLangId, int newTokens,
                             Map<String, BenchCase> cases) {
 
     public BenchWorkload {
@@ -29,11 +30,30 @@ public record BenchWorkload(Path file, List<int[]> sources, int targetLangId, in
         cases = Collections.unmodifiableMap(new LinkedHashMap<>(cases));
     }
 
+    /** The standard workload (testdata/bench-workload.json), shipped inside the tool so it works anywhere. */
+    public static final String STANDARD = "testdata/bench-workload.json";
+    private static final String STANDARD_RESOURCE = "bench-workload.json";
+
     /** Reads and checks a workload file; errors name the file and the field. */
     public static BenchWorkload load(Path file) throws IOException {
+        return parse(file.toString(), Files.readAllBytes(file));
+    }
+
+    /** The standard workload, from the classpath. */
+    public static BenchWorkload standard() throws IOException {
+        try (InputStream in = BenchWorkload.class.getResourceAsStream(STANDARD_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(STANDARD_RESOURCE + " is missing from the tools jar");
+            }
+            return parse(STANDARD + " (bundled)", in.readAllBytes());
+        }
+    }
+
+    /** Parses and checks a workload; errors name {@code file} and the field. */
+    static BenchWorkload parse(String file, byte[] json) throws IOException {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(file));
+            root = new ObjectMapper().readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage());
         }
@@ -81,7 +101,7 @@ public record BenchWorkload(Path file, List<int[]> sources, int targetLangId, in
         return new BenchWorkload(file, sources, target, newTokens, cases);
     }
 
-    private static int intField(Path file, JsonNode parent, String where, String name) {
+    private static int intField(String file, JsonNode parent, String where, String name) {
         JsonNode n = parent == null ? null : parent.get(name);
         if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
             throw new IllegalArgumentException(file + ": '" + where + "' must be an integer");
@@ -89,7 +109,7 @@ public record BenchWorkload(Path file, List<int[]> sources, int targetLangId, in
         return n.intValue();
     }
 
-    private static int[] ids(Path file, String where, JsonNode n) {
+    private static int[] ids(String file, String where, JsonNode n) {
         if (n == null || !n.isArray() || n.isEmpty()) {
             throw new IllegalArgumentException(file + ": '" + where + "' must be a non-empty array of integers");
         }
@@ -109,13 +129,13 @@ public record BenchWorkload(Path file, List<int[]> sources, int targetLangId, in
         for (int i = 0; i < sources.size(); i++) {
             for (int id : sources.get(i)) {
                 if (id < 0 || id >= vocabSize) {
-                    throw new IllegalArgumentException(file + ": sources[" + i + "] holds id " + id
+                    throw new IllegalArgumentException(name + ": sources[" + i + "] holds id " + id
                             + " outside the model's vocabulary [0, " + vocabSize + ")");
                 }
             }
         }
         if (targetLangId < 0 || targetLangId >= vocabSize) {
-            throw new IllegalArgumentException(file + ": target_lang_token.id " + targetLangId
+            throw new IllegalArgumentException(name + ": target_lang_token.id " + targetLangId
                     + " is outside the model's vocabulary [0, " + vocabSize + ")");
         }
     }

@@ -1,5 +1,8 @@
 package dev.m2m100.tools.hub;
 
+import dev.m2m100.server.Failures;
+import dev.m2m100.tools.cli.Cli;
+import dev.m2m100.tools.cli.CliException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code m2m100 download}: fetch an M2M100 model from the Hugging Face hub into a folder. */
 @Command(name = "download", mixinStandardHelpOptions = true,
         description = {"Download an M2M100 model (config, generation config, tokenizer, weights) from the Hugging"
-                + " Face hub; pytorch_model.bin-only revisions are converted to model.safetensors.",
+                + " Face hub; a revision that has only PyTorch weights is converted to safetensors.",
                 "Environment: HF_ENDPOINT (mirror, default https://huggingface.co), HF_TOKEN (gated/private models)."})
 public final class DownloadCommand implements Callable<Integer> {
 
@@ -32,10 +35,15 @@ public final class DownloadCommand implements Callable<Integer> {
         try {
             ModelDownloader.Result r = new ModelDownloader(client, System.err).download(modelId, revision, out, keepBin);
             System.err.println("done: " + r.dir() + " (" + String.join(", ", r.files()) + ")");
-            return 0;
-        } catch (IOException | IllegalArgumentException e) {
-            System.err.println("m2m100 download: " + e.getMessage());
-            return 1;
+            return Cli.OK;
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        } catch (HubException e) {
+            // A model or revision the hub does not have is a bad argument; an unreachable hub is a failure.
+            throw e.kind() == HubException.Kind.NOT_FOUND ? CliException.usage(e.getMessage())
+                    : CliException.failed(e.getMessage(), e);
+        } catch (IOException e) {
+            throw CliException.failed(Failures.describe(e), e);
         }
     }
 }

@@ -39,6 +39,24 @@ public final class ModelResolver {
         return resolve(model, DEFAULT_REVISION);
     }
 
+    /**
+     * Fails at once when {@code model} is meant as a local folder (see {@link #whyAPath}) and does not exist, before
+     * anything is started; a hub model id or an existing folder passes.
+     */
+    public static void checkFolderArgument(String model) throws ModelFolderNotFoundException {
+        if (model != null && !model.isBlank() && !Files.isDirectory(Path.of(model.trim()))) {
+            String why = whyAPath(model.trim());
+            if (why != null) {
+                throw notFound(model.trim(), why);
+            }
+        }
+    }
+
+    private static ModelFolderNotFoundException notFound(String model, String why) {
+        return new ModelFolderNotFoundException("model folder " + Path.of(model).toAbsolutePath().normalize()
+                + " does not exist (" + why + ", so it is not taken for a hub model id)");
+    }
+
     /** The local folder for {@code model} (a folder path or a hub model id), downloading it if needed. */
     public Path resolve(String model, String revision) throws IOException {
         String m = model == null || model.isBlank() ? DEFAULT_MODEL : model.trim();
@@ -46,8 +64,9 @@ public final class ModelResolver {
         if (Files.isDirectory(asPath)) {
             return asPath;
         }
-        if (!ModelDownloader.isModelId(m)) {
-            throw new IOException("--model '" + m + "' is neither an existing folder nor a hub model id (owner/name)");
+        String notAFolder = whyAPath(m);
+        if (notAFolder != null) {
+            throw notFound(m, notAFolder);
         }
         Path dir = cacheDir(m, revision);
         if (ModelDownloader.isComplete(dir)) {
@@ -61,6 +80,26 @@ public final class ModelResolver {
             throw new HubException(e.kind(), "cannot get model " + m + ": " + e.getMessage(), e);
         }
         return dir;
+    }
+
+    /**
+     * Why {@code model} (not an existing folder) must be meant as a folder rather than a hub id, or null when it has
+     * the hub's {@code owner/name} shape and nothing local suggests a path: it starts with {@code /}, {@code .} or
+     * {@code ~}; it has no {@code owner/name} shape; or its first part exists here (a mistyped
+     * {@code models/m2m100_418M} when {@code models/} exists).
+     */
+    static String whyAPath(String model) {
+        if (model.startsWith("/") || model.startsWith(".") || model.startsWith("~")) {
+            return "it starts with " + model.charAt(0);
+        }
+        if (!model.contains("/") || !ModelDownloader.isModelId(model)) {
+            return "it is not of the form owner/name";
+        }
+        Path parent = Path.of(model).getParent();
+        if (parent != null && Files.exists(parent)) {
+            return parent + " exists here";
+        }
+        return null;
     }
 
     /** Where {@code modelId} at {@code revision} lives in the cache: {@code models/<owner>--<name>/<revision>}. */

@@ -3,7 +3,10 @@ package dev.m2m100.tools.load;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.m2m100.tools.cli.CliException;
+import dev.m2m100.tools.cli.GenerationFlags;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -56,11 +59,9 @@ public final class LoadCommand implements Callable<Integer> {
             description = "text of every record (default: ${DEFAULT-VALUE})")
     String text;
 
-    @Option(names = "--beam-size", description = "payload.options.beamSize (default: the model's)")
-    Integer beamSize;
-
-    @Option(names = "--max-length", description = "payload.options.maxLength: most generated tokens per record")
-    Integer maxLength;
+    /** Sent as payload.options.beamSize and maxLength. */
+    @Mixin
+    GenerationFlags generation = new GenerationFlags();
 
     @Option(names = "--timeout", defaultValue = "900",
             description = "client timeout per request, seconds; above the server's REQUEST_TIMEOUT_SECONDS so that its 504 is seen (default: ${DEFAULT-VALUE})")
@@ -75,7 +76,12 @@ public final class LoadCommand implements Callable<Integer> {
             System.err.println("m2m100 load: --requests must be ≥ 1, --records ≥ 0, --interval ≥ 0, --timeout > 0");
             return 2;
         }
-        URI target = target(url);
+        URI target;
+        try {
+            target = target(url);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
         byte[] body = JSON.writeValueAsBytes(requestBody());
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -133,13 +139,13 @@ public final class LoadCommand implements Callable<Integer> {
             list.addObject().put("id", Integer.toString(i + 1)).put("text", text);
         }
         payload.put("toLang", to);
-        if (beamSize != null || maxLength != null) {
+        if (generation.beamSize() != null || generation.maxLength() != null) {
             ObjectNode options = payload.putObject("options");
-            if (beamSize != null) {
-                options.put("beamSize", beamSize);
+            if (generation.beamSize() != null) {
+                options.put("beamSize", generation.beamSize());
             }
-            if (maxLength != null) {
-                options.put("maxLength", maxLength);
+            if (generation.maxLength() != null) {
+                options.put("maxLength", generation.maxLength());
             }
         }
         return root;

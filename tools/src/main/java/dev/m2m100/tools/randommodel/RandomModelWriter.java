@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.engine.safetensors.SafetensorsWriter;
 import dev.m2m100.engine.safetensors.SafetensorsWriter.Dtype;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ public final class RandomModelWriter {
 
     static final List<String> REQUIRED_TOKENIZER_FILES = List.of("sentencepiece.bpe.model", "vocab.json");
     static final List<String> OPTIONAL_TOKENIZER_FILES = List.of("tokenizer_config.json", "special_tokens_map.json");
+    /** Classpath folder of the bundled tokenizer files (copied from testdata/m2m100-tiny by the build). */
+    static final String BUNDLED_TOKENIZER = "tokenizer/";
 
     private RandomModelWriter() {
     }
@@ -66,6 +69,38 @@ public final class RandomModelWriter {
             SafetensorsWriter.write(outDir.resolve("model.safetensors"), Map.of("format", "pt"), tensors);
         }
         return layout.stream().mapToLong(M2M100Layout.Entry::numel).sum();
+    }
+
+    /**
+     * As {@link #write}, with the tokenizer files shipped inside the tool (those of the test fixture
+     * testdata/m2m100-tiny: the real M2M100 special and language tokens, a small piece vocabulary).
+     */
+    public static long writeWithBundledTokenizer(Preset preset, Path outDir, long seed, Dtype dtype) throws IOException {
+        Path bundled = Files.createTempDirectory("m2m100-tokenizer");
+        try {
+            for (String f : concat(REQUIRED_TOKENIZER_FILES, OPTIONAL_TOKENIZER_FILES)) {
+                try (InputStream in = RandomModelWriter.class.getResourceAsStream(BUNDLED_TOKENIZER + f)) {
+                    if (in == null) {
+                        throw new IllegalStateException(BUNDLED_TOKENIZER + f + " is missing from the tools jar");
+                    }
+                    Files.copy(in, bundled.resolve(f));
+                }
+            }
+            return write(preset, outDir, seed, dtype, bundled);
+        } finally {
+            try (var files = Files.list(bundled)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(bundled);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** config.json as transformers' save_pretrained writes it for M2M100 (keys sorted). */

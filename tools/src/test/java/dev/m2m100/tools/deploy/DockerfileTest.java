@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.m2m100.engine.Version;
 import dev.m2m100.server.Routes;
 import dev.m2m100.tools.Main;
 import dev.m2m100.tools.deploy.DockerfileInstructions.Instruction;
@@ -128,6 +129,40 @@ class DockerfileTest {
                 .filter(a -> a.contains("mvn ")).findFirst().orElseThrow();
         assertTrue(build.contains("--mount=type=cache,target=/root/.m2"), "dependency cache");
         assertTrue(build.contains(" package"), build);
+    }
+
+    /**
+     * The tools jar ships files from testdata/ (the tools POM's resources): the build context and the build stage
+     * must have them, or the image build fails while every local build works.
+     */
+    @Test
+    void theTestdataFilesTheToolsJarShipsReachTheBuildStage() {
+        List<String> dockerignore = RepositoryFiles.read(".dockerignore").lines().map(String::strip).toList();
+        String copies = dockerfile.named("COPY").stream().map(Instruction::arguments).reduce("", (a, b) -> a + "\n" + b);
+        Matcher resource = Pattern.compile("<directory>\\$\\{project.basedir}/\\.\\./([^<]+)</directory>\\s*<includes>(.*?)</includes>",
+                Pattern.DOTALL).matcher(RepositoryFiles.read("tools/pom.xml"));
+        int files = 0;
+        while (resource.find()) {
+            Matcher include = Pattern.compile("<include>([^<]+)</include>").matcher(resource.group(2));
+            while (include.find()) {
+                String file = resource.group(1) + "/" + include.group(1);
+                files++;
+                RepositoryFiles.path(file);
+                assertTrue(dockerignore.contains("!" + file), ".dockerignore keeps " + file + " out of the context");
+                assertTrue(copies.contains(file), "the Dockerfile does not COPY " + file);
+            }
+        }
+        assertTrue(files >= 5, "testdata files shipped by tools: " + files);
+        assertTrue(copies.contains("scripts/run-java.sh /opt/m2m100/bin/run-java.sh"),
+                "the launcher sources run-java.sh from its own folder");
+        assertTrue(dockerignore.contains("!scripts/run-java.sh"));
+    }
+
+    @Test
+    void imageIsLabelledWithTheProductVersion() {
+        assertEquals(Version.current(), buildArgs().get("VERSION"), "ARG VERSION must be the POM's version");
+        assertTrue(image.named("LABEL").stream().anyMatch(l -> l.arguments().contains(
+                "org.opencontainers.image.version=\"${VERSION}\"")), "no version label on the image");
     }
 
     @Test

@@ -364,8 +364,30 @@ class HubDownloadTest {
         assertEquals(dir, resolver.resolve("acme/tiny"));
         assertEquals(before, hub.requests.size(), "second use comes from the cache without contacting the hub");
 
-        IOException bad = assertThrows(IOException.class, () -> resolver.resolve("not a model!"));
-        assertTrue(bad.getMessage().contains("neither an existing folder nor a hub model id"), bad.getMessage());
+        int requests = hub.requests.size();
+        IOException bad = assertThrows(ModelFolderNotFoundException.class, () -> resolver.resolve("not a model!"));
+        assertTrue(bad.getMessage().contains("not of the form owner/name"), bad.getMessage());
+        // Mistyped local folders are path errors, never hub requests.
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        for (String path : List.of(models.resolve("m2m100_418M").toString(), "./models/m2m100_418M", "~/models/x",
+                "m2m100_418M", "src/m2m100-tinyy")) {
+            ModelFolderNotFoundException e = assertThrows(ModelFolderNotFoundException.class, () -> resolver.resolve(path));
+            assertTrue(e.getMessage().startsWith("model folder ") && e.getMessage().contains(" does not exist ("),
+                    e.getMessage());
+        }
+        assertEquals(requests, hub.requests.size(), "a path-looking --model must not go to the hub");
+    }
+
+    @Test
+    void onlyOwnerNameShapesWithNothingLocalAreHubIds() {
+        assertEquals(null, ModelResolver.whyAPath("facebook/m2m100_418M"));
+        assertEquals(null, ModelResolver.whyAPath("acme/tiny"));
+        assertEquals("it starts with /", ModelResolver.whyAPath("/models/m2m100_418M"));
+        assertEquals("it starts with .", ModelResolver.whyAPath("./m2m100_418M"));
+        assertEquals("it is not of the form owner/name", ModelResolver.whyAPath("m2m100_418M"));
+        assertEquals("it is not of the form owner/name", ModelResolver.whyAPath("a/b/c"));
+        // "testdata" exists relative to the module folder only one level up; "src" exists in the module folder.
+        assertEquals("src exists here", ModelResolver.whyAPath("src/m2m100_418M"));
     }
 
     @Test
