@@ -3,9 +3,20 @@ package dev.m2m100.engine;
 /**
  * A snapshot of the scheduler for metrics.
  *
- * @param queuedSequences  source texts waiting to be admitted
- * @param activeSequences  source texts being decoded
- * @param generatedTokens  tokens generated since start (all rows)
- * @param decodeSteps      decoder steps run since start
+ * @param queuedSequences      source texts waiting to be admitted
+ * @param activeSequences      source texts being decoded
+ * @param generatedTokens      tokens generated since start (all rows)
+ * @param decodeSteps          decoder steps run since start
+ * @param admittedSequences    source texts admitted since start
+ * @param admittedPastDeadline of those, texts admitted although their request could no longer be expected to
+ *                             meet its deadline (only when nothing that could was waiting)
+ * @param waitingRequests      requests with texts waiting
+ * @param waitingClients       clients with texts waiting
  */
-public record SchedulerStats(int queuedSequences, int activeSequences, long generatedTokens, long decodeSteps) {}
+public record SchedulerStats(int queuedSequences, int activeSequences, long generatedTokens, long decodeSteps,
+                             long admittedSequences, long admittedPastDeadline, int waitingRequests,
+                             int waitingClients) {
+
+    /** Nothing queued, nothing run (before a model is loaded). */
+    public static final SchedulerStats EMPTY = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0);
+}

@@ -77,25 +77,10 @@ public final class TranslationEngine implements Translator {
         return new TranslationEngine(model, codec, generation, settings, Placement.UNKNOWN);
     }
 
+    /** One submission of texts with their own source languages, for the client and within the time limit given. */
     @Override
     public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
-                                                     GenerationOptions options) {
-        return translate(texts, fromLangs, toLang, options, null);
-    }
-
-    /**
-     * As {@link #translate(List, String, String, GenerationOptions)}, failing with
-     * {@link java.util.concurrent.TimeoutException} (and dropping the work) once {@code timeout} has passed.
-     */
-    public CompletableFuture<List<String>> translate(List<String> texts, String fromLang, String toLang,
-                                                     GenerationOptions options, Duration timeout) {
-        return translate(texts, texts == null ? null : Collections.nCopies(texts.size(), fromLang), toLang, options,
-                timeout);
-    }
-
-    /** One submission of texts with their own source languages; the work is dropped after {@code timeout}. */
-    public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
-                                                     GenerationOptions options, Duration timeout) {
+                                                     GenerationOptions options, RequestContext context) {
         List<int[]> sources = new ArrayList<>();
         int[] sourceOf = new int[texts == null ? 0 : texts.size()];
         SearchSettings settings;
@@ -127,7 +112,7 @@ public final class TranslationEngine implements Translator {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<List<GeneratedSequence>> inner = scheduler.submit(sources, settings, timeout);
+        CompletableFuture<List<GeneratedSequence>> inner = scheduler.submit(sources, settings, context);
         CompletableFuture<List<String>> outer = new CompletableFuture<>();
         inner.whenComplete((results, error) -> {
             if (error != null) {
@@ -166,7 +151,7 @@ public final class TranslationEngine implements Translator {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return scheduler.submit(sources, settings, null);
+        return scheduler.submit(sources, settings, RequestContext.NONE);
     }
 
     /** Blocking form of {@link #generateAsync}; failures are rethrown unwrapped when unchecked. */

@@ -26,8 +26,19 @@ public interface Translator extends AutoCloseable {
      * ({@code fromLangs.get(i)} for {@code texts.get(i)}, e.g. detected per text): still one submission, queued
      * whole or refused whole.
      */
+    default CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
+                                                      GenerationOptions options) {
+        return translate(texts, fromLangs, toLang, options, RequestContext.NONE);
+    }
+
+    /**
+     * As {@link #translate(List, List, String, GenerationOptions)}, for a given client and time limit: admission
+     * is fair between clients and then between requests, past the limit the work is dropped and the future fails
+     * with {@link java.util.concurrent.TimeoutException}, and {@code context}'s listener hears how long the
+     * request waited in the queue.
+     */
     CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
-                                              GenerationOptions options);
+                                              GenerationOptions options, RequestContext context);
 
     /** Blocking convenience form of {@link #translate}. */
     default List<String> translateNow(List<String> texts, String fromLang, String toLang, GenerationOptions options) {

@@ -48,6 +48,9 @@ final class AccessLog {
         } else {
             o.put("client", ex.client());
         }
+        if (ex.queueWait() != null) {
+            o.put("queue_ms", Math.round(ex.queueWait().toNanos() / 10_000.0) / 100.0);
+        }
         return new String(Json.bytes(o), StandardCharsets.UTF_8);
     }
 
@@ -60,6 +63,9 @@ final class AccessLog {
         }
         if (ex.client() != null) {
             sb.append(" client=").append(ex.client());
+        }
+        if (ex.queueWait() != null) {
+            sb.append(String.format(Locale.ROOT, " queue=%.2f ms", ex.queueWait().toNanos() / 1e6));
         }
         return sb.toString();
     }

@@ -24,7 +24,7 @@ final class EdgeFilter implements Filter {
     /** Client-chosen ids are echoed only when short and made of URL-safe printable characters (log safety). */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:+/=@-]{1,128}");
     private static final String ALLOWED_HEADERS = "Content-Type, Authorization, X-API-Key, X-Request-Id";
-    private static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After";
+    private static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, Server-Timing";
 
     private final CorsPolicy cors;
     private final ServiceMetrics metrics;

@@ -2,6 +2,8 @@ package dev.m2m100.server;
 
 import io.helidon.webserver.http.ServerRequest;
 
+import java.time.Duration;
+
 /**
  * What the access log says about one request beyond method, path and status: its id, who sent it and how
  * much text it carried. Created by the {@link EdgeFilter}, kept in the request's context, filled in by the
@@ -12,6 +14,7 @@ final class Exchange {
     private volatile String client;
     private volatile int records = -1;
     private volatile long chars = -1;
+    private volatile Duration queueWait;
 
     Exchange(String requestId) {
         this.requestId = requestId;
@@ -47,6 +50,24 @@ final class Exchange {
     void texts(int count, long characters) {
         this.records = count;
         this.chars = characters;
+    }
+
+    /** How long the request's texts waited for the scheduler before the first was admitted; null if never. */
+    Duration queueWait() {
+        return queueWait;
+    }
+
+    void queueWait(Duration waited) {
+        this.queueWait = waited;
+    }
+
+    /**
+     * The {@code Server-Timing} header value for a translated request ({@code queue;dur=12.5}, milliseconds), or
+     * null when it never reached the scheduler.
+     */
+    String serverTiming() {
+        Duration w = queueWait;
+        return w == null ? null : String.format(java.util.Locale.ROOT, "queue;dur=%.1f", w.toNanos() / 1e6);
     }
 
     static long codePoints(Iterable<String> texts) {

@@ -46,8 +46,10 @@ final class LibreTranslateHandler {
         LibreRequest request = parser.translate(admittedBody(req));
         Exchange.of(req).texts(request.q().size(), Exchange.codePoints(request.q()));
         metrics.recordRecords(request.q().size());
+        Exchange exchange = Exchange.of(req);
         TextResult result = service.get().translate(new TextJob(request.q(), request.source(), request.target(),
-                request.format(), GenerationOptions.DEFAULTS), FIELDS, timeout);
+                request.format(), GenerationOptions.DEFAULTS), FIELDS, timeout, exchange);
+        ServerTiming.add(res, exchange);
         ObjectNode root = Json.object();
         if (request.array()) {
             ArrayNode texts = root.putArray("translatedText");

@@ -31,6 +31,7 @@ final class ServiceMetrics {
     private final AtomicLong modelLoadMillis = new AtomicLong();
     private final DistributionSummary recordsPerRequest;
     private final DistributionSummary decoderRows;
+    private final Timer queueWait;
 
     // Last stats seen by the batch sampler (guarded by this).
     private long lastTokens;
@@ -47,6 +48,16 @@ final class ServiceMetrics {
                 .description("Tokens generated since start, all decoder rows (beams included)").register(registry);
         FunctionCounter.builder("m2m100.decode.steps", this, m -> m.current().decodeSteps())
                 .description("Decoder steps run since start").register(registry);
+        FunctionCounter.builder("m2m100.admitted.sequences", this, m -> m.current().admittedSequences())
+                .description("Texts (sentences) admitted to decoding since start, in the fair order").register(registry);
+        FunctionCounter.builder("m2m100.admitted.past.deadline", this, m -> m.current().admittedPastDeadline())
+                .description("Texts admitted although their request could no longer be expected to meet its "
+                        + "deadline (only when nothing that could was waiting)").register(registry);
+        Gauge.builder("m2m100.waiting.requests", () -> current().waitingRequests())
+                .description("Requests with texts waiting for admission").register(registry);
+        Gauge.builder("m2m100.waiting.clients", () -> current().waitingClients())
+                .description("Clients (API keys, or addresses without keys) with texts waiting for admission")
+                .register(registry);
         Gauge.builder("m2m100.model.load.seconds", () -> modelLoadMillis.get() / 1000.0)
                 .description("Time taken to load and warm up the model").register(registry);
         Gauge.builder("m2m100.ready", () -> ready.get() ? 1 : 0)
@@ -56,6 +67,9 @@ final class ServiceMetrics {
         recordsPerRequest = DistributionSummary.builder("m2m100.request.records")
                 .description("Records per translation request").serviceLevelObjectives(RECORD_BUCKETS)
                 .register(registry);
+        queueWait = Timer.builder("m2m100.queue.wait")
+                .description("Per translation request: time from submission until its first text was admitted "
+                        + "to decoding").serviceLevelObjectives(latencyBuckets()).register(registry);
         decoderRows = DistributionSummary.builder("m2m100.decoder.batch.rows")
                 .description("Decoder batch size: mean rows (texts x beams) per decoder step, one sample per "
                         + "sampling period in which the decoder ran")
@@ -67,7 +81,7 @@ final class ServiceMetrics {
 
     private SchedulerStats current() {
         SchedulerStats s = stats.get();
-        return s == null ? new SchedulerStats(0, 0, 0, 0) : s;
+        return s == null ? SchedulerStats.EMPTY : s;
     }
 
     /** One HTTP exchange: counted by route and status, timed into the latency histogram. */
@@ -78,6 +92,10 @@ final class ServiceMetrics {
                 .serviceLevelObjectives(latencyBuckets())
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void recordQueueWait(Duration waited) {
+        queueWait.record(waited);
     }
 
     void recordRecords(int records) {

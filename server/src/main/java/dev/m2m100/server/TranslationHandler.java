@@ -46,8 +46,10 @@ final class TranslationHandler implements Guard.Endpoint {
         List<String> texts = request.records().stream().map(TranslationRequest.Item::text).toList();
         Exchange.of(req).texts(texts.size(), Exchange.codePoints(texts));
         metrics.recordRecords(texts.size());
+        Exchange exchange = Exchange.of(req);
         TextResult result = service.get().translate(new TextJob(texts, request.fromLang(), request.toLang(),
-                TextFormat.TEXT, request.options()), FIELDS, timeout);
+                TextFormat.TEXT, request.options()), FIELDS, timeout, exchange);
+        ServerTiming.add(res, exchange);
         send(res, request.records(), result);
     }
 

@@ -154,7 +154,7 @@ public final class TranslationServer implements AutoCloseable {
                 return;
             }
             warmUp(t);
-            service = new TranslationService(t, config.maxQueued());
+            service = new TranslationService(t, config.maxQueued(), metrics);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             metrics.modelLoaded(took, config.modelDir().map(Object::toString).orElse("unknown"), t.placement());
             lifecycle.ready();

@@ -1,6 +1,7 @@
 package dev.m2m100.server;
 
 import dev.m2m100.engine.OverloadedException;
+import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.Translator;
 import dev.m2m100.server.text.Detection;
 import dev.m2m100.server.text.TextJob;
@@ -38,19 +39,30 @@ final class TranslationService {
     record Fields(String from, String to, String texts, IntFunction<String> text) {}
 
     private final TextTranslator text;
+    private final ServiceMetrics metrics;
 
-    TranslationService(Translator translator, int maxQueued) {
+    TranslationService(Translator translator, int maxQueued, ServiceMetrics metrics) {
         this.text = TextTranslator.withDetection(translator, maxQueued);
+        this.metrics = metrics;
     }
 
     TextTranslator text() {
         return text;
     }
 
-    TextResult translate(TextJob job, Fields fields, Duration timeout) {
+    /**
+     * Translates the job for the exchange's client (the scheduler shares admission fairly between clients, then
+     * requests) within {@code timeout}; the exchange learns how long the texts waited for the scheduler.
+     */
+    TextResult translate(TextJob job, Fields fields, Duration timeout, Exchange exchange) {
+        String client = exchange.client() == null ? "" : exchange.client();
+        RequestContext context = new RequestContext(client, timeout, waited -> {
+            exchange.queueWait(waited);
+            metrics.recordQueueWait(waited);
+        });
         CompletableFuture<TextResult> future;
         try {
-            future = text.translate(job);
+            future = text.translate(job, context);
         } catch (TextRequestException e) {
             throw refused(e, fields);
         } catch (RuntimeException e) {

@@ -108,12 +108,40 @@ class EdgeTest {
             assertEquals(1, translation.get("records").intValue());
             assertEquals("Secret text.".length(), translation.get("chars").intValue());
             assertEquals("key-1", translation.get("client").textValue());
+            assertTrue(translation.get("queue_ms").doubleValue() >= 0, "time waited for the scheduler");
             assertTrue(translation.get("time").textValue().endsWith("Z"));
             JsonNode health = Harness.JSON.readTree(lines.stream().filter(l -> l.contains("req-2")).findFirst().orElseThrow());
             assertEquals("/health", health.get("path").textValue());
             assertTrue(health.get("records").isNull());
             for (String line : lines) {
                 assertFalse(line.contains("Secret") || line.contains("k-123456"), line);
+            }
+        }
+    }
+
+    /** The scheduler shares admission by API key when keys exist (never the key itself), else by client address. */
+    @Test
+    void theEngineIsToldWhichClientARequestIsFor() throws Exception {
+        for (boolean keys : new boolean[] {true, false}) {
+            Map<String, String> env = keys ? Map.of("API_KEYS", "k-1111111,k-2222222") : Map.of();
+            java.util.Map<String, String> all = new java.util.HashMap<>(TestModel.baseEnv());
+            all.putAll(env);
+            ServerConfig config = ServerConfig.fromEnvironment(all, Map.of());
+            HoldingTranslator[] engine = new HoldingTranslator[1];
+            try (Harness h = Harness.starting(env, () -> engine[0] = new HoldingTranslator(EngineLoader.open(config)))) {
+                h.server.loaded().get(120, java.util.concurrent.TimeUnit.SECONDS);
+                HttpRequest.Builder post = HttpRequest.newBuilder(h.uri(Routes.TRANSLATION))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(SEED));
+                if (keys) {
+                    post.header("Authorization", "Bearer k-2222222");
+                }
+                assertEquals(200, h.send(post).statusCode());
+                String client = engine[0].clients.getLast();
+                if (keys) {
+                    assertEquals("key-2", client);
+                } else {
+                    assertTrue(client.equals("127.0.0.1") || client.equals("0:0:0:0:0:0:0:1"), client);
+                }
             }
         }
     }

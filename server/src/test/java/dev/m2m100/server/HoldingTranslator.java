@@ -1,6 +1,7 @@
 package dev.m2m100.server;
 
 import dev.m2m100.engine.GenerationOptions;
+import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.SchedulerStats;
 import dev.m2m100.engine.Translator;
 
@@ -16,6 +17,8 @@ final class HoldingTranslator implements Translator {
     private final Translator engine;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     private final AtomicInteger held = new AtomicInteger();
+    /** The client each translate() call was made for (what the scheduler shares admission by). */
+    final List<String> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     HoldingTranslator(Translator engine) {
         this.engine = engine;
@@ -37,9 +40,10 @@ final class HoldingTranslator implements Translator {
 
     @Override
     public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
-                                                     GenerationOptions options) {
+                                                     GenerationOptions options, RequestContext context) {
         CompletableFuture<Void> g = gate;
-        CompletableFuture<List<String>> work = engine.translate(texts, fromLangs, toLang, options);
+        clients.add(context.client());
+        CompletableFuture<List<String>> work = engine.translate(texts, fromLangs, toLang, options, context);
         held.incrementAndGet();
         return work.thenCombine(g, (result, ignored) -> result);
     }

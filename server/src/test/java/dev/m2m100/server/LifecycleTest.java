@@ -1,6 +1,7 @@
 package dev.m2m100.server;
 
 import dev.m2m100.engine.GenerationOptions;
+import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.Translator;
 import dev.m2m100.engine.Version;
 import org.junit.jupiter.api.Test;
@@ -229,9 +230,9 @@ class LifecycleTest {
 
         @Override
         public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
-                                                         GenerationOptions options) {
+                                                         GenerationOptions options, RequestContext context) {
             return failing ? CompletableFuture.failedFuture(new IllegalStateException("secret internal state"))
-                    : engine.translate(texts, fromLangs, toLang, options);
+                    : engine.translate(texts, fromLangs, toLang, options, context);
         }
 
         @Override

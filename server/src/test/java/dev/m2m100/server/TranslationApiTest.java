@@ -417,6 +417,8 @@ class TranslationApiTest {
         double tokensBefore = MetricsText.sum(before, "m2m100_generated_tokens_total");
         HttpResponse<String> ok = h.post(Routes.TRANSLATION, request(8, "en", "fr", "1", "Good evening, everyone."));
         assertEquals(200, ok.statusCode());
+        assertTrue(ok.headers().firstValue("Server-Timing").orElse("").matches("queue;dur=\\d+\\.\\d"),
+                "queue wait in Server-Timing: " + ok.headers().map());
         assertError(h.post(Routes.TRANSLATION, "{"), 400, ErrorCodes.MALFORMED_JSON, null);
 
         // A request is counted when its exchange ends, which may be just after the client has the answer.
@@ -437,8 +439,11 @@ class TranslationApiTest {
         assertTrue(MetricsText.sum(after, "m2m100_generated_tokens_total") > tokensBefore, "generated tokens must grow");
         assertTrue(MetricsText.sum(after, "m2m100_model_load_seconds") > 0, "model load time");
         assertTrue(MetricsText.sum(after, "m2m100_request_records_count") >= 1);
+        assertTrue(MetricsText.sum(after, "m2m100_queue_wait_seconds_count") >= 1, "queue wait per request");
+        assertTrue(MetricsText.sum(after, "m2m100_admitted_sequences_total") >= 1, "admissions counted");
         for (String name : List.of("m2m100_queue_depth", "m2m100_active_sequences", "m2m100_decode_steps_total",
-                "m2m100_decoder_batch_rows_count", "m2m100_ready", "m2m100_inflight_requests")) {
+                "m2m100_decoder_batch_rows_count", "m2m100_ready", "m2m100_inflight_requests",
+                "m2m100_admitted_past_deadline_total", "m2m100_waiting_requests", "m2m100_waiting_clients")) {
             assertTrue(MetricsText.has(after, name), name + " missing");
         }
         assertEquals(1.0, MetricsText.sum(after, "m2m100_ready"));

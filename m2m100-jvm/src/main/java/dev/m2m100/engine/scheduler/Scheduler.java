@@ -2,6 +2,7 @@ package dev.m2m100.engine.scheduler;
 
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.OverloadedException;
+import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.SchedulerStats;
 import dev.m2m100.engine.generation.GeneratedSequence;
 import dev.m2m100.engine.generation.LogitRule;
@@ -10,7 +11,6 @@ import dev.m2m100.engine.generation.SequenceSearch;
 import dev.m2m100.engine.generation.StepModel;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -29,7 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Callers submit requests (one or more source sequences with their search settings) from any thread;
  * they wait in a bounded queue. A single scheduler thread owns the model. Between decoder steps it admits
- * queued sequences while the limits allow (active sequences, decoder rows), runs the encoder over them in
+ * queued sequences while the limits allow (active sequences, decoder rows), fairly across clients and then
+ * across requests ({@link AdmissionQueue}; a request that cannot meet its deadline goes after those that can),
+ * so a short request that arrives behind a long one starts as soon as a sequence finishes, runs the encoder over them in
  * length-sorted batches, then every step runs ONE {@link StepModel#step} over all rows of all active
  * sequences (each with its beams), lets each sequence's {@link SequenceSearch} consume its candidates,
  * reorders beam rows, and releases the rows and source of every sequence that finished. A request's future
@@ -53,14 +55,19 @@ public final class Scheduler implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workArrived = lock.newCondition();
-    private final ArrayDeque<Sequence> queue = new ArrayDeque<>(); // guarded by lock
+    private final AdmissionQueue<Request, Sequence> queue = new AdmissionQueue<>(); // guarded by lock
     private boolean closing; // guarded by lock
 
     // Owned by the scheduler thread.
     private final List<Sequence> active = new ArrayList<>();
+    private final CompletionEstimate estimate = new CompletionEstimate();
 
     private volatile int queuedCount;
     private volatile int activeCount;
+    private volatile int waitingRequests;
+    private volatile int waitingClients;
+    private final AtomicLong admittedSequences = new AtomicLong();
+    private final AtomicLong admittedPastDeadline = new AtomicLong();
     private final AtomicLong generatedTokens = new AtomicLong();
     private final AtomicLong decodeSteps = new AtomicLong();
     private final AtomicLong completedSequences = new AtomicLong();
@@ -83,17 +90,17 @@ public final class Scheduler implements AutoCloseable {
     /**
      * Queues source sequences (complete encoder inputs) for decoding with the same settings.
      *
-     * @param timeout how long the request may take in all, or {@code null} for no limit; past it the future
-     *                fails with {@link TimeoutException} and its sequences are dropped
+     * @param context the client it is for (fair admission), its time limit (past it the future fails with
+     *                {@link TimeoutException} and its sequences are dropped) and who hears when it starts
      * @return completes with one result per source, in order; or exceptionally with {@link OverloadedException}
      *         (queue full), {@link IllegalArgumentException} (a request the model cannot run),
      *         {@link IllegalStateException} (scheduler closed) or the model's error. Cancelling it drops the
      *         request's remaining work.
      */
     public CompletableFuture<List<GeneratedSequence>> submit(List<int[]> sources, SearchSettings settings,
-                                                             Duration timeout) {
+                                                             RequestContext context) {
         CompletableFuture<List<GeneratedSequence>> future = new CompletableFuture<>();
-        String problem = validate(sources, settings);
+        String problem = context == null ? "a request context is required" : validate(sources, settings);
         if (problem != null) {
             future.completeExceptionally(new IllegalArgumentException(problem));
             return future;
@@ -102,8 +109,10 @@ public final class Scheduler implements AutoCloseable {
             future.complete(List.of());
             return future;
         }
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
-        Request request = new Request(settings, sources.size(), deadline, future);
+        long now = System.nanoTime();
+        Duration timeout = context.timeout();
+        long deadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
+        Request request = new Request(settings, sources.size(), now, deadline, context.onStarted(), future);
         lock.lock();
         try {
             if (closing) {
@@ -115,10 +124,12 @@ public final class Scheduler implements AutoCloseable {
                         + maxQueued + " waiting sequences; " + sources.size() + " more do not fit", retryAfterSeconds()));
                 return future;
             }
+            List<Sequence> sequences = new ArrayList<>(sources.size());
             for (int i = 0; i < sources.size(); i++) {
-                queue.add(new Sequence(request, i, sources.get(i).clone()));
+                sequences.add(new Sequence(request, i, sources.get(i).clone()));
             }
-            queuedCount = queue.size();
+            queue.add(context.client(), request, settings.numBeams(), sequences);
+            noteQueue();
             workArrived.signal();
         } finally {
             lock.unlock();
@@ -171,7 +182,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public SchedulerStats stats() {
-        return new SchedulerStats(queuedCount, activeCount, generatedTokens.get(), decodeSteps.get());
+        return new SchedulerStats(queuedCount, activeCount, generatedTokens.get(), decodeSteps.get(),
+                admittedSequences.get(), admittedPastDeadline.get(), waitingRequests, waitingClients);
     }
 
     // ---------------------------------------------------------------- the scheduler thread
@@ -190,7 +202,7 @@ public final class Scheduler implements AutoCloseable {
                     break; // closing and drained
                 }
                 admitted = admit();
-                queuedCount = queue.size();
+                noteQueue();
             } finally {
                 lock.unlock();
             }
@@ -226,34 +238,46 @@ public final class Scheduler implements AutoCloseable {
     /** Queued sequences whose request failed, timed out or was cancelled leave the queue. Holds the lock. */
     private void dropExpiredQueued() {
         long now = System.nanoTime();
-        for (Iterator<Sequence> it = queue.iterator(); it.hasNext(); ) {
-            Request r = it.next().request;
+        queue.removeIf(r -> {
             if (r.expired(now)) {
                 r.fail(timeout(), completions);
             }
-            if (r.isOver()) {
-                it.remove();
-            }
-        }
-        queuedCount = queue.size();
+            return r.isOver();
+        });
+        noteQueue();
     }
 
-    /** Takes queued sequences, first come first served, while the limits allow. Holds the lock. */
+    /** Publishes the queue's figures for {@link #stats()}. Holds the lock. */
+    private void noteQueue() {
+        queuedCount = queue.size();
+        waitingRequests = queue.waitingRequests();
+        waitingClients = queue.waitingClients();
+    }
+
+    /**
+     * Takes queued sequences in the queue's fair order while the limits allow; requests that can still meet their
+     * deadline go first. Holds the lock.
+     */
     private List<Sequence> admit() {
         List<Sequence> admitted = new ArrayList<>();
         int rows = 0;
         for (Sequence s : active) {
             rows += s.rows.length;
         }
+        long now = System.nanoTime();
         while (!queue.isEmpty() && active.size() + admitted.size() < maxActive) {
-            Sequence s = queue.peek();
-            int need = s.request.settings.numBeams();
-            if (rows + need > maxRows) {
-                break;
+            AdmissionQueue<Request, Sequence>.Lane lane = queue.next(r -> r.canFinishInTime(now, estimate));
+            if (rows + lane.cost > maxRows) {
+                break; // the fairest one waits for rows; smaller ones do not overtake it
             }
-            queue.poll();
-            rows += need;
+            if (!lane.request.canFinishInTime(now, estimate)) {
+                admittedPastDeadline.incrementAndGet();
+            }
+            Sequence s = queue.take(lane);
+            rows += lane.cost;
             admitted.add(s);
+            admittedSequences.incrementAndGet();
+            s.request.started(now);
         }
         return admitted;
     }
@@ -359,6 +383,7 @@ public final class Scheduler implements AutoCloseable {
         }
         float[] logProbs = new float[totalRows * k];
         int[] ids = new int[totalRows * k];
+        long stepStart = System.nanoTime();
         try {
             model.step(rows, tokens, rules, k, logProbs, ids);
         } catch (RuntimeException | Error e) {
@@ -366,6 +391,7 @@ public final class Scheduler implements AutoCloseable {
             failAllActive(modelError("a decoder step failed", e));
             return;
         }
+        estimate.stepTook(System.nanoTime() - stepStart);
         decodeSteps.incrementAndGet();
         generatedTokens.addAndGet(totalRows);
 
@@ -377,6 +403,7 @@ public final class Scheduler implements AutoCloseable {
             Sequence s = it.next();
             int offset = at * k;
             at += s.rows.length;
+            s.steps++;
             int[] parents;
             try {
                 parents = s.search.advance(logProbs, ids, offset, k);
@@ -391,6 +418,7 @@ public final class Scheduler implements AutoCloseable {
                 release(s);
                 it.remove();
                 completedSequences.incrementAndGet();
+                estimate.sequenceFinished(s.steps);
                 finished.add(s);
             } else if (!RowReorder.isIdentity(parents)) {
                 RowReorder.Plan plan = RowReorder.plan(s.rows, parents);
@@ -500,18 +528,42 @@ public final class Scheduler implements AutoCloseable {
     /** One submitted request: its sequences' results and its future. */
     private static final class Request {
         final SearchSettings settings;
+        final long submitted;
         final long deadline;
+        final RequestContext.QueueWaitListener onStarted;
         final CompletableFuture<List<GeneratedSequence>> future;
         private final GeneratedSequence[] results;
         private int remaining;
         private boolean failed;
+        private boolean started;
 
-        Request(SearchSettings settings, int size, long deadline, CompletableFuture<List<GeneratedSequence>> future) {
+        Request(SearchSettings settings, int size, long submitted, long deadline,
+                RequestContext.QueueWaitListener onStarted, CompletableFuture<List<GeneratedSequence>> future) {
             this.settings = settings;
+            this.submitted = submitted;
             this.deadline = deadline;
+            this.onStarted = onStarted;
             this.future = future;
             this.results = new GeneratedSequence[size];
             this.remaining = size;
+        }
+
+        /** Whether a sequence admitted now can be expected to finish before the deadline. */
+        boolean canFinishInTime(long now, CompletionEstimate estimate) {
+            return deadline == Long.MAX_VALUE || deadline - now >= estimate.expectedNanos(settings.maxLength());
+        }
+
+        /** The first of its sequences leaves the queue: tell the listener how long it waited. Scheduler thread. */
+        void started(long now) {
+            if (started) {
+                return;
+            }
+            started = true;
+            try {
+                onStarted.started(Duration.ofNanos(now - submitted));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a queue-wait listener failed", e);
+            }
         }
 
         boolean expired(long now) {
@@ -549,6 +601,7 @@ public final class Scheduler implements AutoCloseable {
         final Request request;
         final int index;
         final int[] source;
+        int steps;
         SequenceSearch search;
         int sourceSlot = -1;
         int[] rows;

@@ -1,5 +1,6 @@
 package dev.m2m100.engine.generation;
 
+import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.scheduler.Scheduler;
 import java.util.List;
@@ -10,7 +11,7 @@ final class Decode {
 
     static List<GeneratedSequence> run(ToyStepModel toy, List<int[]> sources, SearchSettings settings) {
         try (Scheduler scheduler = new Scheduler(toy, EngineSettings.DEFAULTS)) {
-            return scheduler.submit(sources, settings, null).join();
+            return scheduler.submit(sources, settings, RequestContext.NONE).join();
         }
     }
 

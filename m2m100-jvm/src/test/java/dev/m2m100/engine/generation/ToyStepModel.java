@@ -35,6 +35,8 @@ public final class ToyStepModel implements StepModel {
 
     public final List<Integer> stepRowCounts = new ArrayList<>();
     public final List<Integer> encodeBatchSizes = new ArrayList<>();
+    /** Every source encoded so far, in the order the scheduler admitted them (guarded by this). */
+    public final List<int[]> encodedSources = new ArrayList<>();
     public volatile boolean closed;
     public volatile Thread callerThread;
 
@@ -63,6 +65,11 @@ public final class ToyStepModel implements StepModel {
         return rowSource.size();
     }
 
+    /** Sources encoded so far. */
+    public synchronized int encodedCount() {
+        return encodedSources.size();
+    }
+
     public synchronized int openSources() {
         return sources.size();
     }
@@ -85,6 +92,7 @@ public final class ToyStepModel implements StepModel {
         for (int i = 0; i < batch.size(); i++) {
             slots[i] = nextSource++;
             sources.put(slots[i], batch.get(i).clone());
+            encodedSources.add(batch.get(i).clone());
         }
         return slots;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.OverloadedException;
+import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.SchedulerStats;
 import dev.m2m100.engine.generation.EarlyStopping;
 import dev.m2m100.engine.generation.GeneratedSequence;
@@ -85,7 +86,7 @@ class SchedulerTest {
                     int[] src = randomSource(r);
                     sources.add(src);
                     perRequest.add(s);
-                    futures.add(scheduler.submit(List.of(src), s, null));
+                    futures.add(scheduler.submit(List.of(src), s, RequestContext.NONE));
                 }
                 queued.countDown();
                 for (int q = 0; q < futures.size(); q++) {
@@ -119,7 +120,7 @@ class SchedulerTest {
         }
         SearchSettings s = settings(3, 15, 0, 1.0, EarlyStopping.TRUE);
         try (Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 100, 4, 64))) {
-            List<GeneratedSequence> got = scheduler.submit(sources, s, null).get(30, TimeUnit.SECONDS);
+            List<GeneratedSequence> got = scheduler.submit(sources, s, RequestContext.NONE).get(30, TimeUnit.SECONDS);
             for (int i = 0; i < sources.size(); i++) {
                 assertEquals(expected(toy, sources.get(i), s), got.get(i), "source " + i);
             }
@@ -148,7 +149,7 @@ class SchedulerTest {
                     for (int i = 0; i < perThread; i++) {
                         List<int[]> src = List.of(randomSource(r), randomSource(r));
                         SearchSettings s = settings(1 + r.nextInt(4), 5 + r.nextInt(10), 0, 1.0, EarlyStopping.TRUE);
-                        List<GeneratedSequence> got = scheduler.submit(src, s, null).get(60, TimeUnit.SECONDS);
+                        List<GeneratedSequence> got = scheduler.submit(src, s, RequestContext.NONE).get(60, TimeUnit.SECONDS);
                         for (int j = 0; j < src.size(); j++) {
                             GeneratedSequence want;
                             synchronized (SchedulerTest.class) {
@@ -178,15 +179,15 @@ class SchedulerTest {
         SearchSettings s = settings(1, 20, 0, 1.0, EarlyStopping.TRUE);
         try (Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 4, 1, 8))) {
             int[] src = {4, 9, EOS};
-            CompletableFuture<List<GeneratedSequence>> first = scheduler.submit(List.of(src, src, src, src), s, null);
+            CompletableFuture<List<GeneratedSequence>> first = scheduler.submit(List.of(src, src, src, src), s, RequestContext.NONE);
             // At most one of the four is active (maxActiveSequences 1): at least 3 still wait, 3 + 2 > 4.
-            CompletableFuture<List<GeneratedSequence>> second = scheduler.submit(List.of(src, src), s, null);
+            CompletableFuture<List<GeneratedSequence>> second = scheduler.submit(List.of(src, src), s, RequestContext.NONE);
             ExecutionCheck.failsWith(second, OverloadedException.class);
             OverloadedException e = (OverloadedException) ExecutionCheck.cause(second);
             assertTrue(e.retryAfterSeconds() >= 1, "retry-after " + e.retryAfterSeconds());
             assertEquals(4, first.get(30, TimeUnit.SECONDS).size(), "accepted work still completes");
             // A request larger than the whole queue can never fit: that is a bad request, not overload.
-            ExecutionCheck.failsWith(scheduler.submit(List.of(src, src, src, src, src), s, null),
+            ExecutionCheck.failsWith(scheduler.submit(List.of(src, src, src, src, src), s, RequestContext.NONE),
                     IllegalArgumentException.class);
         }
     }
@@ -196,13 +197,14 @@ class SchedulerTest {
         ToyStepModel toy = new ToyStepModel(V, 10, ToyLms.hashed(V, 1, 0.3));
         try (Scheduler scheduler = new Scheduler(toy, EngineSettings.DEFAULTS)) {
             SearchSettings ok = settings(1, 8, 0, 1.0, EarlyStopping.TRUE);
-            assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[11]), ok, null)).contains("at most 10"));
-            assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[] {4, 99, 2}), ok, null)).contains("99"));
+            assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[11]), ok, RequestContext.NONE)).contains("at most 10"));
+            assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[] {4, 99, 2}), ok, RequestContext.NONE)).contains("99"));
             assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[] {4, 2}), settings(1, 11, 0, 1.0,
-                    EarlyStopping.TRUE), null)).contains("10 positions"));
+                    EarlyStopping.TRUE), RequestContext.NONE)).contains("10 positions"));
             assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[] {4, 2}), settings(9, 8, 0, 1.0,
-                    EarlyStopping.TRUE), null)).contains("vocabulary"));
-            assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[0]), ok, null)).contains("empty"));
+                    EarlyStopping.TRUE), RequestContext.NONE)).contains("vocabulary"));
+            assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[] {4, 2}), ok, null)).contains("context"));
+            assertTrue(ExecutionCheck.message(scheduler.submit(List.of(new int[0]), ok, RequestContext.NONE)).contains("empty"));
         }
     }
 
@@ -212,11 +214,11 @@ class SchedulerTest {
         toy.failWhen(src -> src.length > 1 && src[1] == 15);
         SearchSettings s = settings(2, 10, 0, 1.0, EarlyStopping.TRUE);
         try (Scheduler scheduler = new Scheduler(toy, EngineSettings.DEFAULTS)) {
-            CompletableFuture<List<GeneratedSequence>> bad = scheduler.submit(List.of(new int[] {4, 15, EOS}), s, null);
+            CompletableFuture<List<GeneratedSequence>> bad = scheduler.submit(List.of(new int[] {4, 15, EOS}), s, RequestContext.NONE);
             ExecutionCheck.failsWith(bad, IllegalStateException.class);
             assertTrue(ExecutionCheck.message(bad).contains("decoder step failed"), ExecutionCheck.message(bad));
             int[] good = {4, 9, EOS};
-            assertEquals(expected(toy, good, s), scheduler.submit(List.of(good), s, null).get(30, TimeUnit.SECONDS).get(0));
+            assertEquals(expected(toy, good, s), scheduler.submit(List.of(good), s, RequestContext.NONE).get(30, TimeUnit.SECONDS).get(0));
         }
         awaitIdle(toy);
     }
@@ -227,7 +229,7 @@ class SchedulerTest {
         toy.delaySteps(5);
         try (Scheduler scheduler = new Scheduler(toy, EngineSettings.DEFAULTS)) {
             CompletableFuture<List<GeneratedSequence>> f =
-                    scheduler.submit(List.of(new int[] {4, 9, EOS}), settings(4, 200, 0, 1.0, EarlyStopping.TRUE), null);
+                    scheduler.submit(List.of(new int[] {4, 9, EOS}), settings(4, 200, 0, 1.0, EarlyStopping.TRUE), RequestContext.NONE);
             Thread.sleep(50);
             f.cancel(false);
             awaitIdle(toy);
@@ -242,7 +244,7 @@ class SchedulerTest {
         toy.delaySteps(5);
         try (Scheduler scheduler = new Scheduler(toy, EngineSettings.DEFAULTS)) {
             CompletableFuture<List<GeneratedSequence>> f = scheduler.submit(List.of(new int[] {4, 9, EOS}),
-                    settings(1, 200, 0, 1.0, EarlyStopping.TRUE), Duration.ofMillis(100));
+                    settings(1, 200, 0, 1.0, EarlyStopping.TRUE), RequestContext.withTimeout(Duration.ofMillis(100)));
             ExecutionCheck.failsWith(f, TimeoutException.class);
             awaitIdle(toy);
         }
@@ -259,7 +261,7 @@ class SchedulerTest {
         for (int i = 0; i < 20; i++) {
             int[] src = randomSource(r);
             sources.add(src);
-            futures.add(scheduler.submit(List.of(src), s, null));
+            futures.add(scheduler.submit(List.of(src), s, RequestContext.NONE));
         }
         scheduler.close();
         assertTrue(toy.closed, "the model is closed once the work is drained");
@@ -267,7 +269,7 @@ class SchedulerTest {
             assertTrue(futures.get(i).isDone(), "request " + i + " not finished by close()");
             assertEquals(expected(toy, sources.get(i), s), futures.get(i).join().get(0));
         }
-        ExecutionCheck.failsWith(scheduler.submit(List.of(sources.get(0)), s, null), IllegalStateException.class);
+        ExecutionCheck.failsWith(scheduler.submit(List.of(sources.get(0)), s, RequestContext.NONE), IllegalStateException.class);
         assertEquals(0, toy.openRows());
         assertEquals(0, toy.openSources());
         scheduler.close(); // idempotent

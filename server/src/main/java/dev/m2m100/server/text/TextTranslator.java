@@ -1,5 +1,6 @@
 package dev.m2m100.server.text;
 
+import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.Translator;
 
 import java.util.ArrayList;
@@ -69,6 +70,16 @@ public final class TextTranslator {
      * @throws TextRequestException when the job cannot be translated as given
      */
     public CompletableFuture<TextResult> translate(TextJob job) {
+        return translate(job, RequestContext.NONE);
+    }
+
+    /**
+     * As {@link #translate(TextJob)}, all of the job's sentences in ONE engine submission for the context's client
+     * and time limit (so a pasted document shares the scheduler fairly with other clients' requests).
+     *
+     * @throws TextRequestException when the job cannot be translated as given
+     */
+    public CompletableFuture<TextResult> translate(TextJob job, RequestContext context) {
         String to = resolve(job.to()).orElseThrow(() -> unsupported(TextRequestException.Problem.UNSUPPORTED_TARGET, job.to()));
         boolean auto = AUTO.equalsIgnoreCase(job.from());
         String from = auto ? null
@@ -109,7 +120,7 @@ public final class TextTranslator {
                             + "request (" + maxSentences + "); send fewer or shorter texts per request");
         }
         CompletableFuture<List<String>> work = sentences.isEmpty() ? CompletableFuture.completedFuture(List.of())
-                : translator.translate(sentences, sentenceLangs, to, job.options());
+                : translator.translate(sentences, sentenceLangs, to, job.options(), context);
         return work.thenApply(translations -> {
             if (translations.size() != sentences.size()) {
                 throw new IllegalStateException("engine returned " + translations.size() + " translations for "

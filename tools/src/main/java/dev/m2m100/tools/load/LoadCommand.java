@@ -117,9 +117,11 @@ public final class LoadCommand implements Callable<Integer> {
     private static LoadReport.Sample send(HttpClient client, HttpRequest request) {
         long t0 = System.nanoTime();
         String status;
+        double queueWait = Double.NaN;
         try {
             HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             status = Integer.toString(r.statusCode());
+            queueWait = r.headers().firstValue("Server-Timing").map(LoadCommand::queueMillis).orElse(Double.NaN);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             status = "error:interrupted";
@@ -127,7 +129,28 @@ public final class LoadCommand implements Callable<Integer> {
             status = "error:" + e.getClass().getSimpleName();
             System.err.printf("m2m100 load: request failed after %.1f s: %s%n", (System.nanoTime() - t0) / 1e9, e);
         }
-        return new LoadReport.Sample(status, t0, System.nanoTime());
+        return new LoadReport.Sample(status, t0, System.nanoTime(), queueWait);
+    }
+
+    /** The {@code queue;dur=MS} entry of a Server-Timing header value; NaN when absent or malformed. */
+    static double queueMillis(String serverTiming) {
+        for (String metric : serverTiming.split(",")) {
+            String[] parts = metric.trim().split(";");
+            if (!parts[0].trim().equals("queue")) {
+                continue;
+            }
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].trim();
+                if (p.startsWith("dur=")) {
+                    try {
+                        return Double.parseDouble(p.substring(4));
+                    } catch (NumberFormatException e) {
+                        return Double.NaN;
+                    }
+                }
+            }
+        }
+        return Double.NaN;
     }
 
     private ObjectNode requestBody() {
@@ -176,17 +199,21 @@ public final class LoadCommand implements Callable<Integer> {
         out.put("wallSeconds", r.wallSeconds());
         out.put("requestsPerSecond", r.requestsPerSecond());
         out.put("recordsPerSecond", r.recordsPerSecond());
-        LoadReport.Latency l = r.latencyMillis();
-        Map<String, Object> lat = new LinkedHashMap<>();
-        lat.put("min", nanToNull(l.min()));
-        lat.put("avg", nanToNull(l.avg()));
-        lat.put("p50", nanToNull(l.p50()));
-        lat.put("p90", nanToNull(l.p90()));
-        lat.put("p99", nanToNull(l.p99()));
-        lat.put("max", nanToNull(l.max()));
-        out.put("latencyMillis", lat);
+        out.put("latencyMillis", summaryJson(r.latencyMillis()));
+        out.put("queueWaitMillis", summaryJson(r.queueWaitMillis()));
         out.put("statusCounts", r.statusCounts());
         return JSON.writeValueAsString(out);
+    }
+
+    private static Map<String, Object> summaryJson(LoadReport.Latency l) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("min", nanToNull(l.min()));
+        out.put("avg", nanToNull(l.avg()));
+        out.put("p50", nanToNull(l.p50()));
+        out.put("p90", nanToNull(l.p90()));
+        out.put("p99", nanToNull(l.p99()));
+        out.put("max", nanToNull(l.max()));
+        return out;
     }
 
     private static Double nanToNull(double v) {

@@ -14,16 +14,21 @@ import java.util.TreeMap;
  * @param wallSeconds     from the first send to the last answer
  * @param latencyMillis   min, avg, p50, p90, p99, max of the successful requests (nearest-rank percentiles);
  *                        all NaN when none succeeded
+ * @param queueWaitMillis the same summary of the time the successful requests waited for the scheduler, as the
+ *                        server reports it ({@code Server-Timing: queue;dur=…}); all NaN when no answer said
  * @param statusCounts    "200" → n, "429" → n, "error:ConnectException" → n …
  */
 public record LoadReport(int requests, int recordsPerRequest, int succeeded, double wallSeconds,
-                         Latency latencyMillis, Map<String, Integer> statusCounts) {
+                         Latency latencyMillis, Latency queueWaitMillis, Map<String, Integer> statusCounts) {
 
     /** Latency summary in milliseconds. */
     public record Latency(double min, double avg, double p50, double p90, double p99, double max) {}
 
-    /** One request's outcome: status "200", "429", … or "error:…" when no HTTP answer came. */
-    public record Sample(String status, long startNanos, long endNanos) {
+    /**
+     * One request's outcome: status "200", "429", … or "error:…" when no HTTP answer came, and the queue wait
+     * the server reported in milliseconds (NaN when it did not).
+     */
+    public record Sample(String status, long startNanos, long endNanos, double queueWaitMillis) {
         boolean ok() {
             return status.equals("200");
         }
@@ -34,19 +39,26 @@ public record LoadReport(int requests, int recordsPerRequest, int succeeded, dou
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         double[] ok = new double[samples.size()];
+        double[] waits = new double[samples.size()];
         int n = 0;
+        int w = 0;
         for (Sample s : samples) {
             counts.merge(s.status(), 1, Integer::sum);
             first = Math.min(first, s.startNanos());
             last = Math.max(last, s.endNanos());
             if (s.ok()) {
                 ok[n++] = (s.endNanos() - s.startNanos()) / 1e6;
+                if (!Double.isNaN(s.queueWaitMillis())) {
+                    waits[w++] = s.queueWaitMillis();
+                }
             }
         }
         double[] lat = Arrays.copyOf(ok, n);
         Arrays.sort(lat);
+        double[] queued = Arrays.copyOf(waits, w);
+        Arrays.sort(queued);
         double wall = samples.isEmpty() ? 0 : (last - first) / 1e9;
-        return new LoadReport(samples.size(), recordsPerRequest, n, wall, summarize(lat), counts);
+        return new LoadReport(samples.size(), recordsPerRequest, n, wall, summarize(lat), summarize(queued), counts);
     }
 
     static Latency summarize(double[] sorted) {
@@ -88,6 +100,11 @@ public record LoadReport(int requests, int recordsPerRequest, int succeeded, dou
         Latency l = latencyMillis;
         b.append(String.format("latency ms min %.1f  avg %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f (successful requests)%n",
                 l.min(), l.avg(), l.p50(), l.p90(), l.p99(), l.max()));
+        Latency q = queueWaitMillis;
+        if (!Double.isNaN(q.max())) {
+            b.append(String.format("queue ms   min %.1f  avg %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f (waiting for the scheduler)%n",
+                    q.min(), q.avg(), q.p50(), q.p90(), q.p99(), q.max()));
+        }
         b.append("status    ");
         statusCounts.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
         b.append(System.lineSeparator());

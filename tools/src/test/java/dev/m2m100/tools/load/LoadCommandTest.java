@@ -40,12 +40,20 @@ class LoadCommandTest {
     }
 
     @Test
+    void queueWaitIsReadFromServerTiming() {
+        assertEquals(12.5, LoadCommand.queueMillis("queue;dur=12.5"), 1e-9);
+        assertEquals(3, LoadCommand.queueMillis("total;dur=9, queue;desc=\"wait\";dur=3"), 1e-9);
+        assertTrue(Double.isNaN(LoadCommand.queueMillis("total;dur=9")));
+        assertTrue(Double.isNaN(LoadCommand.queueMillis("queue;dur=x")));
+    }
+
+    @Test
     void reportCountsStatusesAndThroughput() {
         List<LoadReport.Sample> s = List.of(
-                new LoadReport.Sample("200", 0, 100_000_000),
-                new LoadReport.Sample("200", 500_000_000, 700_000_000),
-                new LoadReport.Sample("429", 900_000_000, 1_000_000_000),
-                new LoadReport.Sample("error:ConnectException", 950_000_000, 2_000_000_000));
+                new LoadReport.Sample("200", 0, 100_000_000, 3.0),
+                new LoadReport.Sample("200", 500_000_000, 700_000_000, 40.0),
+                new LoadReport.Sample("429", 900_000_000, 1_000_000_000, Double.NaN),
+                new LoadReport.Sample("error:ConnectException", 950_000_000, 2_000_000_000, Double.NaN));
         LoadReport r = LoadReport.of(s, 4);
         assertEquals(2, r.succeeded());
         assertEquals(0.5, r.successRate());
@@ -54,6 +62,8 @@ class LoadCommandTest {
         assertEquals(4.0, r.recordsPerSecond(), 1e-9);
         assertEquals(100, r.latencyMillis().min(), 1e-9);
         assertEquals(200, r.latencyMillis().max(), 1e-9);
+        assertEquals(3, r.queueWaitMillis().min(), 1e-9);
+        assertEquals(40, r.queueWaitMillis().max(), 1e-9);
         assertEquals(java.util.Map.of("200", 2, "429", 1, "error:ConnectException", 1), r.statusCounts());
     }
 
@@ -77,6 +87,7 @@ class LoadCommandTest {
                 Thread.currentThread().interrupt();
             }
             byte[] out = (n % 4 == 0 ? "{\"error\":{}}" : "{\"result\":[]}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Server-Timing", "total;dur=99, queue;dur=" + (n % 4 == 0 ? 1000 : 7.5));
             exchange.sendResponseHeaders(n % 4 == 0 ? 429 : 200, out.length);
             exchange.getResponseBody().write(out);
             exchange.close();
@@ -103,6 +114,7 @@ class LoadCommandTest {
         assertEquals(6, report.at("/statusCounts/200").asInt());
         assertEquals(2, report.at("/statusCounts/429").asInt());
         assertTrue(report.at("/latencyMillis/min").asDouble() > 0);
+        assertEquals(7.5, report.at("/queueWaitMillis/max").asDouble(), 1e-9, "queue wait of the successful requests");
         assertEquals(8, bodies.size());
         JsonNode payload = bodies.get(0).get("payload");
         assertEquals("ja", payload.get("fromLang").asText());
