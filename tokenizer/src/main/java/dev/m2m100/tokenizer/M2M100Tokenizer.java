@@ -233,33 +233,29 @@ public final class M2M100Tokenizer {
     }
 
     private String decode(int[] ids, boolean skipSpecial) {
-        List<String> subTexts = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        for (int id : ids) {
-            if (skipSpecial && specialIds.contains(id)) {
-                continue;
+        // Note: transformers 4.43 also tests `token in all_special_ids` in its loop, comparing a string with ints,
+        // so it never skips anything: an id outside the vocabulary decodes as a literal "<unk>".
+        return SlowDecode.decode(ids, skipSpecial, cleanUpSpaces, new SlowDecode.Vocabulary() {
+            @Override
+            public String token(int id) {
+                return idToToken(id);
             }
-            String token = idToToken(id);
-            // Note: transformers 4.43 also tests `token in all_special_ids` here, comparing a string with
-            // ints, so it never skips anything: an id outside the vocabulary decodes as a literal "<unk>".
-            if (legacyAddedTokens.contains(token)) {
-                if (!current.isEmpty()) {
-                    String s = tokensToString(current);
-                    if (!s.isEmpty()) {
-                        subTexts.add(s);
-                    }
-                    current.clear();
-                }
-                subTexts.add(token);
-            } else {
-                current.add(token);
+
+            @Override
+            public boolean isSpecialId(int id) {
+                return specialIds.contains(id);
             }
-        }
-        if (!current.isEmpty()) {
-            subTexts.add(tokensToString(current));
-        }
-        String text = String.join(" ", subTexts);
-        return cleanUpSpaces ? TextCleanup.cleanUpTokenization(text) : text;
+
+            @Override
+            public boolean isChunkBoundary(String token) {
+                return legacyAddedTokens.contains(token);
+            }
+
+            @Override
+            public String tokensToString(List<String> tokens) {
+                return M2M100Tokenizer.this.tokensToString(tokens);
+            }
+        });
     }
 
     /** {@code convert_ids_to_tokens} for one id. */
@@ -456,27 +452,6 @@ public final class M2M100Tokenizer {
                 return t.get("content").asText();
             }
             throw new IOException(p + ": " + key + " must be a string or an object with \"content\", got " + t);
-        }
-    }
-
-    /** Growable int array for building id sequences. */
-    private static final class IntBuffer {
-        private int[] a;
-        private int n;
-
-        IntBuffer(int capacity) {
-            a = new int[Math.max(4, capacity)];
-        }
-
-        void add(int v) {
-            if (n == a.length) {
-                a = Arrays.copyOf(a, n * 2);
-            }
-            a[n++] = v;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(a, n);
         }
     }
 }

@@ -33,6 +33,24 @@ final class TextCleanup {
         return s.substring(start, end);
     }
 
+    /** Python's {@code str.lstrip()} with no argument. */
+    static String pythonLstrip(String s) {
+        int start = 0;
+        while (start < s.length() && isPythonSpace(s.charAt(start))) {
+            start++;
+        }
+        return s.substring(start);
+    }
+
+    /** Python's {@code str.rstrip()} with no argument. */
+    static String pythonRstrip(String s) {
+        int end = s.length();
+        while (end > 0 && isPythonSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
     /** Python's {@code str.isspace()} for one BMP character (no supplementary character is a space). */
     static boolean isPythonSpace(char c) {
         return switch (c) {

@@ -17,15 +17,23 @@ public final class Fixtures {
     }
 
     public static Path modelDir() {
+        return testdata("m2m100-tiny");
+    }
+
+    public static Path nllbDir() {
+        return testdata("nllb-tiny");
+    }
+
+    private static Path testdata(String name) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
-            Path candidate = dir.resolve("testdata/m2m100-tiny");
+            Path candidate = dir.resolve("testdata").resolve(name);
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("testdata/m2m100-tiny not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("testdata/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 
     public static synchronized M2M100Tokenizer tokenizer() {
@@ -40,8 +48,12 @@ public final class Fixtures {
     }
 
     public static JsonNode reference(String name) {
+        return reference(modelDir(), name);
+    }
+
+    public static JsonNode reference(Path model, String name) {
         try {
-            return new ObjectMapper().readTree(modelDir().resolve("reference").resolve(name).toFile());
+            return new ObjectMapper().readTree(model.resolve("reference").resolve(name).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
