@@ -1,6 +1,6 @@
 package dev.m2m100.engine;
 
-import java.util.List;
+import dev.m2m100.engine.language.LanguageTable;
 
 /**
  * A codec for engines that generate from token ids only (the benchmark, id-level tests): no tokenizer is loaded,
@@ -26,12 +26,27 @@ public final class IdsOnlyCodec implements TextCodec {
     }
 
     @Override
+    public String decodeWithSpecial(int[] ids) {
+        throw new UnsupportedOperationException(WHY);
+    }
+
+    @Override
     public int languageId(String lang) {
         throw new UnsupportedOperationException(WHY);
     }
 
     @Override
-    public List<String> languages() {
-        return List.of();
+    public LanguageTable languageTable() {
+        return LanguageTable.empty();
+    }
+
+    @Override
+    public int vocabularySize() {
+        return 0;
+    }
+
+    @Override
+    public String family() {
+        return "ids only";
     }
 }

@@ -1,10 +1,20 @@
 package dev.m2m100.engine;
 
-import dev.m2m100.tokenizer.M2M100Tokenizer;
-import java.util.List;
+import dev.m2m100.engine.language.LanguageTable;
+import dev.m2m100.tokenizer.Tokenizer;
 
-/** The M2M100 SentencePiece tokenizer as the translator's {@link TextCodec}. */
-public record TokenizerCodec(M2M100Tokenizer tokenizer) implements TextCodec {
+/** A family's tokenizer as the engine's {@link TextCodec}, with its language table built once. */
+public final class TokenizerCodec implements TextCodec {
+    private final String family;
+    private final Tokenizer tokenizer;
+    private final LanguageTable languages;
+
+    public TokenizerCodec(String family, Tokenizer tokenizer) {
+        this.family = family;
+        this.tokenizer = tokenizer;
+        this.languages = LanguageTable.of(tokenizer.languages().stream()
+                .map(code -> new LanguageTable.Language(code, tokenizer.languageName(code))).toList());
+    }
 
     @Override
     public int[] encode(String text, String lang) {
@@ -17,12 +27,27 @@ public record TokenizerCodec(M2M100Tokenizer tokenizer) implements TextCodec {
     }
 
     @Override
+    public String decodeWithSpecial(int[] ids) {
+        return tokenizer.decodeWithSpecial(ids);
+    }
+
+    @Override
     public int languageId(String lang) {
         return tokenizer.languageId(lang);
     }
 
     @Override
-    public List<String> languages() {
-        return tokenizer.languages();
+    public LanguageTable languageTable() {
+        return languages;
+    }
+
+    @Override
+    public int vocabularySize() {
+        return tokenizer.size();
+    }
+
+    @Override
+    public String family() {
+        return family;
     }
 }

@@ -2,13 +2,14 @@ package dev.m2m100.engine;
 
 import dev.m2m100.engine.backend.Placement;
 import dev.m2m100.engine.config.GenerationConfig;
+import dev.m2m100.engine.family.ModelFamilies;
+import dev.m2m100.engine.language.LanguageTable;
 import dev.m2m100.engine.model.M2M100Model;
 import dev.m2m100.engine.model.ModelOptions;
 import dev.m2m100.engine.generation.GeneratedSequence;
 import dev.m2m100.engine.generation.SearchSettings;
 import dev.m2m100.engine.generation.StepModel;
 import dev.m2m100.engine.scheduler.Scheduler;
-import dev.m2m100.tokenizer.M2M100Tokenizer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -44,24 +45,27 @@ public final class TranslationEngine implements Translator {
     }
 
     /**
-     * Loads the tokenizer and the model of a Hugging Face M2M100 folder and starts the scheduler; logs one line
-     * saying what was loaded where (device, dtype, threads, why that device) and how long it took. An explicit
+     * Loads the tokenizer and the model of a Hugging Face M2M100ForConditionalGeneration folder and starts the
+     * scheduler. The folder's family (M2M100, NLLB, …; {@link ModelFamilies}) decides the codec; the generation
+     * defaults are the folder's generation_config.json. Logs one line saying what was loaded where (device, dtype, threads, why that device) and how long it took. An explicit
      * CUDA device that is unusable is a {@link dev.m2m100.engine.backend.cuda.CudaException} naming the reason.
      */
     public static TranslationEngine open(Path modelDir, EngineSettings settings) throws IOException {
         long t0 = System.nanoTime();
-        M2M100Tokenizer tokenizer = M2M100Tokenizer.load(modelDir);
+        TextCodec codec = ModelFamilies.openCodec(modelDir);
         M2M100Model model = M2M100Model.load(modelDir, ModelOptions.from(settings));
         try {
-            if (tokenizer.size() > model.vocabSize()) {
-                throw new IOException(modelDir + ": the tokenizer has " + tokenizer.size()
+            if (codec.vocabularySize() > model.vocabSize()) {
+                throw new IOException(modelDir + ": the tokenizer has " + codec.vocabularySize()
                         + " ids but the model's vocabulary only " + model.vocabSize());
             }
             Placement placement = model.placement();
-            LOG.log(Level.INFO, String.format(Locale.ROOT, "loaded model %s in %.1f s: %s (%s)", modelDir,
-                    (System.nanoTime() - t0) / 1e9, placement.summary(), placement.reason()));
-            return new TranslationEngine(model, new TokenizerCodec(tokenizer), model.config().generation(), settings,
-                    placement);
+            GenerationConfig generation = model.config().generation();
+            LOG.log(Level.INFO, String.format(Locale.ROOT, "loaded %s model %s in %.1f s: %s (%s); %d languages,"
+                            + " default search %s", codec.family(), modelDir, (System.nanoTime() - t0) / 1e9,
+                    placement.summary(), placement.reason(), codec.languageTable().codes().size(),
+                    generation.numBeams() == 1 ? "greedy" : generation.numBeams() + " beams"));
+            return new TranslationEngine(model, codec, generation, settings, placement);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -176,8 +180,13 @@ public final class TranslationEngine implements Translator {
     }
 
     @Override
-    public List<String> languages() {
-        return codec.languages();
+    public LanguageTable languageTable() {
+        return codec.languageTable();
+    }
+
+    /** The model's default generation settings (its generation_config.json). */
+    public GenerationConfig generationConfig() {
+        return generation;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.m2m100.engine;
 
 import dev.m2m100.engine.backend.Placement;
+import dev.m2m100.engine.language.LanguageTable;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,8 +46,16 @@ public interface Translator extends AutoCloseable {
         return translate(texts, fromLang, toLang, options).join();
     }
 
-    /** Language codes the model supports ("en", "ja", …), in the model's order. */
-    List<String> languages();
+    /**
+     * The model's languages with their names, and the one resolver from what clients write ({@code EN}, {@code en-US},
+     * {@code eng_Latn}) to the model's own codes. The translate methods take the model's own codes.
+     */
+    LanguageTable languageTable();
+
+    /** The model's own language codes ("en", "ja", … or "eng_Latn", …), in the model's order. */
+    default List<String> languages() {
+        return languageTable().codes();
+    }
 
     /** Number of encoder input tokens (language token and {@code </s>} included) the text becomes. */
     int countSourceTokens(String text, String fromLang);

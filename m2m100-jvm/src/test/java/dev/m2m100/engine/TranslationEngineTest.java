@@ -10,6 +10,7 @@ import dev.m2m100.engine.generation.EarlyStopping;
 import dev.m2m100.engine.generation.GeneratedSequence;
 import dev.m2m100.engine.generation.ToyLms;
 import dev.m2m100.engine.generation.ToyStepModel;
+import dev.m2m100.engine.language.LanguageTable;
 import dev.m2m100.tokenizer.UnsupportedLanguageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +58,28 @@ class TranslationEngineTest {
         }
 
         @Override
-        public List<String> languages() {
-            return List.of("en", "fr");
+        public String decodeWithSpecial(int[] ids) {
+            return decode(ids);
+        }
+
+        @Override
+        public LanguageTable languageTable() {
+            return LanguageTable.of(List.of(new LanguageTable.Language("en", "English"),
+                    new LanguageTable.Language("fr", "French")));
+        }
+
+        private List<String> languages() {
+            return languageTable().codes();
+        }
+
+        @Override
+        public int vocabularySize() {
+            return V;
+        }
+
+        @Override
+        public String family() {
+            return "toy";
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.Set;
  * the vocabulary, literal special tokens in the text matched before SentencePiece runs, and the
  * slow-tokenizer decode rules. Immutable and thread-safe.
  */
-public final class M2M100Tokenizer {
+public final class M2M100Tokenizer implements Tokenizer {
 
     public static final String SPM_FILE = "sentencepiece.bpe.model";
     public static final String VOCAB_FILE = "vocab.json";
@@ -142,6 +142,7 @@ public final class M2M100Tokenizer {
     // ---------------------------------------------------------------- encoding
 
     /** Encoder input ids: {@code [__srcLang__] + ids(text) + [</s>]}. */
+    @Override
     public int[] encode(String text, String srcLang) {
         java.util.Objects.requireNonNull(text, "text");
         int lang = languageId(srcLang);
@@ -223,11 +224,13 @@ public final class M2M100Tokenizer {
     // ---------------------------------------------------------------- decoding
 
     /** {@code decode(ids, skip_special_tokens=True)} with Hugging Face's clean-up of spaces. */
+    @Override
     public String decode(int[] ids) {
         return decode(ids, true);
     }
 
     /** {@code decode(ids)}: special tokens kept. */
+    @Override
     public String decodeWithSpecial(int[] ids) {
         return decode(ids, false);
     }
@@ -290,6 +293,7 @@ public final class M2M100Tokenizer {
     // ---------------------------------------------------------------- languages and ids
 
     /** The id of the language token {@code __code__}. */
+    @Override
     public int languageId(String code) {
         Integer id = code == null ? null : langTokenToId.get(Languages.token(code));
         if (id == null) {
@@ -304,11 +308,13 @@ public final class M2M100Tokenizer {
     }
 
     /** The 100 language codes in official order. */
+    @Override
     public List<String> languages() {
         return Languages.CODES;
     }
 
     /** English name of a language code (e.g. "ja" → "Japanese"). */
+    @Override
     public String languageName(String code) {
         String name = Languages.name(code);
         if (name == null) {
@@ -334,6 +340,7 @@ public final class M2M100Tokenizer {
     }
 
     /** {@code len(tokenizer)}: vocab.json entries plus the 100 language tokens. */
+    @Override
     public int size() {
         return vocab.size() + Languages.CODES.size();
     }

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * cut out before SentencePiece (longest match, anywhere; {@code <mask>} also eats the whitespace on its left).
  * Decoding joins pieces and turns {@code ▁} into spaces (not SentencePiece's decode). Immutable and thread-safe.
  */
-public final class NllbTokenizer {
+public final class NllbTokenizer implements Tokenizer {
 
     public static final String SPM_FILE = "sentencepiece.bpe.model";
     public static final String CONFIG_FILE = "tokenizer_config.json";
@@ -177,6 +177,7 @@ public final class NllbTokenizer {
     // ---------------------------------------------------------------- encoding
 
     /** Encoder input ids: {@code [srcLang] + ids(text) + [</s>]}. */
+    @Override
     public int[] encode(String text, String srcLang) {
         Objects.requireNonNull(text, "text");
         int lang = languageId(srcLang);
@@ -239,11 +240,13 @@ public final class NllbTokenizer {
     // ---------------------------------------------------------------- decoding
 
     /** {@code decode(ids, skip_special_tokens=True)} with Hugging Face's clean-up of spaces. */
+    @Override
     public String decode(int[] ids) {
         return decode(ids, true);
     }
 
     /** {@code decode(ids)}: special tokens kept. */
+    @Override
     public String decodeWithSpecial(int[] ids) {
         return decode(ids, false);
     }
@@ -289,6 +292,7 @@ public final class NllbTokenizer {
     // ---------------------------------------------------------------- languages and ids
 
     /** The id of a language code ({@code eng_Latn}, …). */
+    @Override
     public int languageId(String code) {
         Integer id = code == null ? null : codeToId.get(code);
         if (id == null) {
@@ -297,12 +301,21 @@ public final class NllbTokenizer {
         return id;
     }
 
+    /** English (FLORES-200) name of one of the codes; the code itself for a code outside the 202. */
+    @Override
+    public String languageName(String code) {
+        languageId(code);
+        String name = NllbLanguages.name(code);
+        return name == null ? code : name;
+    }
+
     /** The language code of an id, or null. */
     public String languageOfId(int id) {
         return idToCode.get(id);
     }
 
     /** The language codes in id order. */
+    @Override
     public List<String> languages() {
         return List.copyOf(codeToId.keySet());
     }
@@ -329,6 +342,7 @@ public final class NllbTokenizer {
     }
 
     /** {@code len(tokenizer)}: SentencePiece pieces + 1, the codes and {@code <mask>}. */
+    @Override
     public int size() {
         return size;
     }

@@ -9,14 +9,23 @@ public final class Fixtures {
 
     /** testdata/m2m100-tiny, found by walking up from the working directory. */
     public static Path tinyModel() {
+        return testdata("m2m100-tiny");
+    }
+
+    /** testdata/nllb-tiny: the NLLB-200 layout (NllbTokenizer, greedy generation_config) on the same network. */
+    public static Path nllbTiny() {
+        return testdata("nllb-tiny");
+    }
+
+    private static Path testdata(String name) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
-            Path candidate = dir.resolve("testdata").resolve("m2m100-tiny");
+            Path candidate = dir.resolve("testdata").resolve(name);
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("testdata/m2m100-tiny not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("testdata/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 }

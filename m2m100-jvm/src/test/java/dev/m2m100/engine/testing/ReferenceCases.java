@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The model cases of testdata/m2m100-tiny/reference/model.json, as plain arrays. */
+/** The model cases of a fixture's reference/model.json (m2m100-tiny by default, nllb-tiny), as plain arrays. */
 public final class ReferenceCases {
     private ReferenceCases() {}
 
@@ -62,17 +62,25 @@ public final class ReferenceCases {
         }
     }
 
-    private static List<Case> cached;
+    private static final java.util.Map<Path, List<Case>> CACHED = new java.util.HashMap<>();
 
-    public static synchronized List<Case> load() {
-        if (cached == null) {
+    /** The cases of testdata/m2m100-tiny. */
+    public static List<Case> load() {
+        return load(Fixtures.tinyModel());
+    }
+
+    /** The cases of a fixture folder's reference/model.json. */
+    public static synchronized List<Case> load(Path modelDir) {
+        List<Case> cases = CACHED.get(modelDir);
+        if (cases == null) {
             try {
-                cached = parse(Fixtures.tinyModel().resolve("reference").resolve("model.json"));
+                cases = parse(modelDir.resolve("reference").resolve("model.json"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            CACHED.put(modelDir, cases);
         }
-        return cached;
+        return cases;
     }
 
     private static List<Case> parse(Path file) throws IOException {
