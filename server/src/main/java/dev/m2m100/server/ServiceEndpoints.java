@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.m2m100.engine.Translator;
 import dev.m2m100.engine.Version;
-import dev.m2m100.tokenizer.Languages;
+import dev.m2m100.engine.language.LanguageTable;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -28,7 +28,10 @@ final class ServiceEndpoints {
         this.openApi = openApiDocument();
     }
 
-    /** {@code {"languages":[{"code":"en","name":"English"}, …]}} in the model's order. */
+    /**
+     * {@code {"languages":[{"code":"en","name":"English"}, …]}}: the loaded model's own codes and names, in its
+     * order ({@code eng_Latn} … on NLLB).
+     */
     void languages(ServerRequest req, ServerResponse res) {
         Translator t = translator.get();
         if (t == null) {
@@ -38,11 +41,11 @@ final class ServiceEndpoints {
         }
         ObjectNode root = Json.object();
         ArrayNode list = root.putArray("languages");
-        for (String code : t.languages()) {
+        LanguageTable table = t.languageTable();
+        for (LanguageTable.Language l : table.languages()) {
             ObjectNode entry = list.addObject();
-            entry.put("code", code);
-            String name = Languages.name(code);
-            entry.put("name", name == null ? code : name);
+            entry.put("code", l.code());
+            entry.put("name", table.name(l.code()));
         }
         json(res, 200, root);
     }

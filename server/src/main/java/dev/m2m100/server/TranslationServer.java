@@ -188,7 +188,7 @@ public final class TranslationServer implements AutoCloseable {
         if (languages.size() < 2) {
             return;
         }
-        String from = languages.contains("en") ? "en" : languages.get(0);
+        String from = t.languageTable().resolve("en").orElse(languages.get(0));
         String to = languages.stream().filter(l -> !l.equals(from)).findFirst().orElseThrow();
         try {
             t.translate(List.of("Hello, world."), from, to, GenerationOptions.DEFAULTS.withMaxNewTokens(8))

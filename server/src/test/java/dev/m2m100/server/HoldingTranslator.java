@@ -49,8 +49,8 @@ final class HoldingTranslator implements Translator {
     }
 
     @Override
-    public List<String> languages() {
-        return engine.languages();
+    public dev.m2m100.engine.language.LanguageTable languageTable() {
+        return engine.languageTable();
     }
 
     @Override

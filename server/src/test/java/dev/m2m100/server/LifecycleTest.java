@@ -236,8 +236,8 @@ class LifecycleTest {
         }
 
         @Override
-        public List<String> languages() {
-            return engine.languages();
+        public dev.m2m100.engine.language.LanguageTable languageTable() {
+            return engine.languageTable();
         }
 
         @Override

@@ -3,7 +3,7 @@ package dev.m2m100.tools;
 import dev.m2m100.server.text.Detection;
 import dev.m2m100.server.text.LinguaDetector;
 import dev.m2m100.server.text.SentenceSegmenter;
-import dev.m2m100.tokenizer.M2M100Tokenizer;
+import dev.m2m100.engine.family.ModelFamilies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,7 +54,7 @@ public final class TextBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> languages = M2M100Tokenizer.load(model).languages();
+        List<String> languages = ModelFamilies.openCodec(model).languageTable().codes();
         System.out.println("cpu: " + cpu() + "; java " + Runtime.version() + "; model languages: " + languages.size());
         detection(languages);
         segmentation();

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.m2m100.tokenizer.M2M100Tokenizer;
-import dev.m2m100.tokenizer.UnsupportedLanguageException;
+import dev.m2m100.engine.TextCodec;
+import dev.m2m100.engine.family.ModelFamilies;
 import dev.m2m100.tools.cli.Cli;
 import dev.m2m100.tools.cli.ModelOption;
 import picocli.CommandLine.Command;
@@ -27,13 +27,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code m2m100 tokenize}: standard input, one JSON string per line, to one JSON array of encoder input
- * ids per line ({@code __lang__} first, {@code </s>} last). With {@code --decode}: JSON arrays of ids in,
- * JSON strings out.
+ * ids per line (the language token first, {@code </s>} last). With {@code --decode}: JSON arrays of ids in,
+ * JSON strings out. The tokenizer is the model folder's own (M2M100, NLLB, …: {@link ModelFamilies}).
  */
 @Command(name = "tokenize",
         mixinStandardHelpOptions = true,
         description = {
-                "Encodes text into M2M100 encoder input ids, or decodes ids back into text.",
+                "Encodes text into the model's encoder input ids (M2M100, NLLB), or decodes ids back into text.",
                 "Reads standard input, one JSON value per line, and writes one JSON value per line:",
                 "  encode: \"text\"  ->  [langId, ..., 2]",
                 "  decode: [ids]   ->  \"text\"  (special tokens skipped unless --keep-special)",
@@ -43,7 +43,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Mixin
     ModelOption model = new ModelOption();
 
-    @Option(names = "--lang", paramLabel = "LANG", description = "Source language code, e.g. en (required to encode).")
+    @Option(names = "--lang", paramLabel = "LANG", description = "Source language (required to encode): the model's code (en, eng_Latn) or a BCP-47 tag (en-US).")
     String lang;
 
     @Option(names = "--decode", description = "Decode JSON arrays of ids into text instead of encoding.")
@@ -77,18 +77,19 @@ public final class TokenizeCommand implements Callable<Integer> {
             return 2;
         }
         Path dir = model.resolve();
-        M2M100Tokenizer tokenizer;
+        TextCodec tokenizer;
         try {
-            tokenizer = M2M100Tokenizer.load(dir);
+            tokenizer = ModelFamilies.openCodec(dir);
         } catch (IOException e) {
             err.println("m2m100 tokenize: cannot load tokenizer from " + dir + ": " + describe(e));
             return Cli.FAILED;
         }
+        String modelLang = null;
         if (!decode) {
-            try {
-                tokenizer.languageId(lang);
-            } catch (UnsupportedLanguageException e) {
-                err.println("m2m100 tokenize: " + e.getMessage());
+            modelLang = tokenizer.languageTable().resolve(lang).orElse(null);
+            if (modelLang == null) {
+                err.println("m2m100 tokenize: --lang: unsupported language '" + lang + "'; the model's languages: "
+                        + String.join(", ", tokenizer.languageTable().codes()));
                 return 2;
             }
         }
@@ -101,7 +102,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                 lineNo++;
                 String result;
                 try {
-                    result = decode ? decodeLine(json, tokenizer, line) : encodeLine(json, tokenizer, line);
+                    result = decode ? decodeLine(json, tokenizer, line) : encodeLine(json, tokenizer, modelLang, line);
                 } catch (BadLineException e) {
                     writer.flush();
                     err.println("m2m100 tokenize: line " + lineNo + ": " + e.getMessage());
@@ -116,7 +117,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String encodeLine(ObjectMapper json, M2M100Tokenizer tokenizer, String line) throws BadLineException {
+    private String encodeLine(ObjectMapper json, TextCodec tokenizer, String lang, String line) throws BadLineException {
         JsonNode node = parse(json, line);
         if (!node.isTextual()) {
             throw new BadLineException("expected a JSON string, got " + kind(node));
@@ -132,7 +133,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         return sb.append(']').toString();
     }
 
-    private String decodeLine(ObjectMapper json, M2M100Tokenizer tokenizer, String line) throws BadLineException {
+    private String decodeLine(ObjectMapper json, TextCodec tokenizer, String line) throws BadLineException {
         JsonNode node = parse(json, line);
         if (!node.isArray()) {
             throw new BadLineException("expected a JSON array of token ids, got " + kind(node));

@@ -64,10 +64,10 @@ public final class TranslateCommand implements Callable<Integer> {
     ModelOption model = new ModelOption();
 
     @Option(names = "--from", required = true, paramLabel = "LANG",
-            description = "source language code (en, ja, …), or auto to detect it per line")
+            description = "source language: the model's code (en, eng_Latn), a BCP-47 tag (en-US, zh-Hant), or auto to detect it per line")
     String from;
 
-    @Option(names = "--to", required = true, paramLabel = "LANG", description = "target language code")
+    @Option(names = "--to", required = true, paramLabel = "LANG", description = "target language: the model's code or a BCP-47 tag")
     String to;
 
     @Mixin
@@ -122,7 +122,8 @@ public final class TranslateCommand implements Callable<Integer> {
             TextTranslator text = TextTranslator.withDetection(engine, MAX_QUEUED);
             Lines lines;
             try {
-                lines = ids ? new IdLines(engine, engine.codec().languageId(to)) : new TextLines(text);
+                lines = ids ? new IdLines(engine, modelCode(engine, "--from", from), modelCode(engine, "--to", to))
+                        : new TextLines(text);
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(e.getMessage());
             }
@@ -146,11 +147,11 @@ public final class TranslateCommand implements Callable<Integer> {
 
         TextLines(TextTranslator text) {
             this.text = text;
-            text.resolve(to).orElseThrow(() -> new IllegalArgumentException("unsupported language '" + to
+            text.resolve(to).orElseThrow(() -> new IllegalArgumentException("--to: unsupported language '" + to
                     + "'; the model's languages: " + String.join(", ", text.languages())));
             if (!TextTranslator.AUTO.equalsIgnoreCase(from)) {
-                text.resolve(from).orElseThrow(() -> new IllegalArgumentException("unsupported language '" + from
-                        + "'; the model's languages: " + String.join(", ", text.languages())));
+                text.resolve(from).orElseThrow(() -> new IllegalArgumentException("--from: unsupported language '"
+                        + from + "'; the model's languages: " + String.join(", ", text.languages())));
             }
         }
 
@@ -161,20 +162,28 @@ public final class TranslateCommand implements Callable<Integer> {
         }
     }
 
+    /** The model's code for a language flag, through the model's resolver (en-US, eng_Latn, …). */
+    private static String modelCode(TranslationEngine engine, String flag, String code) {
+        return engine.languageTable().resolve(code).orElseThrow(() -> new IllegalArgumentException(flag
+                + ": unsupported language '" + code + "'; the model's languages: "
+                + String.join(", ", engine.languageTable().codes())));
+    }
+
     /** The line as one sequence, its generated ids as Hugging Face's generate gives them. */
     private final class IdLines implements Lines {
         private final TranslationEngine engine;
+        private final String source;
         private final int target;
 
-        IdLines(TranslationEngine engine, int target) {
+        IdLines(TranslationEngine engine, String source, String target) {
             this.engine = engine;
-            this.target = target;
-            engine.codec().languageId(from);
+            this.source = source;
+            this.target = engine.codec().languageId(target);
         }
 
         @Override
         public CompletableFuture<String> submit(String line) {
-            int[] source = engine.codec().encode(line, from);
+            int[] source = engine.codec().encode(line, this.source);
             if (source.length > engine.maxSourceTokens()) {
                 throw new IllegalArgumentException("the text is " + source.length + " tokens long; the model takes at"
                         + " most " + engine.maxSourceTokens() + " (language token and </s> included)");

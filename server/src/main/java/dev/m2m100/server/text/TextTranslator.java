@@ -2,6 +2,7 @@ package dev.m2m100.server.text;
 
 import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.Translator;
+import dev.m2m100.engine.language.LanguageTable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,17 +45,16 @@ public final class TextTranslator {
 
     /** A text layer with Lingua detection over the translator's languages (loaded on first use). */
     public static TextTranslator withDetection(Translator translator, int maxSentences) {
-        return new TextTranslator(translator, LinguaDetector.forModel(code -> resolve(translator, code)).orElse(null),
-                maxSentences);
+        LanguageTable table = translator.languageTable();
+        return new TextTranslator(translator, LinguaDetector.forModel(table::resolve).orElse(null), maxSentences);
     }
 
-    /** The model's code for a language code, empty when the model does not have the language. */
+    /**
+     * The model's code for what a client wrote ({@code EN}, {@code en-US}, {@code eng_Latn}, {@code zh-TW}, …),
+     * empty when the model does not have the language: the model's one resolver ({@link LanguageTable}).
+     */
     public Optional<String> resolve(String code) {
-        return resolve(translator, code);
-    }
-
-    private static Optional<String> resolve(Translator translator, String code) {
-        return translator.languages().contains(code) ? Optional.of(code) : Optional.empty();
+        return translator.languageTable().resolve(code);
     }
 
     /** The model's languages, in its order. */
