@@ -38,6 +38,8 @@ COPY tools tools
 COPY testdata/bench-workload.json testdata/bench-workload.json
 COPY testdata/m2m100-tiny/sentencepiece.bpe.model testdata/m2m100-tiny/vocab.json \
      testdata/m2m100-tiny/tokenizer_config.json testdata/m2m100-tiny/special_tokens_map.json testdata/m2m100-tiny/
+COPY testdata/nllb-tiny/sentencepiece.bpe.model testdata/nllb-tiny/tokenizer_config.json \
+     testdata/nllb-tiny/special_tokens_map.json testdata/nllb-tiny/
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     mvn -B -ntp -Dmaven.test.skip=true package
 

@@ -11,14 +11,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code m2m100 random-model}: a full-size M2M100 folder with random weights, for speed work. */
+/** {@code m2m100 random-model}: a full-size M2M100 or NLLB-200 folder with random weights, for speed work. */
 @Command(name = "random-model", mixinStandardHelpOptions = true,
-        description = "Write a Hugging Face-layout M2M100 model folder with the real architecture and seeded"
-                + " random weights (for benchmarks; translations are gibberish).")
+        description = "Write a Hugging Face-layout M2M100 or NLLB-200 model folder with the real architecture and"
+                + " seeded random weights (for benchmarks; translations are gibberish).")
 public final class RandomModelCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", required = true, description = "m2m100_418M, m2m100_1.2B or tiny (the real vocabulary "
-            + "behind a 2-layer, 64-wide transformer: a few MB, for trying bench quickly)")
+    @Option(names = "--preset", required = true, description = "m2m100_418M, m2m100_1_2B, nllb_600M, nllb_1_3B, "
+            + "nllb_3_3B, or tiny (the real M2M100 vocabulary behind a 2-layer, 64-wide transformer: a few MB, for "
+            + "trying bench quickly)")
     String preset;
 
     @Option(names = "--out", required = true, description = "folder to write")
@@ -31,8 +32,8 @@ public final class RandomModelCommand implements Callable<Integer> {
     String dtype;
 
     @Option(names = "--tokenizer", paramLabel = "DIR",
-            description = "folder to copy the tokenizer files from (default: the tokenizer of the test fixture "
-                    + "testdata/m2m100-tiny, shipped with the tool)")
+            description = "folder to copy the tokenizer files from (default: the tokenizer of the family's test "
+                    + "fixture, testdata/m2m100-tiny or testdata/nllb-tiny, shipped with the tool)")
     Path tokenizer;
 
     @Override

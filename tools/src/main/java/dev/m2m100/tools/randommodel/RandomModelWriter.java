@@ -20,22 +20,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Writes a Hugging Face-layout M2M100 folder with random weights: config.json, generation_config.json,
- * model.safetensors (streamed) and the tokenizer files copied from another folder.
+ * Writes a Hugging Face-layout M2M100ForConditionalGeneration folder (an M2M100 or NLLB-200 checkpoint) with random
+ * weights: config.json, generation_config.json, model.safetensors (streamed) and the family's tokenizer files
+ * copied from another folder.
  */
 public final class RandomModelWriter {
-
-    static final List<String> REQUIRED_TOKENIZER_FILES = List.of("sentencepiece.bpe.model", "vocab.json");
-    static final List<String> OPTIONAL_TOKENIZER_FILES = List.of("tokenizer_config.json", "special_tokens_map.json");
-    /** Classpath folder of the bundled tokenizer files (copied from testdata/m2m100-tiny by the build). */
-    static final String BUNDLED_TOKENIZER = "tokenizer/";
 
     private RandomModelWriter() {
     }
 
     /** Writes the folder; returns the number of parameters written. */
     public static long write(Preset preset, Path outDir, long seed, Dtype dtype, Path tokenizerDir) throws IOException {
-        for (String f : REQUIRED_TOKENIZER_FILES) {
+        PresetFamily family = preset.family();
+        for (String f : family.requiredTokenizerFiles) {
             if (!Files.isRegularFile(tokenizerDir.resolve(f))) {
                 throw new NoSuchFileException(tokenizerDir.resolve(f).toString(), null,
                         "tokenizer folder " + tokenizerDir + " has no " + f);
@@ -48,11 +45,11 @@ public final class RandomModelWriter {
                         .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
                 .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
         Files.writeString(outDir.resolve("config.json"), json.writer(pretty).writeValueAsString(config(preset, dtype)) + "\n");
-        Files.writeString(outDir.resolve("generation_config.json"), json.writer(pretty).writeValueAsString(generationConfig()) + "\n");
-        for (String f : REQUIRED_TOKENIZER_FILES) {
+        Files.writeString(outDir.resolve("generation_config.json"), json.writer(pretty).writeValueAsString(family.generationConfig()) + "\n");
+        for (String f : family.requiredTokenizerFiles) {
             Files.copy(tokenizerDir.resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
-        for (String f : OPTIONAL_TOKENIZER_FILES) {
+        for (String f : family.optionalTokenizerFiles) {
             if (Files.isRegularFile(tokenizerDir.resolve(f))) {
                 Files.copy(tokenizerDir.resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
@@ -72,16 +69,17 @@ public final class RandomModelWriter {
     }
 
     /**
-     * As {@link #write}, with the tokenizer files shipped inside the tool (those of the test fixture
-     * testdata/m2m100-tiny: the real M2M100 special and language tokens, a small piece vocabulary).
+     * As {@link #write}, with the family's tokenizer files shipped inside the tool (those of the test fixtures
+     * testdata/m2m100-tiny and testdata/nllb-tiny: the real special and language tokens, a small piece vocabulary).
      */
     public static long writeWithBundledTokenizer(Preset preset, Path outDir, long seed, Dtype dtype) throws IOException {
         Path bundled = Files.createTempDirectory("m2m100-tokenizer");
         try {
-            for (String f : concat(REQUIRED_TOKENIZER_FILES, OPTIONAL_TOKENIZER_FILES)) {
-                try (InputStream in = RandomModelWriter.class.getResourceAsStream(BUNDLED_TOKENIZER + f)) {
+            PresetFamily family = preset.family();
+            for (String f : concat(family.requiredTokenizerFiles, family.optionalTokenizerFiles)) {
+                try (InputStream in = RandomModelWriter.class.getResourceAsStream(family.bundledTokenizer + f)) {
                     if (in == null) {
-                        throw new IllegalStateException(BUNDLED_TOKENIZER + f + " is missing from the tools jar");
+                        throw new IllegalStateException(family.bundledTokenizer + f + " is missing from the tools jar");
                     }
                     Files.copy(in, bundled.resolve(f));
                 }
@@ -103,10 +101,10 @@ public final class RandomModelWriter {
         return all;
     }
 
-    /** config.json as transformers' save_pretrained writes it for M2M100 (keys sorted). */
+    /** config.json as transformers' save_pretrained writes it for M2M100 and NLLB (keys sorted). */
     static Map<String, Object> config(Preset p, Dtype dtype) {
         Map<String, Object> c = new TreeMap<>();
-        c.put("_name_or_path", p.name().startsWith("m2m100") ? "facebook/" + p.name() : p.name());
+        c.put("_name_or_path", p.hubId());
         c.put("activation_dropout", 0.0);
         c.put("activation_function", "relu");
         c.put("architectures", List.of("M2M100ForConditionalGeneration"));
@@ -140,20 +138,7 @@ public final class RandomModelWriter {
         c.put("transformers_version", "4.43.4");
         c.put("use_cache", true);
         c.put("vocab_size", p.vocabSize());
+        c.putAll(p.family().configExtras());
         return c;
-    }
-
-    /** The published generation settings of facebook/m2m100_418M (same for 1.2B). */
-    static Map<String, Object> generationConfig() {
-        Map<String, Object> g = new TreeMap<>();
-        g.put("bos_token_id", 0);
-        g.put("decoder_start_token_id", 2);
-        g.put("early_stopping", true);
-        g.put("eos_token_id", 2);
-        g.put("max_length", 200);
-        g.put("num_beams", 5);
-        g.put("pad_token_id", 1);
-        g.put("transformers_version", "4.43.4");
-        return g;
     }
 }

@@ -163,6 +163,38 @@ class RandomModelWriterTest {
         }
     }
 
+    /** NLLB-200 shapes: 256,206 ids (the tokenizer's 256,204 and two spare rows), 12/24 layers, 3.3B twice as wide. */
+    @Test
+    void nllbPresetsHaveTheirRealParameterCounts() {
+        assertEquals(615_073_792L, M2M100Layout.parameterCount(Preset.NLLB_600M));
+        assertEquals(1_370_638_336L, M2M100Layout.parameterCount(Preset.NLLB_1_3B));
+        assertEquals(3_344_863_232L, M2M100Layout.parameterCount(Preset.NLLB_3_3B));
+        assertEquals(Preset.M2M100_1_2B, Preset.byName("m2m100_1_2B"));
+        assertEquals(Preset.NLLB_600M, Preset.byName("facebook/nllb-200-distilled-600M"));
+        assertEquals(Preset.NLLB_3_3B, Preset.byName("NLLB_3_3B"));
+    }
+
+    /** A small NLLB-family folder with the bundled NLLB tokenizer: the engine finds the family, greedy by default. */
+    @Test
+    void nllbFolderIsServedAsNllb(@TempDir Path tmp) throws IOException {
+        Preset small = new Preset("nllb-small", "test/nllb-small", PresetFamily.NLLB, 32, 1, 1, 4, 48, 4206, 64);
+        Path dir = tmp.resolve("nllb");
+        RandomModelWriter.writeWithBundledTokenizer(small, dir, 5, Dtype.F32);
+        JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+        assertEquals("NllbTokenizer", config.get("tokenizer_class").textValue());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("tokenizer_config.json")));
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("vocab.json")));
+        try (dev.m2m100.engine.TranslationEngine engine = dev.m2m100.engine.TranslationEngine.open(dir,
+                dev.m2m100.engine.EngineSettings.DEFAULTS.withDevice(dev.m2m100.engine.backend.DeviceSpec.CPU))) {
+            assertEquals("NLLB", engine.codec().family());
+            assertEquals(1, engine.generationConfig().numBeams());
+            assertEquals(202, engine.languages().size());
+            List<String> out = engine.translateNow(List.of("Hello world."), "eng_Latn", "fra_Latn",
+                    dev.m2m100.engine.GenerationOptions.DEFAULTS.withMaxNewTokens(4));
+            assertEquals(1, out.size());
+        }
+    }
+
     private static float[] floats(byte[] b) {
         float[] f = new float[b.length / 4];
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
