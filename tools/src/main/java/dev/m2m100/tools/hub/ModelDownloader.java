@@ -16,8 +16,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Fetches what the engine needs from an M2M100 repository on the hub into one folder: config, generation
- * config, tokenizer files and the weights — {@code model.safetensors} (or its shards) when the revision has
+ * Fetches what the engine needs from an M2M100 or NLLB-200 repository on the hub (facebook/m2m100_418M,
+ * facebook/nllb-200-distilled-600M, …) into one folder: config, generation config, the family's tokenizer files
+ * (M2M100: vocab.json; NLLB: tokenizer_config.json and tokenizer.json, whose added tokens pin the language ids) and
+ * the weights — {@code model.safetensors} (or its shards) when the revision has
  * them, else {@code pytorch_model.bin}, converted to {@code model.safetensors}. A small manifest written last
  * marks the folder complete.
  */
@@ -26,8 +28,11 @@ public final class ModelDownloader {
     /** Written last: its presence means the folder holds a complete download. */
     public static final String MANIFEST = ".m2m100-download.json";
 
-    static final List<String> REQUIRED = List.of("config.json", "sentencepiece.bpe.model", "vocab.json");
-    static final List<String> OPTIONAL = List.of("generation_config.json", "tokenizer_config.json", "special_tokens_map.json");
+    static final List<String> REQUIRED = List.of("config.json", "sentencepiece.bpe.model");
+    /** One of these, by family: M2M100 maps pieces through vocab.json; NLLB's ids are in tokenizer_config.json. */
+    static final List<String> FAMILY_TOKENIZER_FILES = List.of("vocab.json", "tokenizer_config.json");
+    static final List<String> OPTIONAL = List.of("vocab.json", "generation_config.json", "tokenizer_config.json",
+            "special_tokens_map.json", "tokenizer.json");
     static final String SAFETENSORS = "model.safetensors";
     static final String SAFETENSORS_INDEX = "model.safetensors.index.json";
     static final String PYTORCH_BIN = "pytorch_model.bin";
@@ -61,9 +66,11 @@ public final class ModelDownloader {
                 + " → " + outDir);
         for (String f : REQUIRED) {
             if (!repo.has(f)) {
-                throw new HubException(HubException.Kind.BAD_REPOSITORY, modelId + "@" + revision + " has no " + f
-                        + ": not an M2M100 model repository? (files: " + String.join(", ", repo.files().keySet()) + ")");
+                throw notAModel(modelId, revision, repo, "has no " + f);
             }
+        }
+        if (FAMILY_TOKENIZER_FILES.stream().noneMatch(repo::has)) {
+            throw notAModel(modelId, revision, repo, "has neither " + String.join(" nor ", FAMILY_TOKENIZER_FILES));
         }
         if (!repo.has(SAFETENSORS) && !repo.has(SAFETENSORS_INDEX) && !repo.has(PYTORCH_BIN)) {
             throw new HubException(HubException.Kind.BAD_REPOSITORY, modelId + "@" + revision + " has no weights ("
@@ -123,6 +130,11 @@ public final class ModelDownloader {
         } finally {
             lock.close();
         }
+    }
+
+    private static HubException notAModel(String modelId, String revision, RepoInfo repo, String what) {
+        return new HubException(HubException.Kind.BAD_REPOSITORY, modelId + "@" + revision + " " + what
+                + ": not an M2M100 or NLLB model repository? (files: " + String.join(", ", repo.files().keySet()) + ")");
     }
 
     private void fetch(RepoInfo repo, String name, Path outDir, Set<String> fetched) throws IOException {

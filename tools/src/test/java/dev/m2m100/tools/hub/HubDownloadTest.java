@@ -326,6 +326,64 @@ class HubDownloadTest {
         assertTrue(e.getMessage().contains("'../../evil.safetensors'"), e.getMessage());
     }
 
+    /**
+     * An NLLB-200 repository laid out as facebook/nllb-200-distilled-600M is: no vocab.json, a tokenizer_config.json
+     * without added_tokens_decoder and a tokenizer.json whose added_tokens pin the language ids. The download has
+     * what the engine needs, and the engine serves it as NLLB with the fixture's ids.
+     */
+    @Test
+    void nllbRepositoryIsDownloadedAndServedAsNllb() throws Exception {
+        Path nllb = Path.of("..", "testdata", "nllb-tiny");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(nllb.resolve("tokenizer_config.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode decoder = config.remove("added_tokens_decoder");
+        com.fasterxml.jackson.databind.node.ObjectNode fast = json.createObjectNode().put("version", "1.0");
+        com.fasterxml.jackson.databind.node.ArrayNode added = fast.putArray("added_tokens");
+        decoder.properties().forEach(e -> added.add(((com.fasterxml.jackson.databind.node.ObjectNode) e.getValue()
+                .deepCopy()).put("id", Integer.parseInt(e.getKey()))));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(".gitattributes", "*.bin filter=lfs\n".getBytes(StandardCharsets.UTF_8));
+        files.put("README.md", "# nllb\n".getBytes(StandardCharsets.UTF_8));
+        for (String f : List.of("config.json", "generation_config.json", "sentencepiece.bpe.model",
+                "special_tokens_map.json", "model.safetensors")) {
+            files.put(f, Files.readAllBytes(nllb.resolve(f)));
+        }
+        files.put("tokenizer_config.json", config.toString().getBytes(StandardCharsets.UTF_8));
+        files.put("tokenizer.json", fast.toString().getBytes(StandardCharsets.UTF_8));
+        hub.addRepo("facebook/nllb-200-distilled-600M", files, LFS, null);
+
+        Path out = tmp.resolve("nllb");
+        ModelDownloader.Result r = downloader(null).download("facebook/nllb-200-distilled-600M", "main", out, false);
+        assertEquals(List.of("config.json", "sentencepiece.bpe.model", "generation_config.json", "tokenizer_config.json",
+                "special_tokens_map.json", "tokenizer.json", "model.safetensors"), r.files());
+        assertFalse(Files.exists(out.resolve("vocab.json")));
+        com.fasterxml.jackson.databind.JsonNode c = json.readTree(nllb.resolve("reference/model.json").toFile())
+                .get("cases").get(0);
+        try (dev.m2m100.engine.TranslationEngine engine = dev.m2m100.engine.TranslationEngine.open(out,
+                dev.m2m100.engine.EngineSettings.DEFAULTS.withDevice(dev.m2m100.engine.backend.DeviceSpec.CPU))) {
+            assertEquals("NLLB", engine.codec().family());
+            int[] source = engine.codec().encode(c.get("texts").get(0).asText(), c.get("src_lang").asText());
+            assertEquals(c.get("input_ids").get(0).toString(), java.util.Arrays.toString(source).replace(" ", ""));
+            int[] ids = engine.generate(List.of(source), engine.codec().languageId(c.get("tgt_lang").asText()),
+                    dev.m2m100.engine.GenerationOptions.DEFAULTS.withMaxNewTokens(24)).getFirst().tokens();
+            assertEquals(c.get("greedy").get("sequences").get(0).toString(),
+                    java.util.Arrays.toString(ids).replace(" ", ""));
+        }
+    }
+
+    @Test
+    void repositoryWithoutTokenizerIsAClearError() throws IOException {
+        Map<String, byte[]> files = files(true);
+        files.remove("vocab.json");
+        files.remove("tokenizer_config.json");
+        hub.addRepo("acme/notokenizer", files, Set.of(), null);
+        HubException e = assertThrows(HubException.class,
+                () -> downloader(null).download("acme/notokenizer", "main", tmp.resolve("out"), false));
+        assertTrue(e.getMessage().contains("has neither vocab.json nor tokenizer_config.json")
+                && e.getMessage().contains("not an M2M100 or NLLB model repository"), e.getMessage());
+    }
+
     @Test
     void repositoryWithoutWeightsIsAClearError() throws IOException {
         Map<String, byte[]> files = files(false);
