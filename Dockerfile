@@ -85,8 +85,9 @@ COPY --from=build /opt/jre /opt/java
 COPY --from=build /opt/m2m100 /opt/m2m100
 
 # MODEL_DIR is not set here: point it (or `serve --model DIR`) at a model folder on the /models volume,
-# e.g. one written by `download facebook/m2m100_418M --out /models/m2m100_418M`. M2M100_CACHE keeps the
-# tools' model cache on the same volume.
+# e.g. one written by `download facebook/m2m100_418M --out /models/m2m100_418M`, or at a hub id (MODEL_ID:
+# facebook/m2m100_418M, facebook/nllb-200-distilled-600M, …; the folder decides the family, docs/OPERATIONS.md).
+# M2M100_CACHE keeps the tools' model cache on the same volume.
 # MaxRAMPercentage leaves half the container's memory to off-heap weights, the KV cache and CUDA.
 # LANG: Java writes stdout in the locale's charset; without one, progress and log text lose non-ASCII.
 ENV JAVA_HOME=/opt/java \
