@@ -291,6 +291,25 @@ class TranslationApiTest {
                 400, ErrorCodes.INVALID_VALUE, "payload.records[0].text");
     }
 
+    /** Issue 11 item 2 on the M2M100 model: any case, BCP-47 tags and NLLB-style codes resolve to its codes. */
+    @Test
+    void languageCodesResolveThroughTheModelsTable() {
+        String text = "Life is like a box of chocolates.";
+        String want = direct(List.of(text), "en", "ja", SHORT).getFirst();
+        for (String[] pair : new String[][] {{"EN", "JA"}, {"en-US", "ja-JP"}, {"eng_Latn", "jpn_Jpan"}, {"en_GB", "JPN"}}) {
+            HttpResponse<String> r = h.post(Routes.TRANSLATION, request(16, pair[0], pair[1], "1", text));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(want, json(r).get("result").get(0).get("text").textValue(), pair[0] + " -> " + pair[1]);
+        }
+        HttpResponse<String> zh = h.post(Routes.TRANSLATION, request(16, "en", "zh-Hant-TW", "1", text));
+        assertEquals(direct(List.of(text), "en", "zh", SHORT).getFirst(), json(zh).get("result").get(0).get("text").textValue());
+        HttpResponse<String> libre = h.post(Routes.TRANSLATE, "application/json",
+                "{\"q\":\"" + text + "\",\"source\":\"EN-us\",\"target\":\"fra_Latn\"}");
+        assertEquals(200, libre.statusCode(), libre.body());
+        assertError(h.post(Routes.TRANSLATION, request("en", "yue", "1", "a")), 400, ErrorCodes.UNSUPPORTED_LANGUAGE,
+                "payload.toLang");
+    }
+
     @Test
     void unsupportedLanguagesListTheSupportedOnes() {
         String msg = assertError(h.post(Routes.TRANSLATION, request("xx", "ja", "1", "a")),
