@@ -1,6 +1,5 @@
 package dev.m2m100.tokenizer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.tokenizer.sentencepiece.SentencePieceModel;
@@ -8,7 +7,6 @@ import dev.m2m100.tokenizer.sentencepiece.SentencePieceModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,16 +113,14 @@ public final class M2M100Tokenizer implements Tokenizer {
      * {@value #CONFIG_FILE} and {@value #SPECIAL_TOKENS_FILE}.
      */
     public static M2M100Tokenizer load(Path modelDir) throws IOException {
-        if (!Files.isDirectory(modelDir)) {
-            throw new NoSuchFileException(modelDir.toString(), null, "model directory not found");
-        }
-        Path spmPath = requireFile(modelDir, SPM_FILE);
-        Path vocabPath = requireFile(modelDir, VOCAB_FILE);
-        Path configPath = requireFile(modelDir, CONFIG_FILE);
-        Path specialPath = requireFile(modelDir, SPECIAL_TOKENS_FILE);
+        TokenizerFiles.requireDirectory(modelDir);
+        Path spmPath = TokenizerFiles.requireFile(modelDir, SPM_FILE);
+        Path vocabPath = TokenizerFiles.requireFile(modelDir, VOCAB_FILE);
+        Path configPath = TokenizerFiles.requireFile(modelDir, CONFIG_FILE);
+        Path specialPath = TokenizerFiles.requireFile(modelDir, SPECIAL_TOKENS_FILE);
         ObjectMapper json = new ObjectMapper();
-        JsonNode config = readJsonObject(json, configPath);
-        JsonNode specialMap = readJsonObject(json, specialPath);
+        JsonNode config = TokenizerFiles.readJsonObject(json, configPath);
+        JsonNode specialMap = TokenizerFiles.readJsonObject(json, specialPath);
 
         JsonNode codes = config.get("language_codes");
         if (codes != null && !codes.isNull() && !"m2m100".equals(codes.asText())) {
@@ -365,29 +361,8 @@ public final class M2M100Tokenizer implements Tokenizer {
         return id;
     }
 
-    private static Path requireFile(Path dir, String name) throws IOException {
-        Path p = dir.resolve(name);
-        if (!Files.isRegularFile(p)) {
-            throw new NoSuchFileException(p.toString(), null, "tokenizer file missing from " + dir);
-        }
-        return p;
-    }
-
-    private static JsonNode readJsonObject(ObjectMapper json, Path p) throws IOException {
-        JsonNode node;
-        try {
-            node = json.readTree(p.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IOException(p + ": invalid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (node == null || !node.isObject()) {
-            throw new IOException(p + ": expected a JSON object");
-        }
-        return node;
-    }
-
     private static Map<String, Integer> readVocab(ObjectMapper json, Path p) throws IOException {
-        JsonNode root = readJsonObject(json, p);
+        JsonNode root = TokenizerFiles.readJsonObject(json, p);
         Map<String, Integer> vocab = new LinkedHashMap<>();
         Set<Integer> seen = new HashSet<>();
         for (Map.Entry<String, JsonNode> e : root.properties()) {
@@ -427,10 +402,10 @@ public final class M2M100Tokenizer implements Tokenizer {
         private static String token(String key, String dflt, JsonNode config, JsonNode map,
                                     Path configPath, Path mapPath) throws IOException {
             if (map.hasNonNull(key)) {
-                return content(map.get(key), key, mapPath);
+                return TokenizerFiles.content(map.get(key), key, mapPath);
             }
             if (config.hasNonNull(key)) {
-                return content(config.get(key), key, configPath);
+                return TokenizerFiles.content(config.get(key), key, configPath);
             }
             return dflt;
         }
@@ -445,20 +420,10 @@ public final class M2M100Tokenizer implements Tokenizer {
             }
             Set<String> out = new LinkedHashSet<>();
             for (JsonNode t : list) {
-                out.add(content(t, "additional_special_tokens", p));
+                out.add(TokenizerFiles.content(t, "additional_special_tokens", p));
             }
             return List.copyOf(out);
         }
 
-        /** A token is a string or an AddedToken object with a "content" field. */
-        private static String content(JsonNode t, String key, Path p) throws IOException {
-            if (t.isTextual()) {
-                return t.asText();
-            }
-            if (t.isObject() && t.hasNonNull("content") && t.get("content").isTextual()) {
-                return t.get("content").asText();
-            }
-            throw new IOException(p + ": " + key + " must be a string or an object with \"content\", got " + t);
-        }
     }
 }

@@ -1,19 +1,18 @@
 package dev.m2m100.tokenizer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.tokenizer.sentencepiece.SentencePieceModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -110,15 +109,14 @@ public final class NllbTokenizer implements Tokenizer {
      * after the SentencePiece vocabulary in fairseq order, {@code <mask>} last.
      */
     public static NllbTokenizer load(Path modelDir) throws IOException {
-        if (!Files.isDirectory(modelDir)) {
-            throw new NoSuchFileException(modelDir.toString(), null, "model directory not found");
-        }
-        Path spmPath = requireFile(modelDir, SPM_FILE);
-        Path configPath = requireFile(modelDir, CONFIG_FILE);
+        TokenizerFiles.requireDirectory(modelDir);
+        Path spmPath = TokenizerFiles.requireFile(modelDir, SPM_FILE);
+        Path configPath = TokenizerFiles.requireFile(modelDir, CONFIG_FILE);
         ObjectMapper json = new ObjectMapper();
-        JsonNode config = readJsonObject(json, configPath);
+        JsonNode config = TokenizerFiles.readJsonObject(json, configPath);
         Path specialPath = modelDir.resolve(SPECIAL_TOKENS_FILE);
-        JsonNode specialMap = Files.isRegularFile(specialPath) ? readJsonObject(json, specialPath) : json.createObjectNode();
+        JsonNode specialMap = Files.isRegularFile(specialPath) ? TokenizerFiles.readJsonObject(json, specialPath)
+                : json.createObjectNode();
         if (config.path("legacy_behaviour").asBoolean(false)) {
             throw new IOException(configPath + ": legacy_behaviour true (language code after </s>) is not supported");
         }
@@ -133,7 +131,7 @@ public final class NllbTokenizer implements Tokenizer {
             added = AddedToken.fromDecoder(config.get("added_tokens_decoder"), configPath);
         } else if (Files.isRegularFile(modelDir.resolve(FAST_TOKENIZER_FILE))) {
             Path fast = modelDir.resolve(FAST_TOKENIZER_FILE);
-            added = AddedToken.fromFastTokenizer(readJsonObject(json, fast).get("added_tokens"), fast);
+            added = AddedToken.fromFastTokenizer(TokenizerFiles.readJsonObject(json, fast).get("added_tokens"), fast);
         } else {
             added = fairseqLayout(spm.size(), codes);
         }
@@ -157,7 +155,7 @@ public final class NllbTokenizer implements Tokenizer {
                         + ", inside the SentencePiece vocabulary (1.." + spm.size() + ")");
             }
         }
-        return new NllbTokenizer(spm, added, new java.util.LinkedHashSet<>(codes), cleanUpSpaces);
+        return new NllbTokenizer(spm, added, new LinkedHashSet<>(codes), cleanUpSpaces);
     }
 
     /** The layout NllbTokenizer builds itself: specials 0–3, codes after the pieces, then {@code <mask>}. */
@@ -364,33 +362,12 @@ public final class NllbTokenizer implements Tokenizer {
         }
         List<String> out = new ArrayList<>();
         for (JsonNode t : list) {
-            String c = AddedToken.content(t, "additional_special_tokens", p);
+            String c = TokenizerFiles.content(t, "additional_special_tokens", p);
             if (!out.contains(c) && !FIXED.contains(c) && !MASK.equals(c)) {
                 out.add(c);
             }
         }
         return List.copyOf(out);
-    }
-
-    private static Path requireFile(Path dir, String name) throws IOException {
-        Path p = dir.resolve(name);
-        if (!Files.isRegularFile(p)) {
-            throw new NoSuchFileException(p.toString(), null, "tokenizer file missing from " + dir);
-        }
-        return p;
-    }
-
-    private static JsonNode readJsonObject(ObjectMapper json, Path p) throws IOException {
-        JsonNode node;
-        try {
-            node = json.readTree(p.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IOException(p + ": invalid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (node == null || !node.isObject()) {
-            throw new IOException(p + ": expected a JSON object");
-        }
-        return node;
     }
 
     /** One added token with the flags the splitter needs. */
@@ -430,19 +407,9 @@ public final class NllbTokenizer implements Tokenizer {
         }
 
         private static AddedToken of(int id, JsonNode t, Path p) throws IOException {
-            return new AddedToken(id, content(t, "added token " + id, p), t.path("lstrip").asBoolean(false),
+            return new AddedToken(id, TokenizerFiles.content(t, "added token " + id, p), t.path("lstrip").asBoolean(false),
                     t.path("rstrip").asBoolean(false));
         }
 
-        /** A token is a string or an AddedToken object with a "content" field. */
-        static String content(JsonNode t, String key, Path p) throws IOException {
-            if (t.isTextual()) {
-                return t.asText();
-            }
-            if (t.isObject() && t.hasNonNull("content") && t.get("content").isTextual()) {
-                return t.get("content").asText();
-            }
-            throw new IOException(p + ": " + key + " must be a string or an object with \"content\", got " + t);
-        }
     }
 }
