@@ -132,6 +132,57 @@ class NllbGenerationParityTest {
     }
 
     /**
+     * Beyond the reference: inputs where 5 beams and greedy differ on the real nllb-tiny model. There the engine
+     * (KV caches, backend top-k, scheduler) must give what the plain restatement of Hugging Face's search gives
+     * over the same model's uncached teacher-forced logits: same ids, score within 1e-4.
+     */
+    @Test
+    void whereBeamsDifferFromGreedyTheEngineMatchesTheOracleOnTheRealModel() throws IOException {
+        ModelConfig config = ModelConfig.load(Fixtures.nllbTiny());
+        // The tokenizer reference's 40 texts (many scripts) and the CLI's quoted line, into five targets.
+        List<String> texts = new ArrayList<>();
+        List<String> from = new ArrayList<>();
+        for (JsonNode c : new ObjectMapper().readTree(Fixtures.nllbTiny().resolve("reference/tokenizer.json").toFile())
+                .get("cases")) {
+            texts.add(c.get("text").asText());
+            from.add(c.get("src_lang").asText());
+        }
+        texts.add("\"Life is like a box of chocolates.\"");
+        from.add("eng_Latn");
+        String[] targets = {"zho_Hans", "jpn_Jpan", "deu_Latn", "eng_Latn", "kor_Hang"};
+        int differing = 0;
+        try (dev.m2m100.engine.model.M2M100Model uncached = dev.m2m100.engine.model.M2M100Model.load(
+                Fixtures.nllbTiny(), dev.m2m100.engine.model.ModelOptions.DEFAULTS.withThreads(1))) {
+            ToyStepModel.Lm lm = (source, consumed) -> {
+                float[][] logits = uncached.decoderLogits(source, consumed);
+                return logits[logits.length - 1];
+            };
+            HfOracle oracle = new HfOracle(new ToyStepModel(uncached.vocabSize(), uncached.maxPositions(), lm));
+            for (int t = 0; t < texts.size(); t++) {
+                for (String target : targets) {
+                    int[] source = engine.codec().encode(texts.get(t), from.get(t));
+                    int lang = engine.codec().languageId(target);
+                    GeneratedSequence beams = engine.generate(List.of(source), lang, BEAM).getFirst();
+                    GeneratedSequence greedy = engine.generate(List.of(source), lang, DEFAULTS).getFirst();
+                    if (java.util.Arrays.equals(beams.tokens(), greedy.tokens())) {
+                        continue;
+                    }
+                    differing++;
+                    GeneratedSequence want = oracle.beam(source, SearchSettings.resolve(config.generation(), BEAM, lang));
+                    String what = texts.get(t) + " " + from.get(t) + " -> " + target;
+                    assertArrayEquals(want.tokens(), beams.tokens(), what);
+                    assertEquals(want.score(), beams.score(), 1e-4, what + " score");
+                    assertArrayEquals(oracle.greedy(source, SearchSettings.resolve(config.generation(), DEFAULTS, lang))
+                            .tokens(), greedy.tokens(), what + " greedy");
+                }
+            }
+        }
+        System.out.printf("nllb-tiny: 5 beams differ from greedy on %d of %d inputs%n", differing,
+                texts.size() * targets.length);
+        assertTrue(differing >= 3, "too few inputs where beams differ from greedy: " + differing);
+    }
+
+    /**
      * The fixture's beams equal greedy, so its beam cases cannot tell the stopping rules apart. Here the search
      * settings come from nllb-tiny's own generation_config.json (5 beams asked for; early_stopping false, length
      * penalty 1 from the file) over toy models where beam search and greedy differ: every result equals the
