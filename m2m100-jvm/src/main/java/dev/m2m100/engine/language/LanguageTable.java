@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A model's languages: its own codes in its order, their English names, and the one resolver that turns what a
@@ -106,6 +107,10 @@ public final class LanguageTable {
 
     /** A language code read as language, script and region; {@code code} is set on the model's own codes. */
     private record Tag(String key, String script, String region, String code) {
+        private static final Pattern SEPARATOR = Pattern.compile("[-_]");
+        private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
+        private static final Pattern SCRIPT = Pattern.compile("[A-Za-z]{4}");
+        private static final Pattern REGION = Pattern.compile("[A-Za-z]{2}|[0-9]{3}");
 
         Tag withCode(String c) {
             return new Tag(key, script, region, c);
@@ -113,9 +118,9 @@ public final class LanguageTable {
 
         /** {@code en}, {@code en-US}, {@code zh_Hant_TW}, {@code eng_Latn}, {@code pt-BR-x-foo}; null if not a tag. */
         static Tag parse(String s) {
-            String[] parts = s.split("[-_]");
+            String[] parts = SEPARATOR.split(s);
             String language = parts[0].toLowerCase(Locale.ROOT);
-            if (!language.matches("[a-z]{2,3}")) {
+            if (!LANGUAGE.matcher(language).matches()) {
                 return null;
             }
             String key = LanguageKeys.key(language);
@@ -129,9 +134,9 @@ public final class LanguageTable {
                 if (p.length() == 1) {
                     break; // an extension or private use: the rest does not name the language
                 }
-                if (script == null && region == null && p.matches("[A-Za-z]{4}")) {
+                if (script == null && region == null && SCRIPT.matcher(p).matches()) {
                     script = Character.toUpperCase(p.charAt(0)) + p.substring(1).toLowerCase(Locale.ROOT);
-                } else if (region == null && p.matches("[A-Za-z]{2}|[0-9]{3}")) {
+                } else if (region == null && REGION.matcher(p).matches()) {
                     region = p.toUpperCase(Locale.ROOT);
                 }
             }
