@@ -117,7 +117,7 @@ public final class GemmBench {
                             double best = Arrays.stream(sec).min().orElseThrow();
                             double flops = 2.0 * m * n * k;
                             report.printf(Locale.ROOT,
-                                    "gemm fmt=%s m=%d k=%d n=%d ms=%.3f gflops=%.1f best_gflops=%.1f wgbps=%.1f spread=%.0f%%"
+                                    "gemm fmt=%s m=%d k=%d n=%d ms=%.6f gflops=%.1f best_gflops=%.1f wgbps=%.1f spread=%.0f%%"
                                             + " caller_cpu_gflops=%.1f caller_alloc_bytes_per_call=%d%n",
                                     format.name().toLowerCase(Locale.ROOT), m, k, n, med * 1e3, flops / med / 1e9,
                                     flops / best / 1e9, pw.streamedBytes() / med / 1e9,
