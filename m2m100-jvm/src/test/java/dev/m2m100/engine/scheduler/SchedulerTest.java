@@ -86,7 +86,9 @@ class SchedulerTest {
                     int[] src = randomSource(r);
                     sources.add(src);
                     perRequest.add(s);
-                    futures.add(scheduler.submit(List.of(src), s, RequestContext.NONE));
+                    // three clients, so the fair admission order (not arrival order) decides what runs together
+                    futures.add(scheduler.submit(List.of(src), s,
+                            new RequestContext("client-" + q % 3, null, RequestContext.QueueWaitListener.NONE)));
                 }
                 queued.countDown();
                 for (int q = 0; q < futures.size(); q++) {
