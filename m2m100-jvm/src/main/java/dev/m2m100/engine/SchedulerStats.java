@@ -12,11 +12,15 @@ package dev.m2m100.engine;
  *                             meet its deadline (only when nothing that could was waiting)
  * @param waitingRequests      requests with texts waiting
  * @param waitingClients       clients with texts waiting
+ * @param memoryShrinks        times the device ran out of memory and the scheduler admitted fewer texts at once
+ *                             (the texts involved were queued again, not failed)
+ * @param admissionLimit       texts admitted at once at most for now (the configured maximum, or less after a
+ *                             shrink until steps succeed again)
  */
 public record SchedulerStats(int queuedSequences, int activeSequences, long generatedTokens, long decodeSteps,
                              long admittedSequences, long admittedPastDeadline, int waitingRequests,
-                             int waitingClients) {
+                             int waitingClients, long memoryShrinks, int admissionLimit) {
 
     /** Nothing queued, nothing run (before a model is loaded). */
-    public static final SchedulerStats EMPTY = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0);
+    public static final SchedulerStats EMPTY = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -53,6 +53,12 @@ final class ServiceMetrics {
         FunctionCounter.builder("m2m100.admitted.past.deadline", this, m -> m.current().admittedPastDeadline())
                 .description("Texts admitted although their request could no longer be expected to meet its "
                         + "deadline (only when nothing that could was waiting)").register(registry);
+        FunctionCounter.builder("m2m100.memory.shrinks", this, m -> m.current().memoryShrinks())
+                .description("Times the device ran out of memory and the scheduler admitted fewer texts at once "
+                        + "(the texts involved were queued again, not failed)").register(registry);
+        Gauge.builder("m2m100.admission.limit", () -> current().admissionLimit())
+                .description("Texts decoded together at most for now (MAX_ACTIVE, or less after running out of "
+                        + "device memory)").register(registry);
         Gauge.builder("m2m100.waiting.requests", () -> current().waitingRequests())
                 .description("Requests with texts waiting for admission").register(registry);
         Gauge.builder("m2m100.waiting.clients", () -> current().waitingClients())

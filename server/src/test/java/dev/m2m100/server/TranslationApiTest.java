@@ -462,7 +462,8 @@ class TranslationApiTest {
         assertTrue(MetricsText.sum(after, "m2m100_admitted_sequences_total") >= 1, "admissions counted");
         for (String name : List.of("m2m100_queue_depth", "m2m100_active_sequences", "m2m100_decode_steps_total",
                 "m2m100_decoder_batch_rows_count", "m2m100_ready", "m2m100_inflight_requests",
-                "m2m100_admitted_past_deadline_total", "m2m100_waiting_requests", "m2m100_waiting_clients")) {
+                "m2m100_admitted_past_deadline_total", "m2m100_waiting_requests", "m2m100_waiting_clients",
+                "m2m100_memory_shrinks_total", "m2m100_admission_limit")) {
             assertTrue(MetricsText.has(after, name), name + " missing");
         }
         assertEquals(1.0, MetricsText.sum(after, "m2m100_ready"));

@@ -2,6 +2,7 @@ package dev.m2m100.engine.scheduler;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,7 @@ final class AdmissionQueue<R, T> {
     }
 
     private final Map<String, Client> clients = new LinkedHashMap<>(); // only clients with waiting sequences
+    private final Map<R, Lane> lanes = new IdentityHashMap<>(); // the waiting requests' lanes
     private long arrivals;
     private int size;
 
@@ -74,8 +76,26 @@ final class AdmissionQueue<R, T> {
             client = new Client(clientId, arrivals++, leastGiven(clients.values(), c -> c.given));
             clients.put(clientId, client);
         }
-        client.lanes.add(new Lane(request, cost, items, client, arrivals++, leastGiven(client.lanes, l -> l.given)));
+        Lane lane = new Lane(request, cost, items, client, arrivals++, leastGiven(client.lanes, l -> l.given));
+        client.lanes.add(lane);
+        lanes.put(request, lane);
         size += items.size();
+    }
+
+    /**
+     * Gives back a sequence that was taken but could not run (the device ran out of memory): it goes first in its
+     * request's lane, and its request and client get back what taking it cost them.
+     */
+    void putBack(String clientId, R request, int cost, T item) {
+        Lane lane = lanes.get(request);
+        if (lane == null) {
+            add(clientId, request, cost, List.of(item));
+            return;
+        }
+        lane.waiting.addFirst(item);
+        lane.given -= cost;
+        lane.client.given -= cost;
+        size++;
     }
 
     private static <E> long leastGiven(Iterable<E> waiting, java.util.function.ToLongFunction<E> given) {
@@ -148,6 +168,7 @@ final class AdmissionQueue<R, T> {
                 Lane lane = li.next();
                 if (gone.test(lane.request)) {
                     size -= lane.waiting.size();
+                    lanes.remove(lane.request);
                     li.remove();
                 }
             }
@@ -172,6 +193,7 @@ final class AdmissionQueue<R, T> {
     }
 
     private void forget(Lane lane) {
+        lanes.remove(lane.request);
         lane.client.lanes.remove(lane);
         if (lane.client.lanes.isEmpty()) {
             clients.remove(lane.client.id);

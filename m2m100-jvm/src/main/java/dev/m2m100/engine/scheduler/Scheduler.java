@@ -4,6 +4,7 @@ import dev.m2m100.engine.EngineSettings;
 import dev.m2m100.engine.OverloadedException;
 import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.SchedulerStats;
+import dev.m2m100.engine.backend.DeviceMemoryExhausted;
 import dev.m2m100.engine.generation.GeneratedSequence;
 import dev.m2m100.engine.generation.LogitRule;
 import dev.m2m100.engine.generation.SearchSettings;
@@ -37,7 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * reorders beam rows, and releases the rows and source of every sequence that finished. A request's future
  * completes when all its sequences are done.
  *
- * <p>A model error fails the futures of the sequences it touched and the loop goes on. {@link #close()}
+ * <p>When the device runs out of memory ({@link DeviceMemoryExhausted}) the sequences involved go back to the
+ * head of the queue, fewer are admitted at once, and the limit grows back as steps succeed: a request fails
+ * for lack of memory only when its sequence does not fit even decoded alone. Any other model error fails the
+ * futures of the sequences it touched and the loop goes on. {@link #close()}
  * refuses new work, finishes everything already accepted, then closes the model.
  */
 public final class Scheduler implements AutoCloseable {
@@ -61,6 +65,9 @@ public final class Scheduler implements AutoCloseable {
     // Owned by the scheduler thread.
     private final List<Sequence> active = new ArrayList<>();
     private final CompletionEstimate estimate = new CompletionEstimate();
+    /** Sequences admitted at most for now: below maxActive after the device ran out of memory. */
+    private int admissionLimit;
+    private int stepsSinceShrink;
 
     private volatile int queuedCount;
     private volatile int activeCount;
@@ -68,6 +75,8 @@ public final class Scheduler implements AutoCloseable {
     private volatile int waitingClients;
     private final AtomicLong admittedSequences = new AtomicLong();
     private final AtomicLong admittedPastDeadline = new AtomicLong();
+    private final AtomicLong memoryShrinks = new AtomicLong();
+    private volatile int admissionLimitNow;
     private final AtomicLong generatedTokens = new AtomicLong();
     private final AtomicLong decodeSteps = new AtomicLong();
     private final AtomicLong completedSequences = new AtomicLong();
@@ -81,6 +90,8 @@ public final class Scheduler implements AutoCloseable {
         this.maxQueued = settings.maxQueuedSequences();
         this.maxActive = settings.maxActiveSequences();
         this.maxRows = settings.maxBatchRows();
+        this.admissionLimit = maxActive;
+        this.admissionLimitNow = maxActive;
         this.vocabSize = model.vocabSize();
         this.maxPositions = model.maxPositions();
         this.thread = Thread.ofPlatform().name("m2m100-scheduler").daemon(true).unstarted(this::loop);
@@ -112,7 +123,7 @@ public final class Scheduler implements AutoCloseable {
         long now = System.nanoTime();
         Duration timeout = context.timeout();
         long deadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
-        Request request = new Request(settings, sources.size(), now, deadline, context.onStarted(), future);
+        Request request = new Request(context.client(), settings, sources.size(), now, deadline, context.onStarted(), future);
         lock.lock();
         try {
             if (closing) {
@@ -183,7 +194,8 @@ public final class Scheduler implements AutoCloseable {
 
     public SchedulerStats stats() {
         return new SchedulerStats(queuedCount, activeCount, generatedTokens.get(), decodeSteps.get(),
-                admittedSequences.get(), admittedPastDeadline.get(), waitingRequests, waitingClients);
+                admittedSequences.get(), admittedPastDeadline.get(), waitingRequests, waitingClients,
+                memoryShrinks.get(), admissionLimitNow);
     }
 
     // ---------------------------------------------------------------- the scheduler thread
@@ -265,7 +277,7 @@ public final class Scheduler implements AutoCloseable {
             rows += s.rows.length;
         }
         long now = System.nanoTime();
-        while (!queue.isEmpty() && active.size() + admitted.size() < maxActive) {
+        while (!queue.isEmpty() && active.size() + admitted.size() < admissionLimit) {
             AdmissionQueue<Request, Sequence>.Lane lane = queue.next(r -> r.canFinishInTime(now, estimate));
             if (rows + lane.cost > maxRows) {
                 break; // the fairest one waits for rows; smaller ones do not overtake it
@@ -330,15 +342,23 @@ public final class Scheduler implements AutoCloseable {
         try {
             slots = model.encode(live.stream().map(s -> s.source).toList());
         } catch (RuntimeException | Error e) {
+            if (DeviceMemoryExhausted.isCause(e) && (live.size() > 1 || !active.isEmpty())) {
+                shrink("encoding " + live.size() + " sources", active.size() + live.size() / 2, e);
+                requeue(live);
+                return;
+            }
             LOG.log(Level.ERROR, "encoder pass over " + live.size() + " sources failed", e);
             for (Sequence s : live) {
-                s.request.fail(modelError("the encoder pass failed", e), completions);
+                s.request.fail(modelError(DeviceMemoryExhausted.isCause(e)
+                        ? "the text does not fit in device memory even encoded alone" : "the encoder pass failed", e), completions);
             }
             return;
         }
         for (int n = 0; n < live.size(); n++) {
+            live.get(n).sourceSlot = slots[n];
+        }
+        for (int n = 0; n < live.size(); n++) {
             Sequence s = live.get(n);
-            s.sourceSlot = slots[n];
             try {
                 s.search = SequenceSearch.start(s.request.settings);
                 s.rows = new int[s.search.rowCount()];
@@ -347,8 +367,15 @@ public final class Scheduler implements AutoCloseable {
                     s.rows[r] = model.openRow(s.sourceSlot);
                 }
             } catch (RuntimeException | Error e) {
+                if (DeviceMemoryExhausted.isCause(e) && (!active.isEmpty() || n + 1 < live.size())) {
+                    shrink("opening decoder rows", active.size(), e);
+                    requeue(live.subList(n, live.size()));
+                    return;
+                }
                 LOG.log(Level.ERROR, "opening decoder rows failed", e);
-                s.request.fail(modelError("opening decoder rows failed", e), completions);
+                s.request.fail(modelError(DeviceMemoryExhausted.isCause(e)
+                        ? "the text's decoder rows do not fit in device memory even alone" : "opening decoder rows failed", e),
+                        completions);
                 release(s);
                 continue;
             }
@@ -387,11 +414,22 @@ public final class Scheduler implements AutoCloseable {
         try {
             model.step(rows, tokens, rules, k, logProbs, ids);
         } catch (RuntimeException | Error e) {
+            if (DeviceMemoryExhausted.isCause(e) && active.size() > 1) {
+                // A failed step may have written part of the rows' caches: every active sequence starts over
+                // (results are the same: batch invariance), with half as many admitted at once.
+                shrink("a decoder step over " + totalRows + " rows", active.size() / 2, e);
+                List<Sequence> all = new ArrayList<>(active);
+                active.clear();
+                requeue(all);
+                return;
+            }
             LOG.log(Level.ERROR, "decoder step over " + totalRows + " rows failed", e);
-            failAllActive(modelError("a decoder step failed", e));
+            failAllActive(modelError(DeviceMemoryExhausted.isCause(e)
+                    ? "the text does not fit in device memory even decoded alone (" + totalRows + " rows)" : "a decoder step failed", e));
             return;
         }
         estimate.stepTook(System.nanoTime() - stepStart);
+        growAdmissionLimit();
         decodeSteps.incrementAndGet();
         generatedTokens.addAndGet(totalRows);
 
@@ -441,6 +479,47 @@ public final class Scheduler implements AutoCloseable {
                 LOG.log(Level.ERROR, "beam reordering failed", e);
                 failAllActive(modelError("beam reordering (cache copy) failed", e));
             }
+        }
+    }
+
+    /** Memory ran out doing {@code what}: admit at most {@code running} sequences (at least one) for now. */
+    private void shrink(String what, int running, Throwable cause) {
+        admissionLimit = Math.max(1, Math.min(running, admissionLimit));
+        admissionLimitNow = admissionLimit;
+        stepsSinceShrink = 0;
+        memoryShrinks.incrementAndGet();
+        LOG.log(Level.WARNING, "device memory ran out " + what + "; admitting at most " + admissionLimit
+                + " sequences at once for now and retrying (" + cause + ")");
+    }
+
+    /** After a shrink, every 64 good steps the limit grows by a quarter again, up to MAX_ACTIVE. */
+    private void growAdmissionLimit() {
+        if (admissionLimit < maxActive && ++stepsSinceShrink >= 64) {
+            admissionLimit = Math.min(maxActive, admissionLimit + Math.max(1, admissionLimit / 4));
+            admissionLimitNow = admissionLimit;
+            stepsSinceShrink = 0;
+        }
+    }
+
+    /** Sequences that could not start or go on for lack of memory: free what they hold, back to the queue's head. */
+    private void requeue(List<Sequence> sequences) {
+        for (Sequence s : sequences) {
+            release(s);
+            s.search = null;
+            s.rows = null;
+            s.steps = 0;
+        }
+        lock.lock();
+        try {
+            for (int i = sequences.size() - 1; i >= 0; i--) { // back to front keeps each request's order
+                Sequence s = sequences.get(i);
+                if (!s.request.isOver()) {
+                    queue.putBack(s.request.client, s.request, s.request.settings.numBeams(), s);
+                }
+            }
+            noteQueue();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -527,6 +606,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** One submitted request: its sequences' results and its future. */
     private static final class Request {
+        final String client;
         final SearchSettings settings;
         final long submitted;
         final long deadline;
@@ -537,8 +617,9 @@ public final class Scheduler implements AutoCloseable {
         private boolean failed;
         private boolean started;
 
-        Request(SearchSettings settings, int size, long submitted, long deadline,
+        Request(String client, SearchSettings settings, int size, long submitted, long deadline,
                 RequestContext.QueueWaitListener onStarted, CompletableFuture<List<GeneratedSequence>> future) {
+            this.client = client;
             this.settings = settings;
             this.submitted = submitted;
             this.deadline = deadline;

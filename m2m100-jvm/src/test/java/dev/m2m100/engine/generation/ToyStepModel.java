@@ -61,6 +61,28 @@ public final class ToyStepModel implements StepModel {
         this.stepDelayMillis = millis;
     }
 
+    /** The toy's "device memory": at most this many open rows; more throw {@link ToyOutOfMemory}. */
+    private volatile int rowCapacity = Integer.MAX_VALUE;
+    /** At most this many rows per step; more throw {@link ToyOutOfMemory} (after the step touched nothing). */
+    private volatile int stepRowCapacity = Integer.MAX_VALUE;
+
+    /** Thrown where a real backend would run out of device memory. */
+    public static final class ToyOutOfMemory extends RuntimeException implements dev.m2m100.engine.backend.DeviceMemoryExhausted {
+        private static final long serialVersionUID = 1L;
+
+        ToyOutOfMemory(String message) {
+            super(message);
+        }
+    }
+
+    public void limitOpenRows(int capacity) {
+        this.rowCapacity = capacity;
+    }
+
+    public void limitStepRows(int capacity) {
+        this.stepRowCapacity = capacity;
+    }
+
     public synchronized int openRows() {
         return rowSource.size();
     }
@@ -114,6 +136,9 @@ public final class ToyStepModel implements StepModel {
         if (!sources.containsKey(sourceSlot)) {
             throw new IllegalStateException("source " + sourceSlot + " is not open");
         }
+        if (rowSource.size() >= rowCapacity) {
+            throw new ToyOutOfMemory("toy device full: " + rowSource.size() + " rows open");
+        }
         int row = nextRow++;
         rowSource.put(row, sourceSlot);
         rowHistory.put(row, new int[0]);
@@ -160,6 +185,9 @@ public final class ToyStepModel implements StepModel {
     private synchronized void stepLocked(int[] rows, int[] tokens, LogitRule[] rules, int k, float[] outLogProbs,
                                          int[] outIds) {
         checkThread();
+        if (rows.length > stepRowCapacity) {
+            throw new ToyOutOfMemory("toy device full: a step over " + rows.length + " rows");
+        }
         stepRowCounts.add(rows.length);
         for (int row : rows) {
             requireRow(row);

@@ -91,4 +91,19 @@ class AdmissionQueueTest {
         assertEquals(1, q.waitingRequests());
         assertEquals(List.of("B:0", "B:1"), drain(q, 5, r -> true));
     }
+
+    @Test
+    void aSequenceGivenBackGoesFirstAgainAndIsNotChargedTwice() {
+        AdmissionQueue<String, String> q = new AdmissionQueue<>();
+        q.add("a", "A", 1, items("A", 3));
+        q.add("b", "B", 1, items("B", 3));
+        List<String> first = drain(q, 2, r -> true);
+        assertEquals(List.of("A:0", "B:0"), first);
+        q.putBack("a", "A", 1, "A:0"); // A:0 did not fit on the device: refunded, first in A's lane
+        q.putBack("b", "B", 1, "B:0");
+        assertEquals(6, q.size());
+        assertEquals(List.of("A:0", "B:0", "A:1", "B:1", "A:2", "B:2"), drain(q, 6, r -> true));
+        q.putBack("c", "C", 2, "C:0"); // a request no longer waiting comes back as a new lane
+        assertEquals(List.of("C:0"), drain(q, 1, r -> true));
+    }
 }
