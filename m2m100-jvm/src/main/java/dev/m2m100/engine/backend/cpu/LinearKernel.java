@@ -6,7 +6,8 @@ import dev.m2m100.engine.backend.WeightRole;
 
 /**
  * The matrix multiply behind every linear layer of the CPU backend, kept behind this seam so that kernels can
- * be swapped ({@link GemmLinearKernel}: the optimized one; {@link VectorLinearKernel}: the plain reference).
+ * be swapped ({@link GemmLinearKernel}: the one the backend uses; the tests' {@code VectorLinearKernel}: a plain
+ * reference to check it against).
  *
  * <p>Contract: {@code y[r][o] = Σ_k x[r·in + k] · W[o][k] + bias[o]}, then the epilogue into
  * {@code out[r·out + o]}. Each output element must be computed by the same sequence of floating-point
