@@ -9,8 +9,9 @@ accumulators, the species a static final constant). Copying them by hand gave ~1
 Output (committed, see kernels/cpu/check-cpu-kernels.sh):
   GemmKernels256.java  kernel1..6 x f32/bf16/f16/int8 over one 16-column panel (2 x 8 lanes per row) and the
                        1x2 / 1x4 GEMV shapes, all on FloatVector.SPECIES_256
-  GemmKernels512.java  f32 kernel1..6 over two adjacent 16-column panels (2 x 16 lanes per row) on
-                       FloatVector.SPECIES_512, for the multi-row GEMM path
+  GemmKernels512.java  f32 kernel1..6x32 over two adjacent 16-column panels (2 x 16 lanes per row) and
+                       kernel1..6x16 over one (the odd last panel) on FloatVector.SPECIES_512, for the
+                       multi-row GEMM path
 
 Every kernel keeps the engine's determinism rule: each output element is one FMA chain over k in order, so
 the 256-bit and 512-bit kernels give bit-identical results.
@@ -252,7 +253,7 @@ def kernel_f32_512(rows):
            f"{I4} * {rows} row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed",
            f"{I4} * as a[kk*{rows} + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.",
            f"{I4} */",
-           f"{I4}static void kernel{rows}{SIG512} {{"]
+           f"{I4}static void kernel{rows}x32{SIG512} {{"]
     out += acc_decl(rows, 2) + acc_init(rows, 2, 16)
     out += [f"{I4 * 2}for (int kk = 0; kk < kLen; kk++) {{",
             f"{I4 * 3}final long o = (long) kk * 64;",
@@ -262,6 +263,30 @@ def kernel_f32_512(rows):
     out += fma_rows(rows, "a", "b0", "b1", 0)
     out += [f"{I4 * 2}}}"] + acc_store(rows, 2, 16) + [f"{I4}}}"]
     return out
+
+
+SIG512_ONE = "(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first)"
+
+
+def kernel_f32_512_one(rows):
+    """The odd last panel of a 512-bit call: R rows × 16 columns, one 16-lane accumulator per row."""
+    out = [f"{I4}/** {rows} row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*{rows} + r]. */",
+           f"{I4}static void kernel{rows}x16{SIG512_ONE} {{",
+           f"{I4 * 2}FloatVector {', '.join(f'c{r}' for r in range(rows))};",
+           f"{I4 * 2}if (first) {{"]
+    out += [f"{I4 * 3}c{r} = FloatVector.zero(S);" for r in range(rows)]
+    out += [f"{I4 * 2}}} else {{"]
+    out += [f"{I4 * 3}c{r} = FloatVector.fromArray(S, acc, co + {r * 16});" for r in range(rows)]
+    out += [f"{I4 * 2}}}",
+            f"{I4 * 2}for (int kk = 0; kk < kLen; kk++) {{",
+            f"{I4 * 3}final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);",
+            ai_line(rows)]
+    for r in range(rows):
+        idx = "ai" if r == 0 else f"ai + {r}"
+        out.append(f"{I4 * 3}c{r} = FloatVector.broadcast(S, a[{idx}]).fma(b0, c{r});")
+    out += [f"{I4 * 2}}}"]
+    out += [f"{I4 * 2}c{r}.intoArray(acc, co + {r * 16});" for r in range(rows)]
+    return out + [f"{I4}}}"]
 
 
 def java_file(name, doc, fields, bodies, imports):
@@ -300,9 +325,11 @@ def kernels_256():
 
 def kernels_512():
     bodies = [kernel_f32_512(r) for r in range(1, MAX_ROWS + 1)]
+    bodies += [kernel_f32_512_one(r) for r in range(1, MAX_ROWS + 1)]
     doc = ["512-bit f32 micro-kernels of {@link Gemm} for the multi-row GEMM path: R rows × two adjacent",
-           "16-column panels, one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel p + 1). The",
-           "FMA chain of every element is the same as in {@link GemmKernels256}, so results are bit-identical."]
+           "16-column panels (kernelRx32), one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel",
+           "p + 1), and R rows × one panel (kernelRx16) for an odd last panel. The FMA chain of every element is the",
+           "same as in {@link GemmKernels256}, so results are bit-identical."]
     fields = ["private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;",
               "private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;"]
     imports = ["java.lang.foreign.MemorySegment", "java.nio.ByteOrder", "jdk.incubator.vector.FloatVector",

@@ -1,7 +1,9 @@
 package dev.m2m100.tools;
 
 import dev.m2m100.engine.Version;
+import dev.m2m100.engine.backend.cpu.gemm.VectorWidth;
 import dev.m2m100.tools.cli.Cli;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,7 +40,22 @@ public final class Main implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(Cli.commandLine(new Main()).execute(args));
+        System.exit(run(args, System.getenv()));
+    }
+
+    /**
+     * Runs a command line under the environment {@code env}. Settings that the engine reads from the environment
+     * on first use are checked here first, so that a bad value is a usage error (2) with one clear line rather
+     * than a failure deep inside a command.
+     */
+    static int run(String[] args, Map<String, String> env) {
+        try {
+            VectorWidth.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("m2m100: " + e.getMessage());
+            return Cli.USAGE;
+        }
+        return Cli.commandLine(new Main()).execute(args);
     }
 
     /** No sub-command: a usage error. */

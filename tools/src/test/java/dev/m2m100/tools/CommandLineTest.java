@@ -178,4 +178,13 @@ class CommandLineTest {
     private static String collapse(String s) {
         return s.replaceAll("\\s+", " ").strip();
     }
+
+    /** A bad M2M100_VECTOR_BITS is a usage error with one clear line, before any command runs (a real process). */
+    @Test
+    void aBadVectorWidthSettingIsAUsageError() {
+        CliProcess.Result r = CliProcess.run(Map.of("M2M100_VECTOR_BITS", "384"), "", java.time.Duration.ofSeconds(60),
+                "bench-kernels", "--m", "1", "--shapes", "16x16", "--no-bandwidth");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("m2m100: M2M100_VECTOR_BITS='384' is not a vector width: expected 256 or 512", r.err().strip());
+    }
 }

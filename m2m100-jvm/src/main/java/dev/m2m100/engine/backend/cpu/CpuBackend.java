@@ -6,6 +6,7 @@ import dev.m2m100.engine.backend.Epilogue;
 import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
+import dev.m2m100.engine.backend.cpu.gemm.VectorWidth;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerScratch;
 import dev.m2m100.engine.generation.LogitRule;
@@ -30,6 +31,11 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
     /** {@code threads} workers (0 = one per available processor), the optimized kernel, weights stored as {@code format}. */
     public CpuBackend(int threads, WeightFormat format) {
         this(threads, pool -> new GemmLinearKernel(pool, format));
+    }
+
+    /** As above, with the GEMM's f32 multi-row kernels at {@code width} instead of the process's choice. */
+    public CpuBackend(int threads, WeightFormat format, VectorWidth width) {
+        this(threads, pool -> new GemmLinearKernel(pool, format, width));
     }
 
     /** {@code threads} workers and the kernel the factory makes over the backend's pool. */

@@ -5,6 +5,7 @@ import dev.m2m100.engine.backend.RawMatrix;
 import dev.m2m100.engine.backend.WeightRole;
 import dev.m2m100.engine.backend.cpu.gemm.Gemm;
 import dev.m2m100.engine.backend.cpu.gemm.PackedWeights;
+import dev.m2m100.engine.backend.cpu.gemm.VectorWidth;
 import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 import java.lang.foreign.Arena;
@@ -17,6 +18,7 @@ public final class GemmLinearKernel implements LinearKernel {
 
     private final WorkerPool pool;
     private final WeightFormat format;
+    private final VectorWidth width;
     private final Arena arena = Arena.ofShared();
 
     private record Packed(PackedWeights w) implements PackedWeight {
@@ -37,8 +39,14 @@ public final class GemmLinearKernel implements LinearKernel {
     }
 
     public GemmLinearKernel(WorkerPool pool, WeightFormat format) {
+        this(pool, format, VectorWidth.processDefault());
+    }
+
+    /** With the f32 multi-row kernels at {@code width} instead of the process's choice (tests run both). */
+    public GemmLinearKernel(WorkerPool pool, WeightFormat format, VectorWidth width) {
         this.pool = pool;
         this.format = format;
+        this.width = java.util.Objects.requireNonNull(width, "width");
     }
 
     public WeightFormat format() {
@@ -111,12 +119,12 @@ public final class GemmLinearKernel implements LinearKernel {
     public void apply(float[] x, int rows, PackedWeight w, float[] bias, Epilogue epilogue, float[] out) {
         PackedWeights p = ((Packed) w).w();
         switch (epilogue) {
-            case NONE -> Gemm.linear(pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
-                    null, out, 0);
-            case RELU -> Gemm.linear(pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.RELU,
-                    null, out, 0);
-            case RESIDUAL -> Gemm.linear(pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
-                    out, out, 0);
+            case NONE -> Gemm.linear(width, pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
+                    null, 0, out, 0);
+            case RELU -> Gemm.linear(width, pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.RELU,
+                    null, 0, out, 0);
+            case RESIDUAL -> Gemm.linear(width, pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
+                    out, 0, out, 0);
         }
     }
 

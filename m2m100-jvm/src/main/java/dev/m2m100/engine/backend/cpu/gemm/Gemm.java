@@ -35,6 +35,8 @@ public final class Gemm {
     public static final int MR = 6;
     /** K block: a panel block of KC × 16 f32 (16 KiB) stays in L1 across row blocks. */
     public static final int KC = 256;
+    /** K block of the 512-bit path: two panel blocks of KC_512 × 16 f32 (2 × 8 KiB) stay in L1. */
+    static final int KC_512 = 128;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -66,6 +68,18 @@ public final class Gemm {
      */
     public static void linear(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
                               Epilogue epilogue, float[] residual, int residualOffset, float[] out, int outOffset) {
+        linear(VectorWidth.processDefault(), pool, x, xOffset, m, w, bias, epilogue, residual, residualOffset, out,
+                outOffset);
+    }
+
+    /**
+     * As above, with the f32 multi-row kernels at {@code width} instead of the process's choice (the result is
+     * the same bit for bit; tests and benchmarks run both).
+     */
+    public static void linear(VectorWidth width, WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w,
+                              float[] bias, Epilogue epilogue, float[] residual, int residualOffset, float[] out,
+                              int outOffset) {
+        Objects.requireNonNull(width, "width");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(w, "w");
@@ -97,8 +111,11 @@ public final class Gemm {
         int panels = w.panels();
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
+        final boolean wide = width == VectorWidth.BITS_512 && m > MR && w.format() == WeightFormat.F32;
         if (m == 1) {
             grain = Math.min(panels, (grain + 3) & ~3); // the m = 1 kernels take panels in groups of 4 or 2
+        } else if (wide) {
+            grain = Math.min(panels, (grain + 1) & ~1); // the 512-bit kernels take panels in pairs
         }
         boolean relu = epilogue == Epilogue.RELU;
         // The argument holder is reused (no allocation per call); its monitor serialises callers of this pool.
@@ -107,7 +124,7 @@ public final class Gemm {
             throw new IllegalStateException("Gemm.linear called from inside a task of the same WorkerPool");
         }
         synchronized (task) {
-            task.set(pool, x, xOffset, m, w, bias, relu, residual, residualOffset, out, outOffset);
+            task.set(pool, x, xOffset, m, w, bias, relu, residual, residualOffset, out, outOffset, wide);
             try {
                 pool.parallelFor(panels, grain, task);
             } finally {
@@ -129,9 +146,10 @@ public final class Gemm {
         private int residualOffset;
         private float[] out;
         private int outOffset;
+        private boolean wide;
 
         void set(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias, boolean relu,
-                 float[] residual, int residualOffset, float[] out, int outOffset) {
+                 float[] residual, int residualOffset, float[] out, int outOffset, boolean wide) {
             this.pool = pool;
             this.x = x;
             this.xOffset = xOffset;
@@ -143,15 +161,21 @@ public final class Gemm {
             this.residualOffset = residualOffset;
             this.out = out;
             this.outOffset = outOffset;
+            this.wide = wide;
         }
 
         /** Drops the references so a finished call keeps no caller arrays alive. */
         void clear() {
-            set(null, null, 0, 0, null, null, false, null, 0, null, 0);
+            set(null, null, 0, 0, null, null, false, null, 0, null, 0, false);
         }
 
         @Override
         public void run(int worker, int from, int to) {
+            if (wide) {
+                panelPairs512(pool.callSequence(), pool.scratch(worker), x, xOffset, m, w, bias, relu, residual,
+                        residualOffset, out, outOffset, from, to);
+                return;
+            }
             panels(pool.callSequence(), pool.scratch(worker), x, xOffset, m, w, bias, relu, residual, residualOffset,
                     out, outOffset, from, to);
         }
@@ -230,6 +254,67 @@ public final class Gemm {
                         case 3 -> GemmKernels256.kernel3(a, ao, b, bOff, kLen, acc, co, first);
                         case 2 -> GemmKernels256.kernel2(a, ao, b, bOff, kLen, acc, co, first);
                         default -> GemmKernels256.kernel1(a, ao, b, bOff, kLen, acc, co, first);
+                    }
+                }
+            }
+            store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
+    /**
+     * F32 GEMM (m > MR) with the 512-bit kernels: two adjacent panels per pass, one 16-lane accumulator per row
+     * and panel (12 for a 6-row block), K blocks of {@link #KC_512} so both panel blocks (2 × 8 KiB) stay in L1
+     * with the packed x block. An odd last panel gets the one-panel kernels; every element is the same FMA
+     * chain as in the 256-bit kernels. The accumulators of panel p + 1 follow those of panel p (m × 16 floats each).
+     */
+    private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w,
+                                      float[] bias, boolean relu, float[] residual, int rOffset, float[] out,
+                                      int oOffset, int fromPanel, int toPanel) {
+        final int k = w.k();
+        final MemorySegment data = w.data();
+        final long panelBytes = (long) w.kStored() * NR * 4;
+        final float[] acc = scratch.accumulators(2 * m * NR);
+        final float[] a = scratch.packedA(call, x, xOffset, m, k, MR);
+        final int second = m * NR;
+        int p = fromPanel;
+        for (; p + 1 < toPanel; p += 2) {
+            for (int k0 = 0; k0 < k; k0 += KC_512) {
+                final int kLen = Math.min(KC_512, k - k0);
+                final long src = p * panelBytes + (long) k0 * NR * 4;
+                final boolean first = k0 == 0;
+                for (int r = 0; r < m; r += MR) {
+                    final int rows = Math.min(MR, m - r);
+                    final int ao = r * k + k0 * rows;
+                    final int co = r * NR;
+                    switch (rows) {
+                        case 6 -> GemmKernels512.kernel6x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
+                        case 5 -> GemmKernels512.kernel5x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
+                        case 4 -> GemmKernels512.kernel4x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
+                        case 3 -> GemmKernels512.kernel3x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
+                        case 2 -> GemmKernels512.kernel2x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
+                        default -> GemmKernels512.kernel1x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
+                    }
+                }
+            }
+            store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+            store(p + 1, m, w, acc, second, bias, relu, residual, rOffset, out, oOffset);
+        }
+        if (p < toPanel) {
+            for (int k0 = 0; k0 < k; k0 += KC_512) {
+                final int kLen = Math.min(KC_512, k - k0);
+                final long src = p * panelBytes + (long) k0 * NR * 4;
+                final boolean first = k0 == 0;
+                for (int r = 0; r < m; r += MR) {
+                    final int rows = Math.min(MR, m - r);
+                    final int ao = r * k + k0 * rows;
+                    final int co = r * NR;
+                    switch (rows) {
+                        case 6 -> GemmKernels512.kernel6x16(a, ao, data, src, kLen, acc, co, first);
+                        case 5 -> GemmKernels512.kernel5x16(a, ao, data, src, kLen, acc, co, first);
+                        case 4 -> GemmKernels512.kernel4x16(a, ao, data, src, kLen, acc, co, first);
+                        case 3 -> GemmKernels512.kernel3x16(a, ao, data, src, kLen, acc, co, first);
+                        case 2 -> GemmKernels512.kernel2x16(a, ao, data, src, kLen, acc, co, first);
+                        default -> GemmKernels512.kernel1x16(a, ao, data, src, kLen, acc, co, first);
                     }
                 }
             }

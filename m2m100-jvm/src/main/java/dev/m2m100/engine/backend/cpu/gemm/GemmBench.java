@@ -68,8 +68,9 @@ public final class GemmBench {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see ./m2m100 bench-kernels --help)");
             }
         }
-        report.printf(Locale.ROOT, "# GemmBench threads=%d species=%s java=%s%n", threads, S,
-                System.getProperty("java.version"));
+        // species: the 256-bit kernels (GEMV, compact formats); the f32 multi-row kernels follow the vector width.
+        report.printf(Locale.ROOT, "# GemmBench threads=%d species=%s java=%s %s%n", threads, S,
+                System.getProperty("java.version"), VectorWidth.processChoice().describe());
         try (WorkerPool pool = new WorkerPool(threads)) {
             if (bandwidth) {
                 bandwidth(pool, reps, report);

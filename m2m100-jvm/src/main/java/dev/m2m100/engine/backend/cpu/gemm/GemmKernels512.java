@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 512-bit f32 micro-kernels of {@link Gemm} for the multi-row GEMM path: R rows × two adjacent
- * 16-column panels, one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel p + 1). The
- * FMA chain of every element is the same as in {@link GemmKernels256}, so results are bit-identical.
+ * 16-column panels (kernelRx32), one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel
+ * p + 1), and R rows × one panel (kernelRx16) for an odd last panel. The FMA chain of every element is the
+ * same as in {@link GemmKernels256}, so results are bit-identical.
  */
 final class GemmKernels512 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -22,7 +23,7 @@ final class GemmKernels512 {
      * 1 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*1 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel1(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel1x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         if (first) {
             c00 = FloatVector.zero(S);
@@ -48,7 +49,7 @@ final class GemmKernels512 {
      * 2 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*2 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel2(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel2x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         if (first) {
@@ -84,7 +85,7 @@ final class GemmKernels512 {
      * 3 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*3 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel3(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel3x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -130,7 +131,7 @@ final class GemmKernels512 {
      * 4 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*4 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel4(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel4x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -186,7 +187,7 @@ final class GemmKernels512 {
      * 5 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*5 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel5(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel5x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -252,7 +253,7 @@ final class GemmKernels512 {
      * 6 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*6 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel6(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel6x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -322,5 +323,161 @@ final class GemmKernels512 {
         c41.intoArray(acc, co2 + 64);
         c50.intoArray(acc, co + 80);
         c51.intoArray(acc, co2 + 80);
+    }
+
+    /** 1 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*1 + r]. */
+    static void kernel1x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c0;
+        if (first) {
+            c0 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, acc, co + 0);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
+            final int ai = ao + kk;
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+        }
+        c0.intoArray(acc, co + 0);
+    }
+
+    /** 2 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*2 + r]. */
+    static void kernel2x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c0, c1;
+        if (first) {
+            c0 = FloatVector.zero(S);
+            c1 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, acc, co + 0);
+            c1 = FloatVector.fromArray(S, acc, co + 16);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
+            final int ai = ao + kk * 2;
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
+        }
+        c0.intoArray(acc, co + 0);
+        c1.intoArray(acc, co + 16);
+    }
+
+    /** 3 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*3 + r]. */
+    static void kernel3x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c0, c1, c2;
+        if (first) {
+            c0 = FloatVector.zero(S);
+            c1 = FloatVector.zero(S);
+            c2 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, acc, co + 0);
+            c1 = FloatVector.fromArray(S, acc, co + 16);
+            c2 = FloatVector.fromArray(S, acc, co + 32);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
+            final int ai = ao + kk * 3;
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
+        }
+        c0.intoArray(acc, co + 0);
+        c1.intoArray(acc, co + 16);
+        c2.intoArray(acc, co + 32);
+    }
+
+    /** 4 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*4 + r]. */
+    static void kernel4x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c0, c1, c2, c3;
+        if (first) {
+            c0 = FloatVector.zero(S);
+            c1 = FloatVector.zero(S);
+            c2 = FloatVector.zero(S);
+            c3 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, acc, co + 0);
+            c1 = FloatVector.fromArray(S, acc, co + 16);
+            c2 = FloatVector.fromArray(S, acc, co + 32);
+            c3 = FloatVector.fromArray(S, acc, co + 48);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
+            final int ai = ao + kk * 4;
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c3);
+        }
+        c0.intoArray(acc, co + 0);
+        c1.intoArray(acc, co + 16);
+        c2.intoArray(acc, co + 32);
+        c3.intoArray(acc, co + 48);
+    }
+
+    /** 5 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*5 + r]. */
+    static void kernel5x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c0, c1, c2, c3, c4;
+        if (first) {
+            c0 = FloatVector.zero(S);
+            c1 = FloatVector.zero(S);
+            c2 = FloatVector.zero(S);
+            c3 = FloatVector.zero(S);
+            c4 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, acc, co + 0);
+            c1 = FloatVector.fromArray(S, acc, co + 16);
+            c2 = FloatVector.fromArray(S, acc, co + 32);
+            c3 = FloatVector.fromArray(S, acc, co + 48);
+            c4 = FloatVector.fromArray(S, acc, co + 64);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
+            final int ai = ao + kk * 5;
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c4);
+        }
+        c0.intoArray(acc, co + 0);
+        c1.intoArray(acc, co + 16);
+        c2.intoArray(acc, co + 32);
+        c3.intoArray(acc, co + 48);
+        c4.intoArray(acc, co + 64);
+    }
+
+    /** 6 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*6 + r]. */
+    static void kernel6x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+        FloatVector c0, c1, c2, c3, c4, c5;
+        if (first) {
+            c0 = FloatVector.zero(S);
+            c1 = FloatVector.zero(S);
+            c2 = FloatVector.zero(S);
+            c3 = FloatVector.zero(S);
+            c4 = FloatVector.zero(S);
+            c5 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, acc, co + 0);
+            c1 = FloatVector.fromArray(S, acc, co + 16);
+            c2 = FloatVector.fromArray(S, acc, co + 32);
+            c3 = FloatVector.fromArray(S, acc, co + 48);
+            c4 = FloatVector.fromArray(S, acc, co + 64);
+            c5 = FloatVector.fromArray(S, acc, co + 80);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
+            final int ai = ao + kk * 6;
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c5);
+        }
+        c0.intoArray(acc, co + 0);
+        c1.intoArray(acc, co + 16);
+        c2.intoArray(acc, co + 32);
+        c3.intoArray(acc, co + 48);
+        c4.intoArray(acc, co + 64);
+        c5.intoArray(acc, co + 80);
     }
 }

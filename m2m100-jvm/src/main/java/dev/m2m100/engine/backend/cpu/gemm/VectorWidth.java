@@ -1,0 +1,95 @@
+package dev.m2m100.engine.backend.cpu.gemm;
+
+import java.util.Map;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Width of the f32 GEMM micro-kernels for multi-row calls (GEMV and the compact formats always use 256-bit
+ * kernels: they were not faster at 512). Chosen once per process ({@link #processDefault()}): 512-bit where the
+ * JVM has 512-bit vectors and the cores execute them natively, 256-bit on a Zen 4 (it splits 512-bit FMAs into
+ * two halves) or without 512-bit vectors; {@value #VARIABLE}=256|512 overrides. Both widths run the same FMA
+ * chain per output element, so results are bit-identical whichever is chosen.
+ */
+public enum VectorWidth {
+    BITS_256(256),
+    BITS_512(512);
+
+    /** The environment variable that overrides the choice. */
+    public static final String VARIABLE = "M2M100_VECTOR_BITS";
+
+    private final int bits;
+
+    VectorWidth(int bits) {
+        this.bits = bits;
+    }
+
+    public int bits() {
+        return bits;
+    }
+
+    /** A width and why it was chosen, for the log line. */
+    public record Choice(VectorWidth width, String reason) {
+        /** E.g. "cpu vectors: 512-bit (Zen 5, family 26 model 2)". */
+        public String describe() {
+            return "cpu vectors: " + width.bits + "-bit (" + reason + ")";
+        }
+    }
+
+    /**
+     * The choice for a CPU, the JVM's widest float vector in bits, and the override (null or blank: none).
+     *
+     * @throws IllegalArgumentException naming {@value #VARIABLE} when the override is not 256 or 512, or asks for
+     *                                  512 bits where the JVM has no 512-bit vectors (they would run emulated)
+     */
+    public static Choice choose(String override, CpuIdentity cpu, int jvmMaxBits) {
+        String cpuText = cpu.describe();
+        if (override != null && !override.isBlank()) {
+            String v = override.strip();
+            VectorWidth w = switch (v) {
+                case "256" -> BITS_256;
+                case "512" -> BITS_512;
+                default -> throw new IllegalArgumentException(VARIABLE + "='" + override
+                        + "' is not a vector width: expected 256 or 512");
+            };
+            if (w.bits > jvmMaxBits) {
+                throw new IllegalArgumentException(VARIABLE + "=512, but this JVM's widest float vector on this CPU is "
+                        + jvmMaxBits + "-bit (" + cpuText + "): expected 256");
+            }
+            return new Choice(w, VARIABLE + "=" + v + "; " + cpuText);
+        }
+        if (jvmMaxBits < 512) {
+            return new Choice(BITS_256, cpuText + "; the JVM's widest float vector is " + jvmMaxBits + "-bit");
+        }
+        if (cpu.splitsWideFma()) {
+            return new Choice(BITS_256, cpuText + ": splits 512-bit FMAs into two halves");
+        }
+        return new Choice(BITS_512, cpuText);
+    }
+
+    /** The choice for this machine under the override in {@code env} (normally {@code System.getenv()}). */
+    public static Choice fromEnvironment(Map<String, String> env) {
+        return choose(env.get(VARIABLE), CpuIdentity.current(), FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    }
+
+    /**
+     * This process's width: decided and logged once, on first use. A bad {@value #VARIABLE} fails here (the
+     * command line checks it first with {@link #fromEnvironment}, to exit with a usage error).
+     */
+    public static VectorWidth processDefault() {
+        return ProcessChoice.CHOICE.width();
+    }
+
+    /** This process's choice with its reason. */
+    public static Choice processChoice() {
+        return ProcessChoice.CHOICE;
+    }
+
+    /** Holder: the static final constant is decided when first needed, once. */
+    private static final class ProcessChoice {
+        static final Choice CHOICE = fromEnvironment(System.getenv());
+
+        static {
+            System.getLogger(VectorWidth.class.getName()).log(System.Logger.Level.INFO, CHOICE.describe());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.m2m100.engine.backend.cpu.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 512-bit f32 kernels against the 256-bit ones, called directly whatever this machine's default is: the
+ * same bits for every shape (odd panel counts, tails, K across several blocks, every epilogue), and a row's
+ * result at 512 bits does not depend on the rest of the batch.
+ */
+class GemmVectorWidthTest {
+    private static WorkerPool pool;
+    private static Arena arena;
+
+    @BeforeAll
+    static void setUp() {
+        pool = new WorkerPool(3); // more participants than cores on purpose: odd chunks, pairs split across threads
+        arena = Arena.ofShared();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pool.close();
+        arena.close();
+    }
+
+    private static float[] random(Random r, int size, float scale) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) (r.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    @Test
+    void bothWidthsGiveTheSameBits() {
+        Random r = new Random(15);
+        int[] ms = {7, 8, 12, 13, 19, 64};
+        int[] ns = {16, 17, 32, 40, 48, 77, 160};
+        int[] ks = {1, 3, 127, 128, 129, 256, 300, 600};
+        for (int c = 0; c < 80; c++) {
+            int m = ms[c % ms.length];
+            int n = ns[r.nextInt(ns.length)];
+            int k = ks[r.nextInt(ks.length)];
+            Epilogue ep = Epilogue.values()[c % 2];
+            float[] bias = (c / 2) % 2 == 0 ? random(r, n, 0.5f) : null;
+            float[] residual = (c / 4) % 2 == 0 ? random(r, m * n, 1f) : null;
+            PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, WeightFormat.F32, arena, null);
+            float[] x = random(r, m * k, 1f);
+            float[] narrow = new float[m * n];
+            float[] wide = new float[m * n];
+            Gemm.linear(VectorWidth.BITS_256, pool, x, 0, m, w, bias, ep, residual, 0, narrow, 0);
+            Gemm.linear(VectorWidth.BITS_512, pool, x, 0, m, w, bias, ep, residual, 0, wide, 0);
+            assertArrayEquals(narrow, wide, 0f, "m=" + m + " n=" + n + " k=" + k + " " + ep);
+        }
+    }
+
+    @Test
+    void aRowIsTheSameAloneAndInABatchAt512Bits() {
+        Random r = new Random(16);
+        int m = 29;
+        int n = 112;
+        int k = 300;
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, WeightFormat.F32, arena, null);
+        float[] x = random(r, m * k, 1f);
+        float[] bias = random(r, n, 0.5f);
+        float[] batch = new float[m * n];
+        Gemm.linear(VectorWidth.BITS_512, pool, x, 0, m, w, bias, Epilogue.RELU, null, 0, batch, 0);
+        for (int rows : new int[] {1, 7, 8, 13}) { // 1: GEMV; the others take the 512-bit path in a smaller batch
+            for (int start = 0; start + rows <= m; start += 11) {
+                float[] part = new float[rows * n];
+                Gemm.linear(VectorWidth.BITS_512, pool, x, start * k, rows, w, bias, Epilogue.RELU, null, 0, part, 0);
+                assertArrayEquals(Arrays.copyOfRange(batch, start * n, (start + rows) * n), part, 0f,
+                        "rows " + start + ".." + (start + rows - 1));
+            }
+        }
+    }
+}
