@@ -196,7 +196,7 @@ public final class PackedWeights {
         int panels = (n + NR - 1) / NR;
         int kStored = storedSteps(k, format);
         long panelBytes = (long) kStored * NR * format.bytesPerWeight();
-        MemorySegment data = arena.allocate(panelBytes * panels, ALIGN);
+        MemorySegment data = WeightMemory.allocate(arena, panelBytes * panels, ALIGN);
         if (!data.isAccessibleBy(ACCESS_PROBE)) {
             throw new IllegalArgumentException("PackedWeights needs a shared arena (Arena.ofShared(), ofAuto() or "
                     + "global()): the pool's threads read the weights");
