@@ -3,6 +3,7 @@
 # summary per case (median of each round's median, ratio Java/OpenBLAS, spread across rounds).
 # Needs Debian's numpy with OpenBLAS: apt-get install -y python3-numpy libopenblas0-openmp
 # Usage: tools/bench/gemm-compare.sh [rounds] [extra GemmBench args, e.g. --m 16,64 --shapes 1024x4096]
+# BENCH_VECTOR_BITS="256 512" runs the Java side once per vector width in each round (docs/PERFORMANCE.md, issue 15).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -40,7 +41,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
   wait_quiet
   echo "# round $r $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
   $NICE env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/bench/numpy_gemm.py "${NP_ARGS[@]}" | tee -a "$OUT"
-  $NICE java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xmx2g -cp m2m100-jvm/target/classes \
-    dev.m2m100.engine.backend.cpu.gemm.GemmBench "$@" 2>&1 | grep -v '^WARNING' | tee -a "$OUT"
+  # BENCH_VECTOR_BITS="256 512": one Java run per width (M2M100_VECTOR_BITS), formats tagged fmt=f32@512 etc.
+  for bits in ${BENCH_VECTOR_BITS:-default}; do
+    tag=""
+    [ "$bits" = default ] || tag="@$bits"
+    env ${tag:+M2M100_VECTOR_BITS=$bits} $NICE java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+      -XX:+UseParallelGC -Xmx2g -cp m2m100-jvm/target/classes \
+      dev.m2m100.engine.backend.cpu.gemm.GemmBench "$@" 2>&1 | grep -v '^WARNING' \
+      | sed -E "s/^(gemm fmt=[a-z0-9]+)/\1$tag/" | tee -a "$OUT"
+  done
 done
 /usr/bin/python3 tools/bench/summarize_gemm.py "$OUT"

@@ -42,7 +42,8 @@ print(f"{'fmt':8} {'m':>3} {'k':>5} {'n':>6} {'GFLOP/s':>8} {'range':>13} {'best
 shapes = sorted({(k[1], k[2], k[3]) for k in gf}, key=lambda s: (s[1], s[2], s[0]))
 for m, k, n in shapes:
     ref = gf.get(("openblas", m, k, n), {})
-    for fmt in ["openblas", "f32", "bf16", "f16", "int8"]:
+    known = ["openblas", "f32", "bf16", "f16", "int8"]
+    for fmt in known + sorted({key[0] for key in gf} - set(known)):  # e.g. f32@512 (BENCH_VECTOR_BITS)
         v = gf.get((fmt, m, k, n))
         if not v:
             continue
