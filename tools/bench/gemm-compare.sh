@@ -20,7 +20,7 @@ if [ -n "${BENCH_AUTOGROUP_NICE:-}" ] && [ -w /proc/self/autogroup ]; then
   trap 'echo 0 > /proc/self/autogroup' EXIT
 fi
 shift || true
-mvn -B -o -q -pl m2m100-jvm -am compile
+mvn -B -o -q -pl tools -am -DskipTests package
 OUT="${TMPDIR:-/tmp}/gemm-compare-$$.log"
 : > "$OUT"
 # numpy gets the Java side's --m/--shapes/--reps/--min-ms only.
@@ -46,8 +46,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     tag=""
     [ "$bits" = default ] || tag="@$bits"
     env ${tag:+M2M100_VECTOR_BITS=$bits} $NICE java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-      -XX:+UseParallelGC -Xmx2g -cp m2m100-jvm/target/classes \
-      dev.m2m100.engine.backend.cpu.gemm.GemmBench "$@" 2>&1 | grep -v '^WARNING' \
+      -XX:+UseParallelGC -Xmx2g -cp "tools/target/m2m100-tools.jar:tools/target/lib/*" \
+      dev.m2m100.tools.bench.GemmBench "$@" 2>&1 | grep -v '^WARNING' \
       | sed -E "s/^(gemm fmt=[a-z0-9]+)/\1$tag/" | tee -a "$OUT"
   done
 done

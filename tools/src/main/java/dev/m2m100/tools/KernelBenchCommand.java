@@ -1,6 +1,6 @@
 package dev.m2m100.tools;
 
-import dev.m2m100.engine.backend.cpu.gemm.GemmBench;
+import dev.m2m100.tools.bench.GemmBench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

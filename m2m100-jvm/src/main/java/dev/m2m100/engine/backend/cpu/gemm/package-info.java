@@ -10,7 +10,7 @@
  * }</pre>
  *
  * <p>{@link dev.m2m100.engine.backend.cpu.gemm.Gemm} is deterministic per row: a row's output does not
- * depend on m, on its neighbours or on the thread split. {@link dev.m2m100.engine.backend.cpu.gemm.GemmBench}
- * is the micro-benchmark (see docs/PERFORMANCE.md, section "CPU GEMM kernels").
+ * depend on m, on its neighbours or on the thread split. The micro-benchmark, {@code ./m2m100 bench-kernels},
+ * is the tools module's {@code GemmBench} (see docs/PERFORMANCE.md, section "CPU GEMM kernels").
  */
 package dev.m2m100.engine.backend.cpu.gemm;

@@ -1,4 +1,11 @@
-package dev.m2m100.engine.backend.cpu.gemm;
+package dev.m2m100.tools.bench;
+
+import dev.m2m100.engine.backend.cpu.gemm.Epilogue;
+import dev.m2m100.engine.backend.cpu.gemm.Gemm;
+import dev.m2m100.engine.backend.cpu.gemm.PackedWeights;
+import dev.m2m100.engine.backend.cpu.gemm.VectorWidth;
+import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
+import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,12 +24,11 @@ import jdk.incubator.vector.VectorSpecies;
  * probe run on the same pool, so GEMV speeds can be read against the bandwidth floor.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp m2m100-jvm/target/classes \
- *      dev.m2m100.engine.backend.cpu.gemm.GemmBench [--threads T] [--formats f32,bf16,f16,int8]
+ * ./m2m100 bench-kernels [--threads T] [--formats f32,bf16,f16,int8]
  *      [--m 1,5,16,64] [--shapes 1024x4096,1024x1024,1024x128112,4096x1024] [--reps 5] [--min-ms 200] [--warmup-ms 1000]
  *      [--no-bandwidth]
  * </pre>
- * or {@code ./m2m100 bench-kernels} with the same options. Shapes are {@code KxN}. Output: one line per
+ * Shapes are {@code KxN}. Output: one line per
  * case, {@code gemm fmt=.. m=.. k=.. n=.. ms=<median>
  * gflops=<median> best_gflops=.. wgbps=<median weight GB/s> spread=<(max-min)/min of the batches>
  * caller_cpu_gflops=<flops per CPU second of the calling thread: with --threads 1, the speed the kernel
