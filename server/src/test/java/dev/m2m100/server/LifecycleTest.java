@@ -143,13 +143,14 @@ class LifecycleTest {
         List<String> expected = held.translateNow(texts, "en", "de", TranslationApiTest.SHORT);
         held.hold();
 
+        // Counted before sending: requests reach the engine as soon as they are sent.
+        int callsBefore = held.calls();
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String body = TranslationApiTest.request(16, "en", "de", "r" + i, texts.get(i));
             inFlight.add(CompletableFuture.supplyAsync(() -> h.post(Routes.TRANSLATION, body),
                     r -> Thread.ofVirtual().start(r)));
         }
-        int callsBefore = held.calls();
         waitFor(() -> h.server.inFlight() == n && held.calls() >= callsBefore + n,
                 () -> "all requests in flight (in flight " + h.server.inFlight() + " of " + n + ", engine calls "
                         + (held.calls() - callsBefore) + ", client calls done " + inFlight.stream().filter(CompletableFuture::isDone).count() + ")");
@@ -270,7 +271,7 @@ class LifecycleTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what.get());
+                throw new AssertionError("timed out waiting for: " + what.get() + "\n" + ThreadDump.all());
             }
             try {
                 Thread.sleep(10);
