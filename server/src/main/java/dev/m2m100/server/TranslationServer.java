@@ -5,6 +5,9 @@ import dev.m2m100.engine.SchedulerStats;
 import dev.m2m100.engine.Translator;
 import dev.m2m100.server.access.AccessGate;
 import dev.m2m100.server.access.HangupSignal;
+import dev.m2m100.server.text.TextFormat;
+import dev.m2m100.server.text.TextJob;
+import dev.m2m100.server.text.TextTranslator;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
@@ -153,8 +156,9 @@ public final class TranslationServer implements AutoCloseable {
                 loaded.completeExceptionally(new IllegalStateException("stopped while the model was loading"));
                 return;
             }
-            warmUp(t);
-            service = new TranslationService(t, config.maxQueued(), metrics);
+            TranslationService ready = new TranslationService(t, config.maxQueued(), metrics);
+            warmUp(t, ready.text());
+            service = ready;
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             metrics.modelLoaded(took, config.modelDir().map(Object::toString).orElse("unknown"), t.placement());
             lifecycle.ready();
@@ -182,8 +186,11 @@ public final class TranslationServer implements AutoCloseable {
         return true;
     }
 
-    /** One short translation, so that the first user request does not pay for JIT and lazy allocation. */
-    private void warmUp(Translator t) throws Exception {
+    /**
+     * One short translation through the same text layer requests use (sentence rules, engine, decoding), so that
+     * the first user requests, often many at once, do not pay for JIT, lazy allocation and class loading.
+     */
+    private void warmUp(Translator t, TextTranslator text) throws Exception {
         List<String> languages = t.languages();
         if (languages.size() < 2) {
             return;
@@ -191,7 +198,8 @@ public final class TranslationServer implements AutoCloseable {
         String from = t.languageTable().resolve("en").orElse(languages.get(0));
         String to = languages.stream().filter(l -> !l.equals(from)).findFirst().orElseThrow();
         try {
-            t.translate(List.of("Hello, world."), from, to, GenerationOptions.DEFAULTS.withMaxNewTokens(8))
+            text.translate(new TextJob(List.of("Hello, world. How are you?"), from, to, TextFormat.TEXT,
+                            GenerationOptions.DEFAULTS.withMaxNewTokens(8)))
                     .get(config.requestTimeout().toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             throw new TimeoutException("the warm-up translation (8 tokens) did not finish within REQUEST_TIMEOUT_SECONDS ("
