@@ -8,15 +8,12 @@ import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import dev.m2m100.engine.backend.cpu.gemm.WorkerPool;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -120,7 +117,7 @@ public final class GemmBench {
                                 Gemm.linear(pool, x, 0, m, pw, bias, Epilogue.NONE, null, out, 0);
                             }
                             long allocPerCall = (ALLOC.getCurrentThreadAllocatedBytes() - alloc0) / 20;
-                            double med = median(sec);
+                            double med = MemoryFloor.median(sec);
                             double best = Arrays.stream(sec).min().orElseThrow();
                             double flops = 2.0 * m * n * k;
                             report.printf(Locale.ROOT,
@@ -203,35 +200,13 @@ public final class GemmBench {
         return out;
     }
 
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    /** Streaming read of a 1 GiB off-heap buffer split over the pool (each byte read once per pass). */
+    /** Streaming read of a 1 GiB off-heap buffer split over the pool (see {@link MemoryFloor}). */
     private static void bandwidth(WorkerPool pool, int reps, java.io.PrintStream report) {
         long bytes = 1L << 30;
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment buf = arena.allocate(bytes, 64);
-            buf.fill((byte) 1);
-            int chunks = 1024;
-            long chunkBytes = bytes / chunks;
-            double[] sink = new double[pool.parallelism()];
-            double[] sec = time(() -> pool.parallelFor(chunks, chunks / (pool.parallelism() * 8), (worker, from, to) -> {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                for (long off = from * chunkBytes; off < to * chunkBytes; off += 128) {
-                    a0 = a0.add(FloatVector.fromMemorySegment(S, buf, off, ByteOrder.LITTLE_ENDIAN));
-                    a1 = a1.add(FloatVector.fromMemorySegment(S, buf, off + 32, ByteOrder.LITTLE_ENDIAN));
-                    a2 = a2.add(FloatVector.fromMemorySegment(S, buf, off + 64, ByteOrder.LITTLE_ENDIAN));
-                    a3 = a3.add(FloatVector.fromMemorySegment(S, buf, off + 96, ByteOrder.LITTLE_ENDIAN));
-                }
-                sink[worker] += a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
-            }), () -> { }, reps, 1000, 300);
-            double med = median(sec);
-            report.printf(Locale.ROOT, "bandwidth gbps=%.1f best_gbps=%.1f (streaming read, %d threads, sink %.0f)%n",
-                    bytes / med / 1e9, bytes / Arrays.stream(sec).min().orElseThrow() / 1e9, pool.parallelism(),
-                    Arrays.stream(sink).sum() > 0 ? 1.0 : 0.0);
-        }
+        double[] sec = MemoryFloor.streamingReadSeconds(pool, bytes, Math.max(reps, 3));
+        long read = MemoryFloor.bytesPerPass(bytes);
+        report.printf(Locale.ROOT, "bandwidth gbps=%.1f best_gbps=%.1f (streaming read, %d threads)%n",
+                read / MemoryFloor.median(sec) / 1e9, read / Arrays.stream(sec).min().orElseThrow() / 1e9,
+                pool.parallelism());
     }
 }

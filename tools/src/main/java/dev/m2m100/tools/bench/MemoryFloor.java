@@ -20,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class MemoryFloor {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int CHUNKS = 1024;
 
     private MemoryFloor() {}
 
@@ -42,17 +43,31 @@ public final class MemoryFloor {
 
     /** Median streaming-read bandwidth in bytes/s over {@code reps} passes of a {@code bytes} buffer. */
     public static double measureBandwidth(int threads, long bytes, int reps) {
-        try (WorkerPool pool = new WorkerPool(threads); Arena arena = Arena.ofShared()) {
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            return bytesPerPass(bytes) / median(streamingReadSeconds(pool, bytes, reps));
+        }
+    }
+
+    /** The bytes one pass of {@link #streamingReadSeconds} reads from a {@code bytes} buffer. */
+    public static long bytesPerPass(long bytes) {
+        return bytes / CHUNKS / 128 * 128 * CHUNKS;
+    }
+
+    /**
+     * Seconds of each of {@code reps} streaming-read passes over a {@code bytes} off-heap buffer, split over the
+     * pool's workers (each byte read once per pass); an untimed first pass warms up the JIT and the pages.
+     */
+    public static double[] streamingReadSeconds(WorkerPool pool, long bytes, int reps) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(bytes, 64);
             buf.fill((byte) 1);
-            int chunks = 1024;
-            long chunkBytes = bytes / chunks / 128 * 128;
+            long chunkBytes = bytes / CHUNKS / 128 * 128;
             double[] sink = new double[pool.parallelism()];
             MemorySegment shared = buf.asReadOnly();
             double[] seconds = new double[reps + 1];
-            for (int r = 0; r <= reps; r++) { // pass 0 warms up the JIT and the pages
+            for (int r = 0; r <= reps; r++) {
                 long t0 = System.nanoTime();
-                pool.parallelFor(chunks, Math.max(1, chunks / (pool.parallelism() * 8)), (worker, from, to) -> {
+                pool.parallelFor(CHUNKS, Math.max(1, CHUNKS / (pool.parallelism() * 8)), (worker, from, to) -> {
                     FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
                     for (long off = from * chunkBytes; off < to * chunkBytes; off += 128) {
                         a0 = a0.add(FloatVector.fromMemorySegment(S, shared, off, ByteOrder.LITTLE_ENDIAN));
@@ -67,11 +82,13 @@ public final class MemoryFloor {
             if (Arrays.stream(sink).sum() <= 0) {
                 throw new IllegalStateException("bandwidth probe read nothing");
             }
-            double[] timed = Arrays.copyOfRange(seconds, 1, seconds.length);
-            Arrays.sort(timed);
-            double median = timed.length % 2 == 1 ? timed[timed.length / 2]
-                    : (timed[timed.length / 2 - 1] + timed[timed.length / 2]) / 2;
-            return chunkBytes * chunks / median;
+            return Arrays.copyOfRange(seconds, 1, seconds.length);
         }
+    }
+
+    public static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

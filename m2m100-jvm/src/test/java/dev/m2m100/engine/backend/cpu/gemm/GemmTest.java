@@ -5,38 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.foreign.Arena;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class GemmTest {
-    private static WorkerPool pool;
-    private static Arena arena;
-
-    @BeforeAll
-    static void setUp() {
-        pool = new WorkerPool(3); // more participants than cores on purpose: exercises the split
-        arena = Arena.ofShared();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pool.close();
-        arena.close();
-    }
-
-    private static float[] random(Random r, int size, float scale) {
-        float[] a = new float[size];
-        for (int i = 0; i < size; i++) {
-            a[i] = (float) (r.nextGaussian() * scale);
-        }
-        return a;
-    }
-
+class GemmTest extends GemmPoolTest {
     /**
      * Double-precision reference over the weights as stored (decoded independently of the kernels by
      * readRow, whose fidelity to W is checked in PackedWeightsTest), with the f32 error bound of a k-term

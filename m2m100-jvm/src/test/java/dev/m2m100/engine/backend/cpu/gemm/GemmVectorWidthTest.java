@@ -2,11 +2,8 @@ package dev.m2m100.engine.backend.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,30 +11,7 @@ import org.junit.jupiter.api.Test;
  * same bits for every shape (odd panel counts, tails, K across several blocks, every epilogue), and a row's
  * result at 512 bits does not depend on the rest of the batch.
  */
-class GemmVectorWidthTest {
-    private static WorkerPool pool;
-    private static Arena arena;
-
-    @BeforeAll
-    static void setUp() {
-        pool = new WorkerPool(3); // more participants than cores on purpose: odd chunks, pairs split across threads
-        arena = Arena.ofShared();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pool.close();
-        arena.close();
-    }
-
-    private static float[] random(Random r, int size, float scale) {
-        float[] a = new float[size];
-        for (int i = 0; i < size; i++) {
-            a[i] = (float) (r.nextGaussian() * scale);
-        }
-        return a;
-    }
-
+class GemmVectorWidthTest extends GemmPoolTest {
     @Test
     void bothWidthsGiveTheSameBits() {
         Random r = new Random(15);
