@@ -25,8 +25,7 @@ final class Harness implements AutoCloseable {
 
     final TranslationServer server;
     final ServerConfig config;
-    // HTTP/1.1, as the server speaks: the JDK client's default (HTTP/2 with an h2c upgrade attempt on the first
-    // connection) can stall when a fresh client's very first requests are concurrent.
+    // HTTP/1.1, as the server speaks (the JDK client's default would try an h2c upgrade on the first connection).
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
