@@ -50,7 +50,12 @@ public final class MemoryFloor {
 
     /** The bytes one pass of {@link #streamingReadSeconds} reads from a {@code bytes} buffer. */
     public static long bytesPerPass(long bytes) {
-        return bytes / CHUNKS / 128 * 128 * CHUNKS;
+        return chunkBytes(bytes) * CHUNKS;
+    }
+
+    /** A chunk of the pass: a whole number of the 128-byte steps the read loop takes. */
+    private static long chunkBytes(long bytes) {
+        return bytes / CHUNKS / 128 * 128;
     }
 
     /**
@@ -61,7 +66,7 @@ public final class MemoryFloor {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(bytes, 64);
             buf.fill((byte) 1);
-            long chunkBytes = bytes / CHUNKS / 128 * 128;
+            long chunkBytes = chunkBytes(bytes);
             double[] sink = new double[pool.parallelism()];
             MemorySegment shared = buf.asReadOnly();
             double[] seconds = new double[reps + 1];
