@@ -151,6 +151,55 @@ class GemmTest extends GemmPoolTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void batchesOverTheCacheBudgetAreSplitInRowChunksWithoutChangingAnyRow(WeightFormat format) {
+        Random r = new Random(5);
+        int k = 1024, n = 40; // 3 panels: an odd one for the 512-bit pairs
+        int m = (int) (Gemm.A_CHUNK_BYTES / (4L * k)) + 77; // just over the budget: two chunks
+        int chunk = Gemm.rowsPerChunk(m, k);
+        assertTrue(chunk < m && chunk % Gemm.MR == 0, "expected whole-row-block chunks, got " + chunk + " of " + m);
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.03f), 0, n, k, format, arena, null);
+        int xOff = 3, oOff = 5;
+        float[] x = random(r, xOff + m * k, 1f);
+        float[] bias = random(r, n, 0.2f);
+        float[] residual = random(r, m * n, 1f);
+        // In place (residual is the output), at offsets: the chunks must shift x, out and residual alike.
+        float[] out = new float[oOff + m * n];
+        System.arraycopy(residual, 0, out, oOff, m * n);
+        Gemm.linear(pool, x, xOff, m, w, bias, Epilogue.RELU, out, out, oOff);
+        // Rows alone and in small batches straddling the chunk boundary, the first and the last rows.
+        for (int[] batch : new int[][] {{0, 1}, {chunk - 4, 9}, {chunk - 1, 1}, {chunk, 1}, {m - 7, 7}}) {
+            int start = batch[0], size = batch[1];
+            float[] part = new float[size * n];
+            Gemm.linear(pool, x, xOff + start * k, size, w, bias, Epilogue.RELU, residual, start * n, part, 0);
+            for (int i = 0; i < size * n; i++) {
+                assertEquals(Float.floatToRawIntBits(part[i]), Float.floatToRawIntBits(out[oOff + start * n + i]),
+                        format + ": row " + (start + i / n) + " col " + (i % n) + " of a " + m + "-row batch (chunks of "
+                                + chunk + ") differs from a batch of " + size);
+            }
+        }
+        checkAgainstReference(format + " chunked", x, xOff, m, w, bias, Epilogue.RELU, residual, 0, out, oOff);
+    }
+
+    @Test
+    void rowChunksCoverTheBatchInWholeRowBlocksWithinTheBudget() {
+        for (int k : new int[] {64, 1024, 4096}) {
+            for (int m : new int[] {1, 6, 64, 320, 1000, 1536, 4099, 20000}) {
+                int rows = Gemm.rowsPerChunk(m, k);
+                if (4L * m * k <= Gemm.A_CHUNK_BYTES) {
+                    assertEquals(m, rows, "m=" + m + " k=" + k + " fits: one chunk");
+                    continue;
+                }
+                assertEquals(0, rows % Gemm.MR, "m=" + m + " k=" + k);
+                int chunks = (m + rows - 1) / rows;
+                // Equal chunks: at most MR rows (one row block) per chunk over the budget.
+                assertTrue(4L * (rows - Gemm.MR) * k <= Gemm.A_CHUNK_BYTES, "m=" + m + " k=" + k + " rows " + rows);
+                assertTrue(chunks >= 2 && (chunks - 1) * rows < m, "m=" + m + " k=" + k + " rows " + rows);
+            }
+        }
+    }
+
     @Test
     void inPlaceResidualAdd() {
         Random r = new Random(3);
