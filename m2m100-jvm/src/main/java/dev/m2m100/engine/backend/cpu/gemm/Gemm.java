@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * claimed chunks). Each participant packs x once per call into row blocks of {@link #MR} ([kk][row] order, so
  * broadcasts read consecutive floats). For each panel and each K block of {@link #KC} steps, register-blocked
  * micro-kernels ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
- * GEMM (m > MR): compact formats are first widened into a per-thread f32 block that stays in L1, reused by
- * every row block. GEMV (m ≤ MR, decode): a single row block, compact weights widened in registers straight
+ * GEMM (m > MR): f16 and int8 weights are first widened into a per-thread f32 block that stays in L1, reused by
+ * every row block; bf16 weights are widened in registers in every row block (cheaper than the block).
+ * GEMV (m ≤ MR, decode): a single row block, compact weights widened in registers straight
  * from the packed stream, so every weight byte is read from memory once for all rows. Bias, INT8 scale, ReLU
  * and residual are applied once per panel after its last K block.
  *
@@ -248,9 +249,15 @@ public final class Gemm {
                 final int kLen = Math.min(KC, k - k0);
                 final long src = ((long) p * kStored + k0) * bytesPerStep;
                 final boolean first = k0 == 0;
-                if (m <= MR && format != WeightFormat.F32) {
-                    // GEMV: one row block, weights widened in registers straight from the packed stream.
-                    gemvCompact(format, m, a, aBase + k0 * m, data, src, kLen, acc, first);
+                if (format == WeightFormat.BF16 || (m <= MR && format != WeightFormat.F32)) {
+                    // Weights widened in registers straight from the packed stream, per row block: for bf16 a
+                    // shift and an and that Zen 4's spare vector ports hide (198-202 GFLOP/s at M = 64 and 1,536
+                    // against 174-196 through the f32 block); f16's widening is twice the work and ran at 156-172
+                    // that way, so f16 and int8 GEMMs (m > MR) widen once per K block into the f32 block instead.
+                    for (int r = 0; r < m; r += MR) {
+                        final int rows = Math.min(MR, m - r);
+                        gemvCompact(format, rows, a, aBase + r * k + k0 * rows, data, src, kLen, acc, r * NR, first);
+                    }
                     continue;
                 }
                 final MemorySegment b;
@@ -357,36 +364,36 @@ public final class Gemm {
     }
 
     private static void gemvCompact(WeightFormat format, int m, float[] a, int ao, MemorySegment b, long bOff, int kLen,
-                                    float[] acc, boolean first) {
+                                    float[] acc, int co, boolean first) {
         switch (format) {
             case BF16 -> {
                 switch (m) {
-                    case 6 -> GemmKernels256.kernel6Bf16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 5 -> GemmKernels256.kernel5Bf16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 4 -> GemmKernels256.kernel4Bf16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 3 -> GemmKernels256.kernel3Bf16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 2 -> GemmKernels256.kernel2Bf16(a, ao, b, bOff, kLen, acc, 0, first);
-                    default -> GemmKernels256.kernel1Bf16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 6 -> GemmKernels256.kernel6Bf16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 5 -> GemmKernels256.kernel5Bf16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 4 -> GemmKernels256.kernel4Bf16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 3 -> GemmKernels256.kernel3Bf16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 2 -> GemmKernels256.kernel2Bf16(a, ao, b, bOff, kLen, acc, co, first);
+                    default -> GemmKernels256.kernel1Bf16(a, ao, b, bOff, kLen, acc, co, first);
                 }
             }
             case F16 -> {
                 switch (m) {
-                    case 6 -> GemmKernels256.kernel6F16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 5 -> GemmKernels256.kernel5F16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 4 -> GemmKernels256.kernel4F16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 3 -> GemmKernels256.kernel3F16(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 2 -> GemmKernels256.kernel2F16(a, ao, b, bOff, kLen, acc, 0, first);
-                    default -> GemmKernels256.kernel1F16(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 6 -> GemmKernels256.kernel6F16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 5 -> GemmKernels256.kernel5F16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 4 -> GemmKernels256.kernel4F16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 3 -> GemmKernels256.kernel3F16(a, ao, b, bOff, kLen, acc, co, first);
+                    case 2 -> GemmKernels256.kernel2F16(a, ao, b, bOff, kLen, acc, co, first);
+                    default -> GemmKernels256.kernel1F16(a, ao, b, bOff, kLen, acc, co, first);
                 }
             }
             case INT8 -> {
                 switch (m) {
-                    case 6 -> GemmKernels256.kernel6Int8(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 5 -> GemmKernels256.kernel5Int8(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 4 -> GemmKernels256.kernel4Int8(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 3 -> GemmKernels256.kernel3Int8(a, ao, b, bOff, kLen, acc, 0, first);
-                    case 2 -> GemmKernels256.kernel2Int8(a, ao, b, bOff, kLen, acc, 0, first);
-                    default -> GemmKernels256.kernel1Int8(a, ao, b, bOff, kLen, acc, 0, first);
+                    case 6 -> GemmKernels256.kernel6Int8(a, ao, b, bOff, kLen, acc, co, first);
+                    case 5 -> GemmKernels256.kernel5Int8(a, ao, b, bOff, kLen, acc, co, first);
+                    case 4 -> GemmKernels256.kernel4Int8(a, ao, b, bOff, kLen, acc, co, first);
+                    case 3 -> GemmKernels256.kernel3Int8(a, ao, b, bOff, kLen, acc, co, first);
+                    case 2 -> GemmKernels256.kernel2Int8(a, ao, b, bOff, kLen, acc, co, first);
+                    default -> GemmKernels256.kernel1Int8(a, ao, b, bOff, kLen, acc, co, first);
                 }
             }
             default -> throw new IllegalStateException("no GEMV kernel for " + format);
