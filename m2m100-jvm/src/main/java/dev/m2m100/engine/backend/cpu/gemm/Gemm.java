@@ -243,20 +243,22 @@ public final class Gemm {
         // A single row is already in packed order.
         final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, MR);
         final int aBase = m == 1 ? xOffset : 0;
-        final MemorySegment wide = format == WeightFormat.F32 ? null : scratch.segment((long) (KC + 1) * NR * 4);
+        // Compact weights widened in registers straight from the packed stream, per row block: always for one
+        // row block (GEMV), and for bf16 also in GEMMs, where a shift and an and are hidden by Zen 4's spare vector
+        // ports (198-202 GFLOP/s at M = 64 and 1,536 against 174-196 through the f32 block); f16's widening is
+        // twice the work and ran at 156-172 that way, so f16 and int8 GEMMs widen once per K block into the block.
+        final boolean inRegisters = format == WeightFormat.BF16 || (m <= MR && format != WeightFormat.F32);
+        final MemorySegment wide = format == WeightFormat.F32 || inRegisters ? null
+                : scratch.segment((long) (KC + 1) * NR * 4);
         for (int p = fromPanel; p < toPanel; p++) {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 final int kLen = Math.min(KC, k - k0);
                 final long src = ((long) p * kStored + k0) * bytesPerStep;
                 final boolean first = k0 == 0;
-                if (format == WeightFormat.BF16 || (m <= MR && format != WeightFormat.F32)) {
-                    // Weights widened in registers straight from the packed stream, per row block: for bf16 a
-                    // shift and an and that Zen 4's spare vector ports hide (198-202 GFLOP/s at M = 64 and 1,536
-                    // against 174-196 through the f32 block); f16's widening is twice the work and ran at 156-172
-                    // that way, so f16 and int8 GEMMs (m > MR) widen once per K block into the f32 block instead.
+                if (inRegisters) {
                     for (int r = 0; r < m; r += MR) {
                         final int rows = Math.min(MR, m - r);
-                        gemvCompact(format, rows, a, aBase + r * k + k0 * rows, data, src, kLen, acc, r * NR, first);
+                        compactRowBlock(format, rows, a, aBase + r * k + k0 * rows, data, src, kLen, acc, r * NR, first);
                     }
                     continue;
                 }
@@ -266,11 +268,6 @@ public final class Gemm {
                     case F32 -> {
                         b = data;
                         bOff = src;
-                    }
-                    case BF16 -> {
-                        widenBf16(data, src, kLen, wide);
-                        b = wide;
-                        bOff = 0;
                     }
                     case F16 -> {
                         widenF16(data, src, kLen, wide);
@@ -282,7 +279,7 @@ public final class Gemm {
                         b = wide;
                         bOff = 0;
                     }
-                    default -> throw new IllegalStateException("unknown format " + format);
+                    default -> throw new IllegalStateException("no f32-block widening for " + format);
                 }
                 for (int r = 0; r < m; r += MR) {
                     final int rows = Math.min(MR, m - r);
@@ -363,7 +360,7 @@ public final class Gemm {
         }
     }
 
-    private static void gemvCompact(WeightFormat format, int m, float[] a, int ao, MemorySegment b, long bOff, int kLen,
+    private static void compactRowBlock(WeightFormat format, int m, float[] a, int ao, MemorySegment b, long bOff, int kLen,
                                     float[] acc, int co, boolean first) {
         switch (format) {
             case BF16 -> {
@@ -396,7 +393,7 @@ public final class Gemm {
                     default -> GemmKernels256.kernel1Int8(a, ao, b, bOff, kLen, acc, co, first);
                 }
             }
-            default -> throw new IllegalStateException("no GEMV kernel for " + format);
+            default -> throw new IllegalStateException("no compact row-block kernel for " + format);
         }
     }
 
@@ -621,7 +618,11 @@ public final class Gemm {
         return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_SCALE);
     }
 
-    /** bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst. */
+    /**
+     * bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst. Not on the GEMM path any more (bf16 widens
+     * in the kernels' registers with the same shift and and); PackedWeightsTest checks these two operations on
+     * every bf16 pattern through it.
+     */
     static void widenBf16(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
