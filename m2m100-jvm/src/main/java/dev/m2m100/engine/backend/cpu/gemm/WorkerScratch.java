@@ -41,18 +41,18 @@ public final class WorkerScratch {
     }
 
     /**
-     * x[m][k] repacked for the micro-kernels: rows in blocks of {@code mr} (the last block may be shorter),
+     * x[m][k] repacked for the micro-kernels: rows in blocks of {@link Gemm#blockRows} (6, the last ones shorter),
      * block starting at row r stored at {@code r*k} as [kk][rows of the block]. Consecutive broadcasts then
      * read consecutive floats instead of rows k apart (which also collide in the same L1 sets). Packed once
      * per call ({@link WorkerPool#callSequence()}): a worker running several chunks of one call reuses it.
      */
-    float[] packedA(long call, float[] x, int xOffset, int m, int k, int mr) {
+    float[] packedA(long call, float[] x, int xOffset, int m, int k) {
         if (packedFor == call) {
             return packed;
         }
         packed = atLeast(packed, m * k);
-        for (int r = 0; r < m; r += mr) {
-            int rows = Math.min(mr, m - r);
+        for (int r = 0, rows; r < m; r += rows) {
+            rows = Gemm.blockRows(m - r);
             int base = r * k;
             for (int i = 0; i < rows; i++) {
                 int src = xOffset + (r + i) * k;

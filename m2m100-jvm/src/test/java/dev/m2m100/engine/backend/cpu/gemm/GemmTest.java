@@ -183,6 +183,30 @@ class GemmTest extends GemmPoolTest {
     }
 
     @Test
+    void rowBlocksCoverTheBatchWithoutAOneOrTwoRowTailBehindAFullBlock() {
+        for (int m = 1; m <= 200; m++) {
+            StringBuilder blocks = new StringBuilder();
+            int covered = 0;
+            int small = 0;
+            for (int r = 0, rows; r < m; r += rows) {
+                rows = Gemm.blockRows(m - r);
+                blocks.append(rows).append(' ');
+                assertTrue(rows >= 1 && rows <= Gemm.MR, "m=" + m + ": blocks " + blocks);
+                if (rows < Gemm.MR) {
+                    small++;
+                }
+                covered += rows;
+            }
+            assertEquals(m, covered, "m=" + m + ": blocks " + blocks);
+            // Only a batch of 1 or 2 rows runs a 1- or 2-row kernel; at most two short blocks, both at the end.
+            assertTrue(m <= 2 || !blocks.toString().matches(".*\\b[12] $"), "m=" + m + ": blocks " + blocks);
+            assertTrue(small <= 2, "m=" + m + ": blocks " + blocks);
+            assertEquals(m % Gemm.MR == 1 || m % Gemm.MR == 2 ? (m > Gemm.MR ? 2 : 1) : (m % Gemm.MR == 0 ? 0 : 1),
+                    small, "m=" + m + ": blocks " + blocks);
+        }
+    }
+
+    @Test
     void rowChunksCoverTheBatchInWholeRowBlocksWithinTheBudget() {
         for (int k : new int[] {64, 1024, 4096}) {
             for (int m : new int[] {1, 6, 64, 320, 1000, 1536, 4099, 20000}) {
