@@ -107,6 +107,9 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
         arrays.give(row);
     }
 
+    /** Rows from which a layer norm is split across the pool: below it, the hand-off costs more than it saves. */
+    private static final int PARALLEL_NORM_ROWS = 16;
+
     @Override
     protected void doLayerNorm(CpuTensor in, CpuVector gamma, CpuVector beta, float eps, CpuTensor o) {
         float[] g = gamma.data();
@@ -114,24 +117,14 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
         int d = in.cols();
         float[] xs = in.data();
         float[] os = o.data();
-        for (int r = 0; r < in.rows(); r++) {
-            int off = r * d;
-            double sum = 0;
-            for (int c = 0; c < d; c++) {
-                sum += xs[off + c];
-            }
-            double mean = sum / d;
-            double sq = 0;
-            for (int c = 0; c < d; c++) {
-                double dv = xs[off + c] - mean;
-                sq += dv * dv;
-            }
-            float inv = (float) (1.0 / Math.sqrt(sq / d + eps));
-            float m = (float) mean;
-            for (int c = 0; c < d; c++) {
-                os[off + c] = (xs[off + c] - m) * inv * g[c] + b[c];
-            }
+        int rows = in.rows();
+        if (rows < PARALLEL_NORM_ROWS) {
+            CpuLayerNorm.rows(xs, d, g, b, eps, os, 0, rows);
+            return;
         }
+        int groups = (rows + CpuLayerNorm.GROUP - 1) / CpuLayerNorm.GROUP;
+        parallelFor(groups, (t, scratch) -> CpuLayerNorm.rows(xs, d, g, b, eps, os, t * CpuLayerNorm.GROUP,
+                Math.min(rows, (t + 1) * CpuLayerNorm.GROUP)));
     }
 
     @Override

@@ -111,28 +111,48 @@ class CpuBackendTest {
     }
 
     @Test
-    void layerNormMatchesDefinition() {
+    void layerNormMatchesDefinitionAndARowsResultDoesNotDependOnItsBatch() {
         Random r = new Random(3);
-        int d = 19;
-        float[] x = random(r, 2 * d);
-        float[] g = random(r, d);
-        float[] b = random(r, d);
-        Tensor out = backend.allocate(2, d);
-        backend.layerNorm(tensor(x, 2, d), backend.vector(g), backend.vector(b), 1e-5f, out);
-        float[] got = backend.download(out);
-        for (int row = 0; row < 2; row++) {
-            double mean = 0, var = 0;
-            for (int c = 0; c < d; c++) {
-                mean += x[row * d + c];
-            }
-            mean /= d;
-            for (int c = 0; c < d; c++) {
-                var += Math.pow(x[row * d + c] - mean, 2);
-            }
-            var /= d;
-            for (int c = 0; c < d; c++) {
-                double e = (x[row * d + c] - mean) / Math.sqrt(var + 1e-5) * g[c] + b[c];
-                assertEquals(e, got[row * d + c], 1e-5);
+        // Widths with and without an 8-float tail; batches below and above the pool split (16 rows).
+        for (int d : new int[] {1, 3, 8, 19, 64, 1024, 1031}) {
+            for (int rows : new int[] {1, 2, 15, 16, 40}) {
+                float[] x = random(r, rows * d);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = x[i] * 3 + (i / d) * 0.5f; // rows with different means and scales
+                }
+                float[] g = random(r, d);
+                float[] b = random(r, d);
+                Tensor out = backend.allocate(rows, d);
+                backend.layerNorm(tensor(x, rows, d), backend.vector(g), backend.vector(b), 1e-5f, out);
+                float[] got = backend.download(out);
+                for (int row = 0; row < rows; row++) {
+                    double mean = 0, var = 0;
+                    for (int c = 0; c < d; c++) {
+                        mean += x[row * d + c];
+                    }
+                    mean /= d;
+                    for (int c = 0; c < d; c++) {
+                        double dv = x[row * d + c] - mean;
+                        var += dv * dv;
+                    }
+                    var /= d;
+                    // The documented arithmetic: sequential double sums, then four rounded float operations.
+                    float m = (float) mean;
+                    float inv = (float) (1.0 / Math.sqrt(var + 1e-5f));
+                    for (int c = 0; c < d; c++) {
+                        double e = (x[row * d + c] - mean) / Math.sqrt(var + 1e-5) * g[c] + b[c];
+                        String where = "d=" + d + " rows=" + rows + " row " + row + " col " + c;
+                        assertEquals(e, got[row * d + c], 1e-5, where);
+                        assertEquals((x[row * d + c] - m) * inv * g[c] + b[c], got[row * d + c], 0f, where);
+                    }
+                }
+                // The last row alone gives the same bits as inside the batch.
+                int last = rows - 1;
+                Tensor one = backend.allocate(1, d);
+                backend.layerNorm(tensor(Arrays.copyOfRange(x, last * d, rows * d), 1, d), backend.vector(g),
+                        backend.vector(b), 1e-5f, one);
+                assertArrayEquals(Arrays.copyOfRange(got, last * d, rows * d), backend.download(one), 0f,
+                        "d=" + d + " rows=" + rows);
             }
         }
     }
