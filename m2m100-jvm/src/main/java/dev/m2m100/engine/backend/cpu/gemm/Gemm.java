@@ -17,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * micro-kernels ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
  * GEMM (m > MR): f16 and int8 weights are first widened into a per-thread f32 block that stays in L1, reused by
  * every row block; bf16 weights are widened in registers in every row block (cheaper than the block).
+ * GEMM at 512 bits (machines that run 512-bit FMAs at full width): two panels per pass; compact formats are
+ * widened per K block into two f32 blocks for the f32 kernels, so bf16, f16 and int8 get the wide FMAs too.
  * GEMV (m ≤ MR, decode): a single row block, compact weights widened in registers straight
  * from the packed stream, so every weight byte is read from memory once for all rows. Bias, INT8 scale, ReLU
  * and residual are applied once per panel after its last K block.
@@ -156,7 +158,7 @@ public final class Gemm {
         int panels = w.panels();
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
-        final boolean wide = width == VectorWidth.BITS_512 && m > MR && w.format() == WeightFormat.F32;
+        final boolean wide = width == VectorWidth.BITS_512 && m > MR;
         if (m == 1) {
             grain = Math.min(panels, (grain + 3) & ~3); // the m = 1 kernels take panels in groups of 4 or 2
         } else if (wide) {
@@ -280,12 +282,12 @@ public final class Gemm {
                         bOff = src;
                     }
                     case F16 -> {
-                        widenF16(data, src, kLen, wide);
+                        widenF16(data, src, kLen, wide, 0);
                         b = wide;
                         bOff = 0;
                     }
                     case INT8 -> {
-                        widenInt8(data, src, kLen, wide);
+                        widenInt8(data, src, kLen, wide, 0);
                         b = wide;
                         bOff = 0;
                     }
@@ -310,17 +312,26 @@ public final class Gemm {
     }
 
     /**
-     * F32 GEMM (m > MR) with the 512-bit kernels: two adjacent panels per pass, one 16-lane accumulator per row
+     * GEMM (m > MR) with the 512-bit f32 kernels: two adjacent panels per pass, one 16-lane accumulator per row
      * and panel (12 for a 6-row block), K blocks of {@link #KC_512} so both panel blocks (2 × 8 KiB) stay in L1
-     * with the packed x block. An odd last panel gets the one-panel kernels; every element is the same FMA
-     * chain as in the 256-bit kernels. The accumulators of panel p + 1 follow those of panel p (m × 16 floats each).
+     * with the packed x block. bf16, f16 and int8 blocks are widened first into two f32 blocks (exact: every
+     * compact value is an f32), once per K block for all row blocks; widening in registers would repeat it per row
+     * block and needs a lane shuffle at 512 bits. An odd last panel gets the one-panel kernels; every element is the
+     * same FMA chain as in the 256-bit kernels. The accumulators of panel p + 1 follow those of panel p (m × 16
+     * floats each).
      */
     private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w,
                                       float[] bias, boolean relu, float[] residual, int rOffset, float[] out,
                                       int oOffset, int fromPanel, int toPanel) {
         final int k = w.k();
+        final WeightFormat format = w.format();
         final MemorySegment data = w.data();
-        final long panelBytes = (long) w.kStored() * NR * 4;
+        final long bytesPerStep = (long) NR * format.bytesPerWeight();
+        final long panelBytes = w.kStored() * bytesPerStep;
+        // Compact formats: both panels' K blocks widened into two f32 blocks (one more step for int8's odd tail).
+        final boolean widened = format != WeightFormat.F32;
+        final long blockBytes = (long) (KC_512 + 1) * NR * 4;
+        final MemorySegment wide = widened ? scratch.segment(2 * blockBytes) : null;
         final float[] acc = scratch.accumulators(2 * m * NR);
         final float[] a = scratch.packedA(call, x, xOffset, m, k);
         final int second = m * NR;
@@ -328,19 +339,33 @@ public final class Gemm {
         for (; p + 1 < toPanel; p += 2) {
             for (int k0 = 0; k0 < k; k0 += KC_512) {
                 final int kLen = Math.min(KC_512, k - k0);
-                final long src = p * panelBytes + (long) k0 * NR * 4;
+                final long src = p * panelBytes + k0 * bytesPerStep;
                 final boolean first = k0 == 0;
+                final MemorySegment b;
+                final long b0;
+                final long b1;
+                if (widened) {
+                    widen(format, data, src, kLen, wide, 0);
+                    widen(format, data, src + panelBytes, kLen, wide, blockBytes);
+                    b = wide;
+                    b0 = 0;
+                    b1 = blockBytes;
+                } else {
+                    b = data;
+                    b0 = src;
+                    b1 = src + panelBytes;
+                }
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r);
                     final int ao = r * k + k0 * rows;
                     final int co = r * NR;
                     switch (rows) {
-                        case 6 -> GemmKernels512.kernel6x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
-                        case 5 -> GemmKernels512.kernel5x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
-                        case 4 -> GemmKernels512.kernel4x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
-                        case 3 -> GemmKernels512.kernel3x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
-                        case 2 -> GemmKernels512.kernel2x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
-                        default -> GemmKernels512.kernel1x32(a, ao, data, src, src + panelBytes, kLen, acc, co, second + co, first);
+                        case 6 -> GemmKernels512.kernel6x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
+                        case 5 -> GemmKernels512.kernel5x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
+                        case 4 -> GemmKernels512.kernel4x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
+                        case 3 -> GemmKernels512.kernel3x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
+                        case 2 -> GemmKernels512.kernel2x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
+                        default -> GemmKernels512.kernel1x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
                     }
                 }
             }
@@ -350,19 +375,29 @@ public final class Gemm {
         if (p < toPanel) {
             for (int k0 = 0; k0 < k; k0 += KC_512) {
                 final int kLen = Math.min(KC_512, k - k0);
-                final long src = p * panelBytes + (long) k0 * NR * 4;
+                final long src = p * panelBytes + k0 * bytesPerStep;
                 final boolean first = k0 == 0;
+                final MemorySegment b;
+                final long b0;
+                if (widened) {
+                    widen(format, data, src, kLen, wide, 0);
+                    b = wide;
+                    b0 = 0;
+                } else {
+                    b = data;
+                    b0 = src;
+                }
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r);
                     final int ao = r * k + k0 * rows;
                     final int co = r * NR;
                     switch (rows) {
-                        case 6 -> GemmKernels512.kernel6x16(a, ao, data, src, kLen, acc, co, first);
-                        case 5 -> GemmKernels512.kernel5x16(a, ao, data, src, kLen, acc, co, first);
-                        case 4 -> GemmKernels512.kernel4x16(a, ao, data, src, kLen, acc, co, first);
-                        case 3 -> GemmKernels512.kernel3x16(a, ao, data, src, kLen, acc, co, first);
-                        case 2 -> GemmKernels512.kernel2x16(a, ao, data, src, kLen, acc, co, first);
-                        default -> GemmKernels512.kernel1x16(a, ao, data, src, kLen, acc, co, first);
+                        case 6 -> GemmKernels512.kernel6x16(a, ao, b, b0, kLen, acc, co, first);
+                        case 5 -> GemmKernels512.kernel5x16(a, ao, b, b0, kLen, acc, co, first);
+                        case 4 -> GemmKernels512.kernel4x16(a, ao, b, b0, kLen, acc, co, first);
+                        case 3 -> GemmKernels512.kernel3x16(a, ao, b, b0, kLen, acc, co, first);
+                        case 2 -> GemmKernels512.kernel2x16(a, ao, b, b0, kLen, acc, co, first);
+                        default -> GemmKernels512.kernel1x16(a, ao, b, b0, kLen, acc, co, first);
                     }
                 }
             }
@@ -629,24 +664,23 @@ public final class Gemm {
     }
 
     /**
-     * bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst. Not on the GEMM path any more (bf16 widens
-     * in the kernels' registers with the same shift and and); PackedWeightsTest checks these two operations on
-     * every bf16 pattern through it.
+     * bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst from dstOff: the 512-bit GEMM's f32 blocks
+     * (the 256-bit GEMM widens bf16 in the kernels' registers with the same shift and and).
      */
-    static void widenBf16(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
+    static void widenBf16(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, 64L * kk, LE);
-            v.and(0xffff0000).reinterpretAsFloats().intoMemorySegment(dst, 64L * kk + 32, LE);
+            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, dstOff + 64L * kk, LE);
+            v.and(0xffff0000).reinterpretAsFloats().intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
         }
     }
 
-    /** f16 pair layout → f32 rows of 16 in dst. */
-    static void widenF16(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
+    /** f16 pair layout → f32 rows of 16 in dst from dstOff. */
+    static void widenF16(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-            f16Low(v).intoMemorySegment(dst, 64L * kk, LE);
-            f16High(v).intoMemorySegment(dst, 64L * kk + 32, LE);
+            f16Low(v).intoMemorySegment(dst, dstOff + 64L * kk, LE);
+            f16High(v).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
         }
     }
 
@@ -656,11 +690,14 @@ public final class Gemm {
                 .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
     }
 
-    /** int8 (two k steps per 32 bytes) → f32 rows of 16 in dst; srcOff is at an even k step. */
-    static void widenInt8(MemorySegment src, long srcOff, int kLen, MemorySegment dst) {
+    /**
+     * int8 (two k steps per 32 bytes) → f32 rows of 16 in dst from dstOff; srcOff is at an even k step. An odd
+     * kLen writes one more (padding) step.
+     */
+    static void widenInt8(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
         for (int pair = 0; 2 * pair < kLen; pair++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * pair, LE);
-            long o = 128L * pair;
+            long o = dstOff + 128L * pair;
             v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
                     .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o, LE);
             v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
@@ -668,6 +705,17 @@ public final class Gemm {
             v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
                     .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 64, LE);
             v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 96, LE);
+        }
+    }
+
+    /** A compact K block of one panel → f32 rows of 16 in dst from dstOff. */
+    private static void widen(WeightFormat format, MemorySegment src, long srcOff, int kLen, MemorySegment dst,
+                              long dstOff) {
+        switch (format) {
+            case BF16 -> widenBf16(src, srcOff, kLen, dst, dstOff);
+            case F16 -> widenF16(src, srcOff, kLen, dst, dstOff);
+            case INT8 -> widenInt8(src, srcOff, kLen, dst, dstOff);
+            default -> throw new IllegalStateException("no widening for " + format);
         }
     }
 }

@@ -1,20 +1,24 @@
 package dev.m2m100.engine.backend.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The 512-bit f32 kernels against the 256-bit ones, called directly whatever this machine's default is: the
- * same bits for every shape (odd panel counts, tails, K across several blocks, every epilogue), and a row's
- * result at 512 bits does not depend on the rest of the batch.
+ * The 512-bit GEMM path against the 256-bit one, called directly whatever this machine's default is, in every
+ * weight format (f32 straight from the panels, bf16/f16/int8 through widened f32 blocks): the same bits for every
+ * shape (odd panel counts, tails, K across several blocks, every epilogue), and a row's result at 512 bits does
+ * not depend on the rest of the batch.
  */
 class GemmVectorWidthTest extends GemmPoolTest {
-    @Test
-    void bothWidthsGiveTheSameBits() {
-        Random r = new Random(15);
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void bothWidthsGiveTheSameBits(WeightFormat format) {
+        Random r = new Random(15 + format.ordinal());
         int[] ms = {7, 8, 12, 13, 19, 64};
         int[] ns = {16, 17, 32, 40, 48, 77, 160};
         int[] ks = {1, 3, 127, 128, 129, 256, 300, 600};
@@ -25,23 +29,29 @@ class GemmVectorWidthTest extends GemmPoolTest {
             Epilogue ep = Epilogue.values()[c % 2];
             float[] bias = (c / 2) % 2 == 0 ? random(r, n, 0.5f) : null;
             float[] residual = (c / 4) % 2 == 0 ? random(r, m * n, 1f) : null;
-            PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, WeightFormat.F32, arena, null);
+            PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
             float[] x = random(r, m * k, 1f);
             float[] narrow = new float[m * n];
             float[] wide = new float[m * n];
             Gemm.linear(VectorWidth.BITS_256, pool, x, 0, m, w, bias, ep, residual, 0, narrow, 0);
             Gemm.linear(VectorWidth.BITS_512, pool, x, 0, m, w, bias, ep, residual, 0, wide, 0);
-            assertArrayEquals(narrow, wide, 0f, "m=" + m + " n=" + n + " k=" + k + " " + ep);
+            for (int i = 0; i < m * n; i++) {
+                if (Float.floatToRawIntBits(narrow[i]) != Float.floatToRawIntBits(wide[i])) {
+                    fail(format + " m=" + m + " n=" + n + " k=" + k + " " + ep + ": element " + i + " is " + wide[i]
+                            + " at 512 bits, " + narrow[i] + " at 256");
+                }
+            }
         }
     }
 
-    @Test
-    void aRowIsTheSameAloneAndInABatchAt512Bits() {
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void aRowIsTheSameAloneAndInABatchAt512Bits(WeightFormat format) {
         Random r = new Random(16);
         int m = 29;
         int n = 112;
         int k = 300;
-        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, WeightFormat.F32, arena, null);
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
         float[] x = random(r, m * k, 1f);
         float[] bias = random(r, n, 0.5f);
         float[] batch = new float[m * n];
@@ -51,7 +61,7 @@ class GemmVectorWidthTest extends GemmPoolTest {
                 float[] part = new float[rows * n];
                 Gemm.linear(VectorWidth.BITS_512, pool, x, start * k, rows, w, bias, Epilogue.RELU, null, 0, part, 0);
                 assertArrayEquals(Arrays.copyOfRange(batch, start * n, (start + rows) * n), part, 0f,
-                        "rows " + start + ".." + (start + rows - 1));
+                        format + ": rows " + start + ".." + (start + rows - 1));
             }
         }
     }

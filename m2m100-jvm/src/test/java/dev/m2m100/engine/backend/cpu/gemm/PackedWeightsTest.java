@@ -152,11 +152,11 @@ class PackedWeightsTest {
                 halves.set(I16_LE, 2L * h, (short) h);
             }
             MemorySegment wide = arena.allocate(4L * 65536, 64);
-            Gemm.widenBf16(halves, 0, steps, wide);
+            Gemm.widenBf16(halves, 0, steps, wide, 0);
             for (int h = 0; h < 65536; h++) {
                 assertEquals(h << 16, Float.floatToRawIntBits(wide.get(F32_LE, 4L * widenedIndex16(h))), "bf16 pattern " + h);
             }
-            Gemm.widenF16(halves, 0, steps, wide);
+            Gemm.widenF16(halves, 0, steps, wide, 0);
             for (int h = 0; h < 65536; h++) {
                 if ((h & 0x7c00) == 0x7c00) {
                     continue; // inf/NaN are rejected at packing time
@@ -170,7 +170,7 @@ class PackedWeightsTest {
             for (int i = 0; i < 256 * 4; i++) {
                 bytes.set(ValueLayout.JAVA_BYTE, i, (byte) i);
             }
-            Gemm.widenInt8(bytes, 0, 64, wide);
+            Gemm.widenInt8(bytes, 0, 64, wide, 0);
             for (int i = 0; i < 256 * 4; i++) {
                 int q = i % 32;
                 int b = q % 4;
