@@ -57,6 +57,66 @@ final class CpuAttention {
         }
     }
 
+    /** Floats of scratch {@link #attendAllHeads} needs for {@code heads} heads over {@code n} keys. */
+    static int allHeadsScratchSize(int heads, int n) {
+        return heads * n + heads + L;
+    }
+
+    /**
+     * {@link #attend} for all {@code heads} heads of one query row at once: head h's query, keys, values and output
+     * start {@code h·hd} after qOff, kOff + j·stride, vOff + j·stride and outOff. The same arithmetic per head (so
+     * the same bits), in another order: key row j of every head is used before row j + 1, so the keys (then the
+     * values) of a row are read front to back, one contiguous stream, where head by head the reads hop 4 KiB
+     * (one row of the cache) per key and re-walk the same pages for every head. {@code scratch} must hold
+     * {@link #allHeadsScratchSize}{@code (heads, n)} floats.
+     */
+    static void attendAllHeads(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int stride, int n,
+                               int heads, int hd, float scale, float[] out, int outOff, float[] scratch) {
+        final int inv0 = heads * n; // [0, heads·n): scores by head; then the heads' 1/Σ; then dot-product lanes
+        final int lanes = inv0 + heads;
+        for (int j = 0; j < n; j++) {
+            final int kj = kOff + j * stride;
+            for (int h = 0; h < heads; h++) {
+                scratch[h * n + j] = dot(q, qOff + h * hd, k, kj + h * hd, hd, scratch, lanes) * scale;
+            }
+        }
+        for (int h = 0; h < heads; h++) {
+            final int s0 = h * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, scratch[s0 + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                float e = SoftmaxMath.exp(scratch[s0 + j] - max);
+                scratch[s0 + j] = e;
+                sum += e;
+            }
+            scratch[inv0 + h] = (float) (1.0 / sum);
+        }
+        java.util.Arrays.fill(out, outOff, outOff + heads * hd, 0f);
+        final int upper = hd - hd % L;
+        for (int j = 0; j < n; j++) {
+            final int vj = vOff + j * stride;
+            for (int h = 0; h < heads; h++) {
+                final float p = scratch[h * n + j] * scratch[inv0 + h];
+                final int vo = vj + h * hd;
+                final int oo = outOff + h * hd;
+                int d = 0;
+                if (upper > 0) {
+                    FloatVector pv = FloatVector.broadcast(S, p);
+                    for (; d < upper; d += L) {
+                        FloatVector.fromArray(S, v, vo + d).fma(pv, FloatVector.fromArray(S, out, oo + d))
+                                .intoArray(out, oo + d);
+                    }
+                }
+                for (; d < hd; d++) {
+                    out[oo + d] = Math.fma(v[vo + d], p, out[oo + d]);
+                }
+            }
+        }
+    }
+
     /** q·k over hd values: one vector FMA chain, a fixed-order lane sum, a scalar FMA tail. */
     private static float dot(float[] a, int ao, float[] b, int bo, int n, float[] lanes, int lanesOff) {
         int upper = n - n % L;

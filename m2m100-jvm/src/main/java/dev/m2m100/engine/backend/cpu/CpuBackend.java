@@ -135,12 +135,32 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
 
     // ---- attention ----------------------------------------------------------------------------------------
 
+    /**
+     * From this many rows (or sequences) on, attention runs one task per row with all its heads (reading each cached
+     * key and value row front to back, see {@link CpuAttention#attendAllHeads}); fewer rows split by head as well,
+     * so both threads get work. Both orders give the same bits.
+     */
+    private static final int ALL_HEADS_MIN_ROWS = 8;
+
     @Override
     protected void doSelfAttention(CpuTensor in, int[] seqStarts, int heads, float scale, CpuTensor o) {
         int width = o.cols();
         int hd = width / heads;
         int seqs = seqStarts.length - 1;
         float[] a = in.data();
+        if (seqs >= ALL_HEADS_MIN_ROWS) {
+            parallelFor(seqs, (s, scratch) -> {
+                int start = seqStarts[s];
+                int n = seqStarts[s + 1] - start;
+                float[] buffer = scratch.floats(CpuAttention.allHeadsScratchSize(heads, n));
+                for (int i = 0; i < n; i++) {
+                    CpuAttention.attendAllHeads(a, (start + i) * 3 * width, a, start * 3 * width + width,
+                            a, start * 3 * width + 2 * width, 3 * width, n, heads, hd, scale,
+                            o.data(), (start + i) * width, buffer);
+                }
+            });
+            return;
+        }
         parallelFor(seqs * heads, (t, scratch) -> {
             int s = t / heads;
             int h = t % heads;
@@ -168,6 +188,15 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
             System.arraycopy(a, src + 2 * width, c.values(slots[i], layer), positions[i] * width, width);
         }
         int hd = width / heads;
+        if (slots.length >= ALL_HEADS_MIN_ROWS) {
+            parallelFor(slots.length, (i, scratch) -> {
+                int n = positions[i] + 1;
+                CpuAttention.attendAllHeads(a, i * 3 * width, c.keys(slots[i], layer), 0, c.values(slots[i], layer), 0,
+                        width, n, heads, hd, scale, o.data(), i * width,
+                        scratch.floats(CpuAttention.allHeadsScratchSize(heads, n)));
+            });
+            return;
+        }
         parallelFor(slots.length * heads, (t, scratch) -> {
             int i = t / heads;
             int h = t % heads;
@@ -206,6 +235,15 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
             }
         }
         int hd = width / heads;
+        if (slots.length >= ALL_HEADS_MIN_ROWS) {
+            parallelFor(slots.length, (i, scratch) -> {
+                int n = lengths[i];
+                CpuAttention.attendAllHeads(in.data(), i * width, c.keys(slots[i], layer), 0, c.values(slots[i], layer),
+                        0, width, n, heads, hd, scale, o.data(), i * width,
+                        scratch.floats(CpuAttention.allHeadsScratchSize(heads, n)));
+            });
+            return;
+        }
         parallelFor(slots.length * heads, (t, scratch) -> {
             int i = t / heads;
             int h = t % heads;

@@ -55,6 +55,41 @@ class CpuAttentionTest {
         assertEquals(13 * 11, cases);
     }
 
+    @Test
+    void allHeadsAtOnceGiveTheSameBitsAsHeadByHead() {
+        Random r = new Random(77);
+        int cases = 0;
+        for (int heads : new int[] {1, 2, 3, 16}) {
+            for (int hd : new int[] {1, 4, 8, 12, 64}) {
+                for (int n : new int[] {1, 5, 25}) {
+                    int width = heads * hd;
+                    int stride = width * (1 + r.nextInt(3)) + r.nextInt(3);
+                    int qOff = r.nextInt(4), kOff = r.nextInt(4), vOff = r.nextInt(4), outOff = r.nextInt(4);
+                    float[] q = random(r, qOff + width, 1.5f);
+                    float[] k = random(r, kOff + (n - 1) * stride + width, 1.5f);
+                    float[] v = random(r, vOff + (n - 1) * stride + width, 1f);
+                    float scale = (float) (1 / Math.sqrt(hd));
+                    float[] together = new float[outOff + width + 2];
+                    Arrays.fill(together, Float.NaN);
+                    CpuAttention.attendAllHeads(q, qOff, k, kOff, v, vOff, stride, n, heads, hd, scale, together, outOff,
+                            new float[CpuAttention.allHeadsScratchSize(heads, n)]);
+                    float[] apart = new float[outOff + width + 2];
+                    Arrays.fill(apart, Float.NaN);
+                    for (int h = 0; h < heads; h++) {
+                        CpuAttention.attend(q, qOff + h * hd, k, kOff + h * hd, v, vOff + h * hd, stride, n, hd, scale,
+                                apart, outOff + h * hd, new float[CpuAttention.scratchSize(n)]);
+                    }
+                    for (int i = 0; i < together.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(apart[i]), Float.floatToRawIntBits(together[i]),
+                                "heads=" + heads + " hd=" + hd + " n=" + n + " element " + i);
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertEquals(4 * 5 * 3, cases);
+    }
+
     /** The documented arithmetic, one key and one output value at a time. */
     private static float[] sequential(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int stride, int n,
                                       int hd, float scale) {

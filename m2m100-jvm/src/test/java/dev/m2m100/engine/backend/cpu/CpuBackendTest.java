@@ -158,6 +158,63 @@ class CpuBackendTest {
     }
 
     @Test
+    void attentionGivesARowTheSameBitsAloneAndInABatch() {
+        // From 8 rows (or sequences) on, attention runs all heads of a row in one task; fewer split by head.
+        Random r = new Random(9);
+        int width = 48, heads = 3, rows = 11, len = 7;
+        KvCache self = backend.kvCache(1, width, 32, rows);
+        KvCache cross = backend.kvCache(1, width, 32, rows);
+        int[] slots = new int[rows];
+        int[] seqStarts = new int[rows + 1];
+        for (int i = 0; i < rows; i++) {
+            slots[i] = i;
+            seqStarts[i + 1] = (i + 1) * len;
+        }
+        float[] encoded = random(r, rows * len * 3 * width);
+        Tensor encoderOut = backend.allocate(rows * len, width);
+        backend.selfAttention(tensor(encoded, rows * len, 3 * width), seqStarts, heads, 0.3f, encoderOut);
+        float[] kv = random(r, rows * len * 2 * width);
+        backend.storeKv(tensor(kv, rows * len, 2 * width), seqStarts, cross, 0, slots);
+        int[] lengths = new int[rows];
+        Arrays.fill(lengths, len);
+        float[] qkv = new float[0];
+        float[] selfAll = new float[0];
+        for (int p = 0; p < 4; p++) { // a few decoder positions, so the self cache holds more than one
+            int[] positions = new int[rows];
+            Arrays.fill(positions, p);
+            qkv = random(r, rows * 3 * width);
+            Tensor out = backend.allocate(rows, width);
+            backend.cachedSelfAttention(tensor(qkv, rows, 3 * width), self, 0, slots, positions, heads, 0.3f, out);
+            selfAll = backend.download(out);
+        }
+        float[] q = random(r, rows * width);
+        Tensor crossOut = backend.allocate(rows, width);
+        backend.crossAttention(tensor(q, rows, width), cross, 0, slots, lengths, heads, 0.3f, crossOut);
+        float[] crossAll = backend.download(crossOut);
+        float[] encoderAll = backend.download(encoderOut);
+        for (int i = 0; i < rows; i++) {
+            String row = "row " + i;
+            Tensor one = backend.allocate(1, width);
+            backend.crossAttention(tensor(Arrays.copyOfRange(q, i * width, (i + 1) * width), 1, width), cross, 0,
+                    new int[] {i}, new int[] {len}, heads, 0.3f, one);
+            assertArrayEquals(Arrays.copyOfRange(crossAll, i * width, (i + 1) * width), backend.download(one), 0f,
+                    "cross attention, " + row);
+            Tensor seq = backend.allocate(len, width);
+            backend.selfAttention(tensor(Arrays.copyOfRange(encoded, i * len * 3 * width, (i + 1) * len * 3 * width),
+                    len, 3 * width), new int[] {0, len}, heads, 0.3f, seq);
+            assertArrayEquals(Arrays.copyOfRange(encoderAll, i * len * width, (i + 1) * len * width),
+                    backend.download(seq), 0f, "encoder self-attention, sequence " + i);
+        }
+        // The last position again for row 5 alone: its cache already holds positions 0..3 (position 3 rewritten
+        // with the same values).
+        Tensor one = backend.allocate(1, width);
+        backend.cachedSelfAttention(tensor(Arrays.copyOfRange(qkv, 5 * 3 * width, 6 * 3 * width), 1, 3 * width), self,
+                0, new int[] {5}, new int[] {3}, heads, 0.3f, one);
+        assertArrayEquals(Arrays.copyOfRange(selfAll, 5 * width, 6 * width), backend.download(one), 0f,
+                "cached self-attention, row 5");
+    }
+
+    @Test
     void attentionOverCacheMatchesPackedSelfAttentionCausally() {
         // decoder-style causal attention one position at a time must equal attention over the prefix
         Random r = new Random(5);
