@@ -25,35 +25,13 @@ final class CpuAttention {
     static void attend(float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int stride, int n, int hd,
                        float scale, float[] out, int outOff, float[] scratch) {
         float[] scores = scratch; // [0, n): the scores; [n, n + L): the lanes of a dot product
-        float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
-            float s = dot(q, qOff, k, kOff + j * stride, hd, scratch, n) * scale;
-            scores[j] = s;
-            max = Math.max(max, s);
+            scores[j] = dot(q, qOff, k, kOff + j * stride, hd, scratch, n) * scale;
         }
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            float e = SoftmaxMath.exp(scores[j] - max);
-            scores[j] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
+        float inv = expInPlace(scores, 0, n);
         java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
-        int upper = hd - hd % L;
         for (int j = 0; j < n; j++) {
-            float p = scores[j] * inv;
-            int vo = vOff + j * stride;
-            int d = 0;
-            if (upper > 0) {
-                FloatVector pv = FloatVector.broadcast(S, p);
-                for (; d < upper; d += L) {
-                    FloatVector.fromArray(S, v, vo + d).fma(pv, FloatVector.fromArray(S, out, outOff + d))
-                            .intoArray(out, outOff + d);
-                }
-            }
-            for (; d < hd; d++) {
-                out[outOff + d] = Math.fma(v[vo + d], p, out[outOff + d]);
-            }
+            addScaled(v, vOff + j * stride, scores[j] * inv, out, outOff, hd);
         }
     }
 
@@ -81,39 +59,44 @@ final class CpuAttention {
             }
         }
         for (int h = 0; h < heads; h++) {
-            final int s0 = h * n;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                max = Math.max(max, scratch[s0 + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                float e = SoftmaxMath.exp(scratch[s0 + j] - max);
-                scratch[s0 + j] = e;
-                sum += e;
-            }
-            scratch[inv0 + h] = (float) (1.0 / sum);
+            scratch[inv0 + h] = expInPlace(scratch, h * n, n);
         }
         java.util.Arrays.fill(out, outOff, outOff + heads * hd, 0f);
-        final int upper = hd - hd % L;
         for (int j = 0; j < n; j++) {
             final int vj = vOff + j * stride;
             for (int h = 0; h < heads; h++) {
-                final float p = scratch[h * n + j] * scratch[inv0 + h];
-                final int vo = vj + h * hd;
-                final int oo = outOff + h * hd;
-                int d = 0;
-                if (upper > 0) {
-                    FloatVector pv = FloatVector.broadcast(S, p);
-                    for (; d < upper; d += L) {
-                        FloatVector.fromArray(S, v, vo + d).fma(pv, FloatVector.fromArray(S, out, oo + d))
-                                .intoArray(out, oo + d);
-                    }
-                }
-                for (; d < hd; d++) {
-                    out[oo + d] = Math.fma(v[vo + d], p, out[oo + d]);
-                }
+                addScaled(v, vj + h * hd, scratch[h * n + j] * scratch[inv0 + h], out, outOff + h * hd, hd);
             }
+        }
+    }
+
+    /** s[off .. +n) := exp(s − max) in place; returns 1 / Σ (the sum in double, in order) as a float. */
+    private static float expInPlace(float[] s, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, s[off + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            float e = SoftmaxMath.exp(s[off + j] - max);
+            s[off + j] = e;
+            sum += e;
+        }
+        return (float) (1.0 / sum);
+    }
+
+    /** out[oo .. +hd) = fma(v[vo .. +hd), p, out): one more step of each output value's chain over the keys. */
+    private static void addScaled(float[] v, int vo, float p, float[] out, int oo, int hd) {
+        final int upper = hd - hd % L;
+        int d = 0;
+        if (upper > 0) {
+            FloatVector pv = FloatVector.broadcast(S, p);
+            for (; d < upper; d += L) {
+                FloatVector.fromArray(S, v, vo + d).fma(pv, FloatVector.fromArray(S, out, oo + d)).intoArray(out, oo + d);
+            }
+        }
+        for (; d < hd; d++) {
+            out[oo + d] = Math.fma(v[vo + d], p, out[oo + d]);
         }
     }
 
