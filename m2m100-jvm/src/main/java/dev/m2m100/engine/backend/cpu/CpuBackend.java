@@ -22,6 +22,7 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
     private final WorkerPool pool;
     private final LinearKernel kernel;
     private final ArrayPool arrays = new ArrayPool();
+    private final NormTask normTask = new NormTask();
 
     /** {@code threads} workers (0 = one per available processor), the optimized kernel, f32 weights. */
     public CpuBackend(int threads) {
@@ -123,8 +124,40 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
             return;
         }
         int groups = (rows + CpuLayerNorm.GROUP - 1) / CpuLayerNorm.GROUP;
-        parallelFor(groups, (t, scratch) -> CpuLayerNorm.rows(xs, d, g, b, eps, os, t * CpuLayerNorm.GROUP,
-                Math.min(rows, (t + 1) * CpuLayerNorm.GROUP)));
+        synchronized (normTask) { // one reused argument holder: no allocation per call
+            normTask.set(xs, d, g, b, eps, os, rows);
+            try {
+                pool.parallelFor(groups, 1, normTask);
+            } finally {
+                normTask.set(null, 0, null, null, 0f, null, 0);
+            }
+        }
+    }
+
+    /** The arguments of one split layer norm, handed to the pool: groups of {@link CpuLayerNorm#GROUP} rows. */
+    private static final class NormTask implements WorkerPool.RangeTask {
+        private float[] x;
+        private int d;
+        private float[] g;
+        private float[] b;
+        private float eps;
+        private float[] out;
+        private int rows;
+
+        void set(float[] x, int d, float[] g, float[] b, float eps, float[] out, int rows) {
+            this.x = x;
+            this.d = d;
+            this.g = g;
+            this.b = b;
+            this.eps = eps;
+            this.out = out;
+            this.rows = rows;
+        }
+
+        @Override
+        public void run(int worker, int from, int to) {
+            CpuLayerNorm.rows(x, d, g, b, eps, out, from * CpuLayerNorm.GROUP, Math.min(rows, to * CpuLayerNorm.GROUP));
+        }
     }
 
     @Override
