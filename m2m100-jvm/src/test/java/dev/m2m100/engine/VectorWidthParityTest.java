@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -51,11 +52,15 @@ class VectorWidthParityTest {
     }
 
     private static M2M100Model model(VectorWidth width) throws IOException {
+        return model(width, WeightFormat.F32);
+    }
+
+    private static M2M100Model model(VectorWidth width, WeightFormat format) throws IOException {
         Path dir = Fixtures.tinyModel();
         ModelConfig config = ModelConfig.load(dir);
         try (SafetensorsCheckpoint store = SafetensorsCheckpoint.open(dir)) {
             return M2M100Model.create(config, CheckpointWeights.open(store, config),
-                    new CpuBackend(2, WeightFormat.F32, width), ModelOptions.DEFAULTS.withThreads(2));
+                    new CpuBackend(2, format, width), ModelOptions.DEFAULTS.withThreads(2));
         }
     }
 
@@ -101,6 +106,24 @@ class VectorWidthParityTest {
         for (int b = 0; b < narrow.length; b++) {
             for (int t = 0; t < narrow[b].length; t++) {
                 assertArrayEquals(narrow[b][t], wide[b][t], 0f, c.id() + " row " + b + " position " + t);
+            }
+        }
+    }
+
+    /** bf16, f16 and int8 weights take the 512-bit GEMM through widened f32 blocks: the same logits as at 256. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = WeightFormat.class, names = {"BF16", "F16", "INT8"})
+    void compactFormatsGiveTheSameLogitsAtBothWidths(WeightFormat format) throws IOException {
+        try (M2M100Model narrow = model(VectorWidth.BITS_256, format);
+             M2M100Model wide = model(VectorWidth.BITS_512, format)) {
+            for (Case c : ReferenceCases.load()) {
+                float[][][] a = narrow.decoderLogits(c.sources(), List.of(c.decoderIds()));
+                float[][][] b = wide.decoderLogits(c.sources(), List.of(c.decoderIds()));
+                for (int row = 0; row < a.length; row++) {
+                    for (int t = 0; t < a[row].length; t++) {
+                        assertArrayEquals(a[row][t], b[row][t], 0f, format + " " + c.id() + " row " + row + " position " + t);
+                    }
+                }
             }
         }
     }
