@@ -253,7 +253,10 @@ public final class Gemm {
             return;
         }
         // A single row is already in packed order.
-        final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k);
+        // f16 GEMMs widen through the f32 block; with x packed times 2^112 the widening skips its multiply.
+        final boolean f16Block = format == WeightFormat.F16 && m > MR;
+        final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, f16Block);
+        final boolean scaledX = f16Block && scratch.packedScaled();
         final int aBase = m == 1 ? xOffset : 0;
         // Compact weights widened in registers straight from the packed stream, per row block: always for one
         // row block (GEMV), and for bf16 also in GEMMs, where a shift and an and are hidden by Zen 4's spare vector
@@ -282,7 +285,7 @@ public final class Gemm {
                         bOff = src;
                     }
                     case F16 -> {
-                        widenF16(data, src, kLen, wide, 0);
+                        widenF16(data, src, kLen, wide, 0, scaledX);
                         b = wide;
                         bOff = 0;
                     }
@@ -333,7 +336,8 @@ public final class Gemm {
         final long blockBytes = (long) (KC_512 + 1) * NR * 4;
         final MemorySegment wide = widened ? scratch.segment(2 * blockBytes) : null;
         final float[] acc = scratch.accumulators(2 * m * NR);
-        final float[] a = scratch.packedA(call, x, xOffset, m, k);
+        final float[] a = scratch.packedA(call, x, xOffset, m, k, format == WeightFormat.F16);
+        final boolean scaledX = format == WeightFormat.F16 && scratch.packedScaled();
         final int second = m * NR;
         int p = fromPanel;
         for (; p + 1 < toPanel; p += 2) {
@@ -345,8 +349,8 @@ public final class Gemm {
                 final long b0;
                 final long b1;
                 if (widened) {
-                    widen(format, data, src, kLen, wide, 0);
-                    widen(format, data, src + panelBytes, kLen, wide, blockBytes);
+                    widen(format, data, src, kLen, wide, 0, scaledX);
+                    widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX);
                     b = wide;
                     b0 = 0;
                     b1 = blockBytes;
@@ -380,7 +384,7 @@ public final class Gemm {
                 final MemorySegment b;
                 final long b0;
                 if (widened) {
-                    widen(format, data, src, kLen, wide, 0);
+                    widen(format, data, src, kLen, wide, 0, scaledX);
                     b = wide;
                     b0 = 0;
                 } else {
@@ -654,13 +658,23 @@ public final class Gemm {
 
     /** Columns 0..7 of an f16 pair vector (the low halves). */
     static FloatVector f16Low(IntVector v) {
+        return f16LowScaled(v).mul(F16_SCALE);
+    }
+
+    /** Columns 0..7 of an f16 pair vector times 2^-112 (exact). */
+    static FloatVector f16LowScaled(IntVector v) {
         return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS)
-                .reinterpretAsFloats().mul(F16_SCALE);
+                .reinterpretAsFloats();
     }
 
     /** Columns 8..15 of an f16 pair vector (the high halves). */
     static FloatVector f16High(IntVector v) {
-        return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_SCALE);
+        return f16HighScaled(v).mul(F16_SCALE);
+    }
+
+    /** Columns 8..15 of an f16 pair vector times 2^-112 (exact). */
+    static FloatVector f16HighScaled(IntVector v) {
+        return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats();
     }
 
     /**
@@ -675,8 +689,21 @@ public final class Gemm {
         }
     }
 
-    /** f16 pair layout → f32 rows of 16 in dst from dstOff. */
-    static void widenF16(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
+    /**
+     * f16 pair layout → f32 rows of 16 in dst from dstOff. With {@code scaledX} (x packed times 2^112) the values
+     * stay h × 2^-112, exact, and the multiply back is left out: x·2^112 · h·2^-112 is the same product, so the FMAs
+     * round alike. The multiply (a subnormal input for f16's subnormals) cost f16 GEMMs ~8 % (bench-kernels at
+     * 1024×128112: 168–175 with it, 185–189 without, f32 172–195).
+     */
+    static void widenF16(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff, boolean scaledX) {
+        if (scaledX) {
+            for (int kk = 0; kk < kLen; kk++) {
+                IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
+                f16LowScaled(v).intoMemorySegment(dst, dstOff + 64L * kk, LE);
+                f16HighScaled(v).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+            }
+            return;
+        }
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
             f16Low(v).intoMemorySegment(dst, dstOff + 64L * kk, LE);
@@ -708,12 +735,12 @@ public final class Gemm {
         }
     }
 
-    /** A compact K block of one panel → f32 rows of 16 in dst from dstOff. */
+    /** A compact K block of one panel → f32 rows of 16 in dst from dstOff ({@code scaledX}: see widenF16). */
     private static void widen(WeightFormat format, MemorySegment src, long srcOff, int kLen, MemorySegment dst,
-                              long dstOff) {
+                              long dstOff, boolean scaledX) {
         switch (format) {
             case BF16 -> widenBf16(src, srcOff, kLen, dst, dstOff);
-            case F16 -> widenF16(src, srcOff, kLen, dst, dstOff);
+            case F16 -> widenF16(src, srcOff, kLen, dst, dstOff, scaledX);
             case INT8 -> widenInt8(src, srcOff, kLen, dst, dstOff);
             default -> throw new IllegalStateException("no widening for " + format);
         }

@@ -183,6 +183,36 @@ class GemmTest extends GemmPoolTest {
     }
 
     @Test
+    void f16GemmsGiveTheGemvBitsWithXScaledAndWithXTooLargeToScale() {
+        // Batches of more than 6 rows pack x times 2^112 for f16 (unless some |x| >= 2^15); rows alone take the
+        // GEMV, which multiplies the weights instead. Both must give the same bits.
+        Random r = new Random(112);
+        int m = 9, n = 40, k = 300;
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, WeightFormat.F16, arena, null);
+        for (float big : new float[] {0f, 0x1p15f, Float.POSITIVE_INFINITY}) {
+            float[] x = random(r, m * k, 1f);
+            x[3 * k + 7] = 3e-42f; // a subnormal input
+            if (big != 0f) {
+                x[5 * k + 11] = -big;
+            }
+            float[] bias = random(r, n, 0.2f);
+            float[] batch = new float[m * n];
+            Gemm.linear(pool, x, 0, m, w, bias, Epilogue.NONE, null, batch, 0);
+            for (int row = 0; row < m; row++) {
+                float[] one = new float[n];
+                Gemm.linear(pool, x, row * k, 1, w, bias, Epilogue.NONE, null, one, 0);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(Float.floatToRawIntBits(one[j]), Float.floatToRawIntBits(batch[row * n + j]),
+                            "largest |x| " + big + ": row " + row + " col " + j);
+                }
+            }
+            if (big != Float.POSITIVE_INFINITY) {
+                checkAgainstReference("f16, largest |x| " + big, x, 0, m, w, bias, Epilogue.NONE, null, 0, batch, 0);
+            }
+        }
+    }
+
+    @Test
     void rowBlocksCoverTheBatchWithoutAOneOrTwoRowTailBehindAFullBlock() {
         for (int m = 1; m <= 200; m++) {
             StringBuilder blocks = new StringBuilder();

@@ -156,7 +156,7 @@ class PackedWeightsTest {
             for (int h = 0; h < 65536; h++) {
                 assertEquals(h << 16, Float.floatToRawIntBits(wide.get(F32_LE, 4L * widenedIndex16(h))), "bf16 pattern " + h);
             }
-            Gemm.widenF16(halves, 0, steps, wide, 0);
+            Gemm.widenF16(halves, 0, steps, wide, 0, false);
             for (int h = 0; h < 65536; h++) {
                 if ((h & 0x7c00) == 0x7c00) {
                     continue; // inf/NaN are rejected at packing time
