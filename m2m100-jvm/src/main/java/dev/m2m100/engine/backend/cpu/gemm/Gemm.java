@@ -252,19 +252,19 @@ public final class Gemm {
             gemvRow(x, xOffset, w, acc, bias, relu, residual, rOffset, out, oOffset, fromPanel, toPanel);
             return;
         }
-        // A single row is already in packed order.
-        // f16 GEMMs widen through the f32 block; with x packed times 2^112 the widening skips its multiply.
-        final boolean f16Block = format == WeightFormat.F16 && m > MR;
-        final float[] a = m == 1 ? x : scratch.packedA(call, x, xOffset, m, k, f16Block);
-        final boolean scaledX = f16Block && scratch.packedScaled();
-        final int aBase = m == 1 ? xOffset : 0;
         // Compact weights widened in registers straight from the packed stream, per row block: always for one
         // row block (GEMV), and for bf16 also in GEMMs, where a shift and an and are hidden by Zen 4's spare vector
         // ports (198-202 GFLOP/s at M = 64 and 1,536 against 174-196 through the f32 block); f16's widening is
         // twice the work and ran at 156-172 that way, so f16 and int8 GEMMs widen once per K block into the block.
         final boolean inRegisters = format == WeightFormat.BF16 || (m <= MR && format != WeightFormat.F32);
-        final MemorySegment wide = format == WeightFormat.F32 || inRegisters ? null
-                : scratch.segment((long) (KC + 1) * NR * 4);
+        final boolean throughBlock = format != WeightFormat.F32 && !inRegisters;
+        // A single row is already in packed order. f16 through the block: x packed times 2^112 where it can be,
+        // so the widening skips its multiply.
+        final float[] a = m == 1 ? x
+                : scratch.packedA(call, x, xOffset, m, k, throughBlock && format == WeightFormat.F16);
+        final boolean scaledX = throughBlock && scratch.packedScaled();
+        final int aBase = m == 1 ? xOffset : 0;
+        final MemorySegment wide = throughBlock ? scratch.segment((long) (KC + 1) * NR * 4) : null;
         for (int p = fromPanel; p < toPanel; p++) {
             for (int k0 = 0; k0 < k; k0 += KC) {
                 final int kLen = Math.min(KC, k - k0);
@@ -279,22 +279,13 @@ public final class Gemm {
                 }
                 final MemorySegment b;
                 final long bOff;
-                switch (format) {
-                    case F32 -> {
-                        b = data;
-                        bOff = src;
-                    }
-                    case F16 -> {
-                        widenF16(data, src, kLen, wide, 0, scaledX);
-                        b = wide;
-                        bOff = 0;
-                    }
-                    case INT8 -> {
-                        widenInt8(data, src, kLen, wide, 0);
-                        b = wide;
-                        bOff = 0;
-                    }
-                    default -> throw new IllegalStateException("no f32-block widening for " + format);
+                if (throughBlock) {
+                    widen(format, data, src, kLen, wide, 0, scaledX);
+                    b = wide;
+                    bOff = 0;
+                } else {
+                    b = data;
+                    bOff = src;
                 }
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r);

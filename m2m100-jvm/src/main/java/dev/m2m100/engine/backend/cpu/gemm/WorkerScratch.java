@@ -14,6 +14,7 @@ public final class WorkerScratch {
     private float[] general = new float[0];
     private float[] packed = new float[0];
     private long packedFor = -1;
+    private boolean packedScaled;
     private final Gemm.LinearTask linearTask = new Gemm.LinearTask();
     private MemorySegment segment = MemorySegment.NULL;
 
@@ -45,27 +46,20 @@ public final class WorkerScratch {
      * block starting at row r stored at {@code r*k} as [kk][rows of the block]. Consecutive broadcasts then
      * read consecutive floats instead of rows k apart (which also collide in the same L1 sets). Packed once
      * per call ({@link WorkerPool#callSequence()}): a worker running several chunks of one call reuses it.
-     */
-    private boolean packedScaled;
-
-    float[] packedA(long call, float[] x, int xOffset, int m, int k) {
-        return packedA(call, x, xOffset, m, k, false);
-    }
-
-    /**
-     * {@link #packedA(long, float[], int, int, int)}, with x multiplied by {@link Gemm#F16_SCALE} (2^112) when
-     * {@code scaleForF16} is set and every |x| is below {@link #SCALABLE_LIMIT} (checked in the same pass; otherwise
-     * it packs again unscaled). {@link #packedScaled()} says which. The multiply is exact, and the f16 widening
-     * then leaves out its own multiply by 2^112: every product is the same real number, so every FMA rounds alike.
+     *
+     * <p>With {@code scaleForF16}, x is multiplied by {@link Gemm#F16_SCALE} (2^112) if every |x| is below
+     * {@link #SCALABLE_LIMIT} (checked in the same pass; otherwise it packs again unscaled); {@link #packedScaled()}
+     * says which. The multiply is exact, and the f16 widening then leaves out its own multiply by 2^112: every
+     * product is the same real number, so every FMA rounds alike.
      */
     float[] packedA(long call, float[] x, int xOffset, int m, int k, boolean scaleForF16) {
         if (packedFor == call) {
             return packed;
         }
         packed = atLeast(packed, m * k);
-        packedScaled = scaleForF16 && pack(x, xOffset, m, k, Gemm.F16_SCALE);
+        packedScaled = scaleForF16 && pack(x, xOffset, m, k, true);
         if (!packedScaled) {
-            pack(x, xOffset, m, k, 0f);
+            pack(x, xOffset, m, k, false);
         }
         packedFor = call;
         return packed;
@@ -79,23 +73,23 @@ public final class WorkerScratch {
     /** Scaled values stay below 2^127 (no overflow), so x · 2^112 is exact. */
     static final float SCALABLE_LIMIT = 0x1p15f;
 
-    /** Packs x (times {@code scale}, or as is for 0); false if scaled and some |x| is not below the limit. */
-    private boolean pack(float[] x, int xOffset, int m, int k, float scale) {
+    /** Packs x, times 2^112 if {@code scaled}; false if scaled and some |x| is not below the limit. */
+    private boolean pack(float[] x, int xOffset, int m, int k, boolean scaled) {
         boolean fits = true;
         for (int r = 0, rows; r < m; r += rows) {
             rows = Gemm.blockRows(m - r);
             int base = r * k;
             for (int i = 0; i < rows; i++) {
                 int src = xOffset + (r + i) * k;
-                if (scale == 0f) {
-                    for (int kk = 0; kk < k; kk++) {
-                        packed[base + kk * rows + i] = x[src + kk];
-                    }
-                } else {
+                if (scaled) {
                     for (int kk = 0; kk < k; kk++) {
                         float v = x[src + kk];
                         fits &= Math.abs(v) < SCALABLE_LIMIT; // false for NaN too
-                        packed[base + kk * rows + i] = v * scale;
+                        packed[base + kk * rows + i] = v * Gemm.F16_SCALE;
+                    }
+                } else {
+                    for (int kk = 0; kk < k; kk++) {
+                        packed[base + kk * rows + i] = x[src + kk];
                     }
                 }
             }
