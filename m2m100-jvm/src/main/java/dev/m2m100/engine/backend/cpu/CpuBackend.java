@@ -220,24 +220,8 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
             System.arraycopy(a, src + width, c.keys(slots[i], layer), positions[i] * width, width);
             System.arraycopy(a, src + 2 * width, c.values(slots[i], layer), positions[i] * width, width);
         }
-        int hd = width / heads;
-        if (slots.length >= ALL_HEADS_MIN_ROWS) {
-            parallelFor(slots.length, (i, scratch) -> {
-                int n = positions[i] + 1;
-                CpuAttention.attendAllHeads(a, i * 3 * width, c.keys(slots[i], layer), 0, c.values(slots[i], layer), 0,
-                        width, n, heads, hd, scale, o.data(), i * width,
-                        scratch.floats(CpuAttention.allHeadsScratchSize(heads, n)));
-            });
-            return;
-        }
-        parallelFor(slots.length * heads, (t, scratch) -> {
-            int i = t / heads;
-            int h = t % heads;
-            int n = positions[i] + 1;
-            CpuAttention.attend(a, i * 3 * width + h * hd, c.keys(slots[i], layer), h * hd,
-                    c.values(slots[i], layer), h * hd, width, n, hd, scale, o.data(), i * width + h * hd,
-                    scratch.floats(CpuAttention.scratchSize(n)));
-        });
+        // Row i's query is the first third of its qkv row; it sees positions 0..positions[i].
+        attendOverCache(a, 3 * width, c, layer, slots, positions, 1, heads, scale, o);
     }
 
     @Override
@@ -267,12 +251,23 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
                         + " positions");
             }
         }
+        attendOverCache(in.data(), width, c, layer, slots, lengths, 0, heads, scale, o);
+    }
+
+    /**
+     * Attention of query row i (at {@code i · qStride} in q) over the first {@code counts[i] + extra} cached
+     * positions of slot {@code slots[i]}: one task per row with all its heads from {@link #ALL_HEADS_MIN_ROWS} rows
+     * on, else one per (row, head).
+     */
+    private void attendOverCache(float[] q, int qStride, CpuKvCache c, int layer, int[] slots, int[] counts, int extra,
+                                 int heads, float scale, CpuTensor o) {
+        int width = c.width();
         int hd = width / heads;
         if (slots.length >= ALL_HEADS_MIN_ROWS) {
             parallelFor(slots.length, (i, scratch) -> {
-                int n = lengths[i];
-                CpuAttention.attendAllHeads(in.data(), i * width, c.keys(slots[i], layer), 0, c.values(slots[i], layer),
-                        0, width, n, heads, hd, scale, o.data(), i * width,
+                int n = counts[i] + extra;
+                CpuAttention.attendAllHeads(q, i * qStride, c.keys(slots[i], layer), 0, c.values(slots[i], layer), 0,
+                        width, n, heads, hd, scale, o.data(), i * width,
                         scratch.floats(CpuAttention.allHeadsScratchSize(heads, n)));
             });
             return;
@@ -280,10 +275,9 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
         parallelFor(slots.length * heads, (t, scratch) -> {
             int i = t / heads;
             int h = t % heads;
-            int n = lengths[i];
-            CpuAttention.attend(in.data(), i * width + h * hd, c.keys(slots[i], layer), h * hd,
-                    c.values(slots[i], layer), h * hd, width, n, hd, scale, o.data(), i * width + h * hd,
-                    scratch.floats(CpuAttention.scratchSize(n)));
+            int n = counts[i] + extra;
+            CpuAttention.attend(q, i * qStride + h * hd, c.keys(slots[i], layer), h * hd, c.values(slots[i], layer),
+                    h * hd, width, n, hd, scale, o.data(), i * width + h * hd, scratch.floats(CpuAttention.scratchSize(n)));
         });
     }
 
