@@ -277,16 +277,11 @@ public final class Gemm {
                     }
                     continue;
                 }
-                final MemorySegment b;
-                final long bOff;
                 if (throughBlock) {
                     widen(format, data, src, kLen, wide, 0, scaledX);
-                    b = wide;
-                    bOff = 0;
-                } else {
-                    b = data;
-                    bOff = src;
                 }
+                final MemorySegment b = throughBlock ? wide : data;
+                final long bOff = throughBlock ? 0 : src;
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r);
                     final int ao = aBase + r * k + k0 * rows; // packed A: row block r..r+rows-1 stored as [kk][rows]
@@ -336,20 +331,13 @@ public final class Gemm {
                 final int kLen = Math.min(KC_512, k - k0);
                 final long src = p * panelBytes + k0 * bytesPerStep;
                 final boolean first = k0 == 0;
-                final MemorySegment b;
-                final long b0;
-                final long b1;
                 if (widened) {
                     widen(format, data, src, kLen, wide, 0, scaledX);
                     widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX);
-                    b = wide;
-                    b0 = 0;
-                    b1 = blockBytes;
-                } else {
-                    b = data;
-                    b0 = src;
-                    b1 = src + panelBytes;
                 }
+                final MemorySegment b = widened ? wide : data;
+                final long b0 = widened ? 0 : src;
+                final long b1 = widened ? blockBytes : src + panelBytes;
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r);
                     final int ao = r * k + k0 * rows;
@@ -372,16 +360,11 @@ public final class Gemm {
                 final int kLen = Math.min(KC_512, k - k0);
                 final long src = p * panelBytes + k0 * bytesPerStep;
                 final boolean first = k0 == 0;
-                final MemorySegment b;
-                final long b0;
                 if (widened) {
                     widen(format, data, src, kLen, wide, 0, scaledX);
-                    b = wide;
-                    b0 = 0;
-                } else {
-                    b = data;
-                    b0 = src;
                 }
+                final MemorySegment b = widened ? wide : data;
+                final long b0 = widened ? 0 : src;
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r);
                     final int ao = r * k + k0 * rows;
