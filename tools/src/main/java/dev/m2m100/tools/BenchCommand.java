@@ -82,6 +82,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bandwidth-mib", defaultValue = "1024", description = "buffer of the bandwidth probe (default: ${DEFAULT-VALUE})")
     int bandwidthMib;
 
+    @Option(names = "--op-times", description = "also time every backend operation by kind and shape (CPU only; "
+            + "printed for the median run)")
+    boolean opTimes;
+
     @Option(names = "--batch", description = "ad hoc: this many sources (the workload's, repeated as needed), one submission")
     Integer batch;
 
@@ -115,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = model.resolve();
         int maxSources = selected.stream().mapToInt(c -> Math.min(c.batchSize(), c.sources().size())).max().orElse(1);
         int maxRows = selected.stream().mapToInt(BenchCase::maxRows).max().orElse(1);
-        try (BenchSession session = BenchSession.open(dir, settings, maxSources, maxRows)) {
+        try (BenchSession session = BenchSession.open(dir, settings, maxSources, maxRows, opTimes)) {
             try {
                 w.checkVocabulary(session.config().vocabSize());
             } catch (IllegalArgumentException e) {
@@ -213,6 +217,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %.3f sentences/s, %.1f generated tokens/s; peak RSS %.2f GiB (now %.2f GiB); load %.2f s; "
                         + "load average %s%n", r.sentencesPerSecond(), r.tokensPerSecond(), r.peakRssBytes() / GIB,
                 r.rssBytes() / GIB, r.loadSeconds(), loadAverage());
+        double modelNanos = med.encodeNanos() + med.stepNanos() + med.copyNanos();
+        med.ops().forEach((op, t) -> out.printf(Locale.ROOT, "    %-40s %8d calls %10.1f ms  %5.1f %%%n", op, t.calls(),
+                t.millis(), 100 * t.nanos() / modelNanos));
     }
 
     private static final double GIB = 1024.0 * 1024 * 1024;

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -121,6 +123,35 @@ class BenchCommandTest {
         assertEquals(7, n.get("new_tokens").asInt());
         assertEquals(7, n.get("decoder_steps").asLong());
         assertEquals(6.0, n.get("decoder_rows_per_step").asDouble(), 1e-9);
+    }
+
+    @Test
+    void opTimesCountEveryDecoderOperationAndFitInsideTheModelTime() throws Exception {
+        Result r = run("--model", tinyModel().toString(), "--workload", tinyWorkload().toString(), "--threads", "2",
+                "--runs", "1", "--warmup", "0", "--batch", "3", "--beams", "2", "--new-tokens", "7", "--json",
+                "--op-times");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = lines(r.out()).get(0);
+        long steps = n.get("decoder_steps").asLong();
+        assertEquals(7, steps);
+        Map<String, Long> calls = new HashMap<>();
+        double opMillis = 0;
+        for (JsonNode op : n.get("ops")) {
+            calls.put(op.get("op").asText(), op.get("calls").asLong());
+            opMillis += op.get("ms").asDouble();
+        }
+        int layers = 2;
+        // Every step runs 6 decoder rows (3 sources x 2 beams) through 2 layers of 3 layer norms plus the final one,
+        // the output projection (the tied embedding) once, and each attention once per layer.
+        assertEquals(steps * (3 * layers + 1), calls.get("layerNorm m=6"), calls.toString());
+        assertEquals(steps * layers, calls.get("cachedSelfAttention m=6"), calls.toString());
+        assertEquals(steps * layers, calls.get("crossAttention m=6"), calls.toString());
+        assertEquals(steps, calls.get("linear 64x4101 embedding m=6"), calls.toString());
+        assertEquals(steps, calls.get("logSoftmaxTopK m=6 k=4"), calls.toString());
+        double modelMillis = n.get("encoder_ms").asDouble() + steps * n.get("decode_ms_per_step").asDouble()
+                + n.get("beam_copy_ms").asDouble();
+        assertTrue(opMillis > 0 && opMillis <= modelMillis + 0.1, opMillis + " ms of operations in " + modelMillis
+                + " ms of model time: " + n);
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * M2M100 (encoder-decoder transformer) over a {@link Backend}, as a {@link StepModel}: sources are encoded once
@@ -74,11 +75,20 @@ public final class M2M100Model implements StepModel {
      * straight from the mapped bytes, layer by layer) onto the backend the options name.
      */
     public static M2M100Model load(Path modelDir, ModelOptions options) throws IOException {
+        return load(modelDir, options, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #load(Path, ModelOptions)} with the opened backend wrapped by {@code decorate} before any weight is
+     * uploaded (instruments such as the benchmark's per-operation timer); the model closes what it returns.
+     */
+    public static M2M100Model load(Path modelDir, ModelOptions options, UnaryOperator<Backend> decorate)
+            throws IOException {
         ModelConfig config = ModelConfig.load(modelDir);
         try (SafetensorsCheckpoint store = SafetensorsCheckpoint.open(modelDir)) {
             WeightSource weights = CheckpointWeights.open(store, config);
             Backends.Opened opened = Backends.open(options.device(), options.dtype(), options.threads());
-            return create(config, weights, opened.backend(), opened.placement(), options);
+            return create(config, weights, decorate.apply(opened.backend()), opened.placement(), options);
         }
     }
 

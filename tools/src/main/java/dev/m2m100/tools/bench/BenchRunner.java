@@ -6,6 +6,7 @@ import dev.m2m100.engine.generation.GeneratedSequence;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a {@link BenchCase} through the engine's scheduler: each group of {@code batchSize} sources is submitted
@@ -17,14 +18,17 @@ public final class BenchRunner {
 
     private final TranslationEngine engine;
     private final TimedStepModel timing;
+    private final OpTimingBackend opTiming;
     private final int targetLangId;
     private final int decoderStartTokenId;
     private final int eosTokenId;
 
-    public BenchRunner(TranslationEngine engine, TimedStepModel timing, int targetLangId, int decoderStartTokenId,
-                       int eosTokenId) {
+    /** {@code opTiming}: the model's backend when operations are timed, else null. */
+    public BenchRunner(TranslationEngine engine, TimedStepModel timing, OpTimingBackend opTiming, int targetLangId,
+                       int decoderStartTokenId, int eosTokenId) {
         this.engine = engine;
         this.timing = timing;
+        this.opTiming = opTiming;
         this.targetLangId = targetLangId;
         this.decoderStartTokenId = decoderStartTokenId;
         this.eosTokenId = eosTokenId;
@@ -41,6 +45,9 @@ public final class BenchRunner {
         List<List<int[]>> batches = c.batches();
         List<GeneratedSequence> results = new ArrayList<>(c.sources().size());
         timing.reset();
+        if (opTiming != null) {
+            opTiming.reset();
+        }
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (List<int[]> batch : batches) {
@@ -51,7 +58,7 @@ public final class BenchRunner {
         TimedStepModel.Times t = timing.times();
         check(c, results);
         return new RunTimes(wall, t.encodeNanos(), t.stepNanos(), t.copyNanos(), t.steps(), t.stepRows(), cpu,
-                t.stepAllocatedBytes());
+                t.stepAllocatedBytes(), opTiming != null ? opTiming.snapshot() : Map.of());
     }
 
     /** CPU time of this process so far (-1 where the JVM cannot tell). */

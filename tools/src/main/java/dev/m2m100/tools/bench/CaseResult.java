@@ -1,5 +1,6 @@
 package dev.m2m100.tools.bench;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +93,17 @@ public record CaseResult(String name, String dtype, int threads, int sequences, 
         out.put("cpu_s", round(m.cpuNanos() / 1e9, 3));
         out.put("alloc_bytes_per_step", round(m.allocatedBytesPerStep(), 1));
         out.put("all_s", runs.stream().map(r -> round(r.wallSeconds(), 4)).toList());
+        if (!m.ops().isEmpty()) {
+            List<Map<String, Object>> ops = new ArrayList<>();
+            m.ops().forEach((op, t) -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("op", op);
+                entry.put("calls", t.calls());
+                entry.put("ms", round(t.millis(), 2));
+                ops.add(entry);
+            });
+            out.put("ops", ops);
+        }
         return out;
     }
 

@@ -1,5 +1,10 @@
 package dev.m2m100.tools.bench;
 
+import dev.m2m100.tools.bench.OpTimingBackend.OpTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One timed run of a case.
  *
@@ -11,9 +16,14 @@ package dev.m2m100.tools.bench;
  * @param stepRows    decoder rows summed over the steps
  * @param cpuNanos    CPU time of the whole process during the run (all threads; spinning workers included)
  * @param stepAllocatedBytes heap bytes the scheduler thread allocated inside decoder steps
+ * @param ops         backend operations by kind and shape, longest first (empty unless the bench times them)
  */
 public record RunTimes(long wallNanos, long encodeNanos, long stepNanos, long copyNanos, long steps, long stepRows,
-                       long cpuNanos, long stepAllocatedBytes) {
+                       long cpuNanos, long stepAllocatedBytes, Map<String, OpTime> ops) {
+
+    public RunTimes {
+        ops = Collections.unmodifiableMap(new LinkedHashMap<>(ops));
+    }
 
     public double wallSeconds() {
         return wallNanos / 1e9;
