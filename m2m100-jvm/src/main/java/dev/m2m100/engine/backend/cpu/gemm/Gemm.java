@@ -507,20 +507,9 @@ public final class Gemm {
         final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0).add(b0);
-            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1).add(b1);
-            if (relu) {
-                v0 = v0.lanewise(VectorOperators.MAX, 0f);
-                v1 = v1.lanewise(VectorOperators.MAX, 0f);
-            }
-            if (residual != null) {
-                final int ro = rOffset + i * n + j0;
-                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
-                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
-            }
-            final int o = oOffset + i * n + j0;
-            v0.intoArray(out, o);
-            v1.intoArray(out, o + 8);
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0).add(b0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1).add(b1);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
         }
     }
 
@@ -530,20 +519,9 @@ public final class Gemm {
         final FloatVector s1 = FloatVector.fromArray(S, scales, j0 + 8);
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0);
-            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1);
-            if (relu) {
-                v0 = v0.lanewise(VectorOperators.MAX, 0f);
-                v1 = v1.lanewise(VectorOperators.MAX, 0f);
-            }
-            if (residual != null) {
-                final int ro = rOffset + i * n + j0;
-                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
-                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
-            }
-            final int o = oOffset + i * n + j0;
-            v0.intoArray(out, o);
-            v1.intoArray(out, o + 8);
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
         }
     }
 
@@ -553,20 +531,9 @@ public final class Gemm {
         final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            FloatVector v0 = FloatVector.fromArray(S, acc, a).add(b0);
-            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).add(b1);
-            if (relu) {
-                v0 = v0.lanewise(VectorOperators.MAX, 0f);
-                v1 = v1.lanewise(VectorOperators.MAX, 0f);
-            }
-            if (residual != null) {
-                final int ro = rOffset + i * n + j0;
-                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
-                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
-            }
-            final int o = oOffset + i * n + j0;
-            v0.intoArray(out, o);
-            v1.intoArray(out, o + 8);
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).add(b0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).add(b1);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
         }
     }
 
@@ -574,21 +541,28 @@ public final class Gemm {
                                    boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
         for (int i = 0; i < m; i++) {
             final int a = accBase + i * NR;
-            FloatVector v0 = FloatVector.fromArray(S, acc, a);
-            FloatVector v1 = FloatVector.fromArray(S, acc, a + 8);
-            if (relu) {
-                v0 = v0.lanewise(VectorOperators.MAX, 0f);
-                v1 = v1.lanewise(VectorOperators.MAX, 0f);
-            }
-            if (residual != null) {
-                final int ro = rOffset + i * n + j0;
-                v0 = v0.add(FloatVector.fromArray(S, residual, ro));
-                v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
-            }
-            final int o = oOffset + i * n + j0;
-            v0.intoArray(out, o);
-            v1.intoArray(out, o + 8);
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
         }
+    }
+
+    /**
+     * The rest of every full-panel epilogue, for one row's 16 values: ReLU, the residual add, the store. Small, so C2
+     * inlines it into the four store loops (a call would box the vectors).
+     */
+    private static void finish(FloatVector v0, FloatVector v1, boolean relu, float[] residual, int ro, float[] out,
+                               int o) {
+        if (relu) {
+            v0 = v0.lanewise(VectorOperators.MAX, 0f);
+            v1 = v1.lanewise(VectorOperators.MAX, 0f);
+        }
+        if (residual != null) {
+            v0 = v0.add(FloatVector.fromArray(S, residual, ro));
+            v1 = v1.add(FloatVector.fromArray(S, residual, ro + 8));
+        }
+        v0.intoArray(out, o);
+        v1.intoArray(out, o + 8);
     }
 
     /** Tail panel (n not a multiple of 16): the same IEEE operations, one lane at a time. */
