@@ -219,42 +219,12 @@ public final class M2M100Tokenizer implements Tokenizer {
 
     // ---------------------------------------------------------------- decoding
 
-    /** {@code decode(ids, skip_special_tokens=True)} with Hugging Face's clean-up of spaces. */
     @Override
-    public String decode(int[] ids) {
-        return decode(ids, true);
-    }
-
-    /** {@code decode(ids)}: special tokens kept. */
-    @Override
-    public String decodeWithSpecial(int[] ids) {
-        return decode(ids, false);
-    }
-
-    private String decode(int[] ids, boolean skipSpecial) {
+    public String decode(int[] ids, boolean skipSpecial) {
         // Note: transformers 4.43 also tests `token in all_special_ids` in its loop, comparing a string with ints,
         // so it never skips anything: an id outside the vocabulary decodes as a literal "<unk>".
-        return SlowDecode.decode(ids, skipSpecial, cleanUpSpaces, new SlowDecode.Vocabulary() {
-            @Override
-            public String token(int id) {
-                return idToToken(id);
-            }
-
-            @Override
-            public boolean isSpecialId(int id) {
-                return specialIds.contains(id);
-            }
-
-            @Override
-            public boolean isChunkBoundary(String token) {
-                return legacyAddedTokens.contains(token);
-            }
-
-            @Override
-            public String tokensToString(List<String> tokens) {
-                return M2M100Tokenizer.this.tokensToString(tokens);
-            }
-        });
+        return SlowDecode.decode(ids, skipSpecial, cleanUpSpaces, new SlowDecode.Vocabulary(this::idToToken,
+                specialIds::contains, legacyAddedTokens::contains, this::tokensToString));
     }
 
     /** {@code convert_ids_to_tokens} for one id. */

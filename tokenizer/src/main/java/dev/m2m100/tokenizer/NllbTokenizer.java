@@ -237,41 +237,16 @@ public final class NllbTokenizer implements Tokenizer {
 
     // ---------------------------------------------------------------- decoding
 
-    /** {@code decode(ids, skip_special_tokens=True)} with Hugging Face's clean-up of spaces. */
     @Override
-    public String decode(int[] ids) {
-        return decode(ids, true);
+    public String decode(int[] ids, boolean skipSpecial) {
+        // The language codes are the "legacy added tokens".
+        return SlowDecode.decode(ids, skipSpecial, cleanUpSpaces, new SlowDecode.Vocabulary(this::idToTokenString,
+                specialIds::contains, codeToId::containsKey, NllbTokenizer::tokensToString));
     }
 
-    /** {@code decode(ids)}: special tokens kept. */
-    @Override
-    public String decodeWithSpecial(int[] ids) {
-        return decode(ids, false);
-    }
-
-    private String decode(int[] ids, boolean skipSpecial) {
-        return SlowDecode.decode(ids, skipSpecial, cleanUpSpaces, new SlowDecode.Vocabulary() {
-            @Override
-            public String token(int id) {
-                return idToTokenString(id);
-            }
-
-            @Override
-            public boolean isSpecialId(int id) {
-                return specialIds.contains(id);
-            }
-
-            @Override
-            public boolean isChunkBoundary(String token) {
-                return codeToId.containsKey(token); // the codes are the "legacy added tokens"
-            }
-
-            @Override
-            public String tokensToString(List<String> tokens) {
-                // NllbTokenizer.convert_tokens_to_string: "".join(tokens).replace("▁", " ").strip()
-                return TextCleanup.pythonStrip(String.join("", tokens).replace('\u2581', ' '));
-            }
-        });
+    /** NllbTokenizer.convert_tokens_to_string: {@code "".join(tokens).replace("▁", " ").strip()}. */
+    private static String tokensToString(List<String> tokens) {
+        return TextCleanup.pythonStrip(String.join("", tokens).replace('\u2581', ' '));
     }
 
     /**

@@ -2,6 +2,10 @@ package dev.m2m100.tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
  * The decode loop of Hugging Face's slow tokenizers ({@code PreTrainedTokenizer._decode}, transformers 4.43),
@@ -11,20 +15,16 @@ import java.util.List;
  */
 final class SlowDecode {
 
-    /** What differs between families. */
-    interface Vocabulary {
-        /** {@code convert_ids_to_tokens} for one id. */
-        String token(int id);
-
-        /** Whether the id is in {@code all_special_ids}. */
-        boolean isSpecialId(int id);
-
-        /** Whether the token stands alone as its own chunk (a legacy added token). */
-        boolean isChunkBoundary(String token);
-
-        /** {@code convert_tokens_to_string} of one chunk. */
-        String tokensToString(List<String> tokens);
-    }
+    /**
+     * What differs between families.
+     *
+     * @param token           {@code convert_ids_to_tokens} for one id
+     * @param isSpecialId     whether the id is in {@code all_special_ids}
+     * @param isChunkBoundary whether the token stands alone as its own chunk (a legacy added token)
+     * @param tokensToString  {@code convert_tokens_to_string} of one chunk
+     */
+    record Vocabulary(IntFunction<String> token, IntPredicate isSpecialId, Predicate<String> isChunkBoundary,
+                      Function<List<String>, String> tokensToString) {}
 
     private SlowDecode() {
     }
@@ -33,13 +33,13 @@ final class SlowDecode {
         List<String> subTexts = new ArrayList<>();
         List<String> current = new ArrayList<>();
         for (int id : ids) {
-            if (skipSpecial && vocab.isSpecialId(id)) {
+            if (skipSpecial && vocab.isSpecialId().test(id)) {
                 continue;
             }
-            String token = vocab.token(id);
-            if (vocab.isChunkBoundary(token)) {
+            String token = vocab.token().apply(id);
+            if (vocab.isChunkBoundary().test(token)) {
                 if (!current.isEmpty()) {
-                    String s = vocab.tokensToString(current);
+                    String s = vocab.tokensToString().apply(current);
                     if (!s.isEmpty()) {
                         subTexts.add(s);
                     }
@@ -51,7 +51,7 @@ final class SlowDecode {
             }
         }
         if (!current.isEmpty()) {
-            subTexts.add(vocab.tokensToString(current));
+            subTexts.add(vocab.tokensToString().apply(current));
         }
         String text = String.join(" ", subTexts);
         return cleanUpSpaces ? TextCleanup.cleanUpTokenization(text) : text;

@@ -8,11 +8,18 @@ public interface Tokenizer {
     /** Encoder input ids: the source language token, the text's ids, {@code </s>}. */
     int[] encode(String text, String srcLang);
 
+    /** {@code decode(ids, skip_special_tokens=skipSpecial)} with Hugging Face's clean-up of spaces. */
+    String decode(int[] ids, boolean skipSpecial);
+
     /** {@code decode(ids, skip_special_tokens=True)}. */
-    String decode(int[] ids);
+    default String decode(int[] ids) {
+        return decode(ids, true);
+    }
 
     /** {@code decode(ids)}: special tokens kept. */
-    String decodeWithSpecial(int[] ids);
+    default String decodeWithSpecial(int[] ids) {
+        return decode(ids, false);
+    }
 
     /** The id of a language code's token; {@link UnsupportedLanguageException} for a code it does not have. */
     int languageId(String code);
