@@ -80,7 +80,8 @@ public final class M2M100Model implements StepModel {
 
     /**
      * {@link #load(Path, ModelOptions)} with the opened backend wrapped by {@code decorate} before any weight is
-     * uploaded (instruments such as the benchmark's per-operation timer); the model closes what it returns.
+     * uploaded (instruments such as the benchmark's per-operation timer); the model closes what it returns, and a
+     * decorator that throws gets the backend closed.
      */
     public static M2M100Model load(Path modelDir, ModelOptions options, UnaryOperator<Backend> decorate)
             throws IOException {
@@ -88,7 +89,17 @@ public final class M2M100Model implements StepModel {
         try (SafetensorsCheckpoint store = SafetensorsCheckpoint.open(modelDir)) {
             WeightSource weights = CheckpointWeights.open(store, config);
             Backends.Opened opened = Backends.open(options.device(), options.dtype(), options.threads());
-            return create(config, weights, decorate.apply(opened.backend()), opened.placement(), options);
+            return create(config, weights, decorated(opened.backend(), decorate), opened.placement(), options);
+        }
+    }
+
+    /** {@code decorate(backend)}, closing the backend when the decorator refuses it. */
+    private static Backend decorated(Backend backend, UnaryOperator<Backend> decorate) {
+        try {
+            return decorate.apply(backend);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * A {@link Backend} that forwards every call to another and adds up the wall time of the compute operations by
  * kind and shape ({@code linear 1024x4096 m=64}, {@code crossAttention m=64}, …), so the benchmark can say
  * where a decoder step's time goes. Only meaningful over a backend whose operations have finished when they
- * return (the CPU backend); the bench refuses it elsewhere. Keys are built per call, so a timed run allocates a
+ * return, so it takes the CPU backend only. Keys are built per call, so a timed run allocates a
  * little more than an untimed one.
  */
 public final class OpTimingBackend implements Backend {
@@ -37,7 +37,12 @@ public final class OpTimingBackend implements Backend {
     private final Map<WeightMatrix, String> weightNames = new IdentityHashMap<>();
     private final Map<String, long[]> totals = new HashMap<>();
 
+    /** Wraps the CPU backend; any other is refused, since its operations return before they finish. */
     public OpTimingBackend(Backend backend) {
+        if (!backend.name().equals("cpu")) {
+            throw new UnsupportedOperationException("timing operations needs the CPU backend (the model would run on "
+                    + backend.name() + ", whose operations return before they finish)");
+        }
         this.backend = backend;
     }
 
