@@ -41,7 +41,10 @@ def acc_init(rows, cols, lanes, species="S"):
     out.append(f"{I4 * 2}}} else {{")
     for r in range(rows):
         for c in range(cols):
-            out.append(f"{I4 * 3}c{r}{c} = FloatVector.fromArray({species}, acc, {acc_index(r, c, lanes, cols)});")
+            index = acc_index(r, c, lanes, cols)
+            load = (f"FloatVector.fromArray({species}, acc, {index})" if lanes == 8
+                    else f"FloatVector.fromMemorySegment({species}, acc, 4L * ({index}), LE)")
+            out.append(f"{I4 * 3}c{r}{c} = {load};")
     out.append(f"{I4 * 2}}}")
     return out
 
@@ -54,16 +57,38 @@ def acc_index(r, c, lanes, cols):
 
 
 def acc_store(rows, cols, lanes):
-    return [f"{I4 * 2}c{r}{c}.intoArray(acc, {acc_index(r, c, lanes, cols)});" for r in range(rows) for c in range(cols)]
+    if lanes == 8:
+        return [f"{I4 * 2}c{r}{c}.intoArray(acc, {acc_index(r, c, lanes, cols)});"
+                for r in range(rows) for c in range(cols)]
+    return [store_512(f"c{r}{c}", acc_index(r, c, lanes, cols)) for r in range(rows) for c in range(cols)]
 
 
-def fma_rows(rows, a_name, b0, b1, a_offset, indent=3):
+# Width isolation. The 512-bit kernels call no FloatVector method that the 256-bit code also calls and that
+# makes a virtual call on its vector inside (fma -> lanewise, intoArray -> length/vspecies). C2 profiles such a
+# call in the JDK method, shared by every caller: used at both widths it turns bimorphic, and C2 inlines a
+# bimorphic vector call behind a type check that boxes the loop's accumulators on every k step (the 256-bit
+# f16 GEMV ran 8x slower once a 512-bit GEMM had run in the process). So FMAs call lanewise here, where the
+# profile is this kernel's own, and accumulators are stored with FloatVector.intoMemorySegment, which only these
+# kernels use (Gemm's widening stores IntVectors). The accumulators live in a native segment: a heap segment
+# beside the native ones made the segment calls inside the JDK's store bimorphic too (bf16 GEMMs at 512 bits
+# then ran at 81 against 175 GFLOP/s). Static calls with a constant species (zero, broadcast, fromMemorySegment)
+# profile nothing about the vector and are shared freely.
+def fma_512(a, b, c):
+    return f"{a}.lanewise(VectorOperators.FMA, {b}, {c})"
+
+
+def store_512(c, index):
+    return f"{I4 * 2}{c}.intoMemorySegment(acc, 4L * ({index}), LE);"
+
+
+def fma_rows(rows, a_name, b0, b1, a_offset, indent=3, wide=False):
     out = []
     for r in range(rows):
         idx = "ai" if a_offset + r == 0 else f"ai + {a_offset + r}"
         out.append(f"{I4 * indent}final FloatVector {a_name}{r} = FloatVector.broadcast(S, a[{idx}]);")
-        out.append(f"{I4 * indent}c{r}0 = {a_name}{r}.fma({b0}, c{r}0);")
-        out.append(f"{I4 * indent}c{r}1 = {a_name}{r}.fma({b1}, c{r}1);")
+        for c, b in ((0, b0), (1, b1)):
+            fma = fma_512(f"{a_name}{r}", b, f"c{r}{c}") if wide else f"{a_name}{r}.fma({b}, c{r}{c})"
+            out.append(f"{I4 * indent}c{r}{c} = {fma};")
     return out
 
 
@@ -113,6 +138,14 @@ def kernel_16bit(rows, fmt):
 INT8_TOP = "v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats()"
 
 
+def int8_byte(v, shift):
+    """Byte (3 - shift/8) of every int lane of v, sign-extended, as f32. Spelled out in place, never a helper
+    call: where C2 finds a call site cold (the odd-k tail) it declines to inline the helper, and a vector passed
+    to or returned from a call is boxed, which boxed the accumulators on every k step (int8 GEMV 6x slower)."""
+    return (f"{v}.lanewise(VectorOperators.LSHL, {shift}).lanewise(VectorOperators.ASHR, 24)"
+            f".convert(VectorOperators.I2F, 0).reinterpretAsFloats()")
+
+
 def kernel_int8(rows):
     out = [f"{I4}/** {rows} row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */",
            f"{I4}static void kernel{rows}Int8{SIG} {{"]
@@ -121,9 +154,9 @@ def kernel_int8(rows):
     out += [f"{I4 * 2}int kk = 0;",
             f"{I4 * 2}for (; kk + 1 < kLen; kk += 2) {{",
             f"{I4 * 3}{load}",
-            f"{I4 * 3}final FloatVector b0 = Gemm.int8Byte(v, 24);",
-            f"{I4 * 3}final FloatVector b1 = Gemm.int8Byte(v, 16);",
-            f"{I4 * 3}final FloatVector b2 = Gemm.int8Byte(v, 8);",
+            f"{I4 * 3}final FloatVector b0 = {int8_byte('v', 24)};",
+            f"{I4 * 3}final FloatVector b1 = {int8_byte('v', 16)};",
+            f"{I4 * 3}final FloatVector b2 = {int8_byte('v', 8)};",
             f"{I4 * 3}final FloatVector b3 = {INT8_TOP};",
             ai_line(rows)]
     out += fma_rows(rows, "a", "b0", "b1", 0)
@@ -131,8 +164,8 @@ def kernel_int8(rows):
     out += [f"{I4 * 2}}}",
             f"{I4 * 2}if (kk < kLen) {{ // odd tail: only the first k step of the last pair",
             f"{I4 * 3}{load}",
-            f"{I4 * 3}final FloatVector b0 = Gemm.int8Byte(v, 24);",
-            f"{I4 * 3}final FloatVector b1 = Gemm.int8Byte(v, 16);",
+            f"{I4 * 3}final FloatVector b0 = {int8_byte('v', 24)};",
+            f"{I4 * 3}final FloatVector b1 = {int8_byte('v', 16)};",
             ai_line(rows)]
     out += fma_rows(rows, "a", "b0", "b1", 0)
     out += [f"{I4 * 2}}}"] + acc_store(rows, 2, 8) + [f"{I4}}}"]
@@ -190,13 +223,13 @@ def kernel1x2_int8():
            f"{I4 * 3}final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);",
            f"{I4 * 3}final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);",
            f"{I4 * 3}final FloatVector y = FloatVector.broadcast(S, a[ao + kk + 1]);",
-           f"{I4 * 3}c0 = x.fma(Gemm.int8Byte(v, 24), c0);",
-           f"{I4 * 3}c1 = x.fma(Gemm.int8Byte(v, 16), c1);",
-           f"{I4 * 3}c2 = x.fma(Gemm.int8Byte(u, 24), c2);",
-           f"{I4 * 3}c3 = x.fma(Gemm.int8Byte(u, 16), c3);",
-           f"{I4 * 3}c0 = y.fma(Gemm.int8Byte(v, 8), c0);",
+           f"{I4 * 3}c0 = x.fma({int8_byte('v', 24)}, c0);",
+           f"{I4 * 3}c1 = x.fma({int8_byte('v', 16)}, c1);",
+           f"{I4 * 3}c2 = x.fma({int8_byte('u', 24)}, c2);",
+           f"{I4 * 3}c3 = x.fma({int8_byte('u', 16)}, c3);",
+           f"{I4 * 3}c0 = y.fma({int8_byte('v', 8)}, c0);",
            f"{I4 * 3}c1 = y.fma({top('v')}, c1);",
-           f"{I4 * 3}c2 = y.fma(Gemm.int8Byte(u, 8), c2);",
+           f"{I4 * 3}c2 = y.fma({int8_byte('u', 8)}, c2);",
            f"{I4 * 3}c3 = y.fma({top('u')}, c3);",
            f"{I4 * 2}}}",
            f"{I4 * 2}if (kk < kLen) {{",
@@ -204,10 +237,10 @@ def kernel1x2_int8():
            f"{I4 * 3}final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);",
            f"{I4 * 3}final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);",
            f"{I4 * 3}final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);",
-           f"{I4 * 3}c0 = x.fma(Gemm.int8Byte(v, 24), c0);",
-           f"{I4 * 3}c1 = x.fma(Gemm.int8Byte(v, 16), c1);",
-           f"{I4 * 3}c2 = x.fma(Gemm.int8Byte(u, 24), c2);",
-           f"{I4 * 3}c3 = x.fma(Gemm.int8Byte(u, 16), c3);",
+           f"{I4 * 3}c0 = x.fma({int8_byte('v', 24)}, c0);",
+           f"{I4 * 3}c1 = x.fma({int8_byte('v', 16)}, c1);",
+           f"{I4 * 3}c2 = x.fma({int8_byte('u', 24)}, c2);",
+           f"{I4 * 3}c3 = x.fma({int8_byte('u', 16)}, c3);",
            f"{I4 * 2}}}"]
     return out + gemv_store(4) + [f"{I4}}}"]
 
@@ -245,7 +278,7 @@ def kernel1x4_16bit(fmt):
     return out + [f"{I4 * 2}}}"] + gemv_store(8) + [f"{I4}}}"]
 
 
-SIG512 = "(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first)"
+SIG512 = "(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first)"
 
 
 def kernel_f32_512(rows):
@@ -260,12 +293,12 @@ def kernel_f32_512(rows):
             f"{I4 * 3}final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);",
             f"{I4 * 3}final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);",
             ai_line(rows)]
-    out += fma_rows(rows, "a", "b0", "b1", 0)
+    out += fma_rows(rows, "a", "b0", "b1", 0, wide=True)
     out += [f"{I4 * 2}}}"] + acc_store(rows, 2, 16) + [f"{I4}}}"]
     return out
 
 
-SIG512_ONE = "(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first)"
+SIG512_ONE = "(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first)"
 
 
 def kernel_f32_512_one(rows):
@@ -276,16 +309,16 @@ def kernel_f32_512_one(rows):
            f"{I4 * 2}if (first) {{"]
     out += [f"{I4 * 3}c{r} = FloatVector.zero(S);" for r in range(rows)]
     out += [f"{I4 * 2}}} else {{"]
-    out += [f"{I4 * 3}c{r} = FloatVector.fromArray(S, acc, co + {r * 16});" for r in range(rows)]
+    out += [f"{I4 * 3}c{r} = FloatVector.fromMemorySegment(S, acc, 4L * (co + {r * 16}), LE);" for r in range(rows)]
     out += [f"{I4 * 2}}}",
             f"{I4 * 2}for (int kk = 0; kk < kLen; kk++) {{",
             f"{I4 * 3}final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);",
             ai_line(rows)]
     for r in range(rows):
         idx = "ai" if r == 0 else f"ai + {r}"
-        out.append(f"{I4 * 3}c{r} = FloatVector.broadcast(S, a[{idx}]).fma(b0, c{r});")
+        out.append(f"{I4 * 3}c{r} = {fma_512(f'FloatVector.broadcast(S, a[{idx}])', 'b0', f'c{r}')};")
     out += [f"{I4 * 2}}}"]
-    out += [f"{I4 * 2}c{r}.intoArray(acc, co + {r * 16});" for r in range(rows)]
+    out += [store_512(f"c{r}", f"co + {r * 16}") for r in range(rows)]
     return out + [f"{I4}}}"]
 
 
@@ -329,11 +362,12 @@ def kernels_512():
     doc = ["512-bit f32 micro-kernels of {@link Gemm} for the multi-row GEMM path: R rows × two adjacent",
            "16-column panels (kernelRx32), one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel",
            "p + 1), and R rows × one panel (kernelRx16) for an odd last panel. The FMA chain of every element is the",
-           "same as in {@link GemmKernels256}, so results are bit-identical."]
+           "same as in {@link GemmKernels256}, so results are bit-identical. Accumulators live in a native segment",
+           "(float index i at byte 4i): see \"width isolation\" in the generator on why."]
     fields = ["private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;",
               "private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;"]
     imports = ["java.lang.foreign.MemorySegment", "java.nio.ByteOrder", "jdk.incubator.vector.FloatVector",
-               "jdk.incubator.vector.VectorSpecies"]
+               "jdk.incubator.vector.VectorOperators", "jdk.incubator.vector.VectorSpecies"]
     return java_file("GemmKernels512", doc, fields, bodies, imports)
 
 

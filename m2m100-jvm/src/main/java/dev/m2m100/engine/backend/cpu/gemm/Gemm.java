@@ -1,6 +1,7 @@
 package dev.m2m100.engine.backend.cpu.gemm;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
@@ -322,6 +323,8 @@ public final class Gemm {
         final long blockBytes = (long) (KC_512 + 1) * NR * 4;
         final MemorySegment wide = widened ? scratch.segment(2 * blockBytes) : null;
         final float[] acc = scratch.accumulators(2 * m * NR);
+        // The kernels accumulate in a native segment (see GemmKernels512), copied to acc for the epilogue.
+        final MemorySegment accSeg = scratch.accumulatorSegment(4L * 2 * m * NR);
         final float[] a = scratch.packedA(call, x, xOffset, m, k, format == WeightFormat.F16);
         final boolean scaledX = format == WeightFormat.F16 && scratch.packedScaled();
         final int second = m * NR;
@@ -343,15 +346,16 @@ public final class Gemm {
                     final int ao = r * k + k0 * rows;
                     final int co = r * NR;
                     switch (rows) {
-                        case 6 -> GemmKernels512.kernel6x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
-                        case 5 -> GemmKernels512.kernel5x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
-                        case 4 -> GemmKernels512.kernel4x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
-                        case 3 -> GemmKernels512.kernel3x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
-                        case 2 -> GemmKernels512.kernel2x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
-                        default -> GemmKernels512.kernel1x32(a, ao, b, b0, b1, kLen, acc, co, second + co, first);
+                        case 6 -> GemmKernels512.kernel6x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 5 -> GemmKernels512.kernel5x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 4 -> GemmKernels512.kernel4x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 3 -> GemmKernels512.kernel3x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 2 -> GemmKernels512.kernel2x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        default -> GemmKernels512.kernel1x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
                     }
                 }
             }
+            MemorySegment.copy(accSeg, ValueLayout.JAVA_FLOAT, 0, acc, 0, 2 * m * NR);
             store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
             store(p + 1, m, w, acc, second, bias, relu, residual, rOffset, out, oOffset);
         }
@@ -370,15 +374,16 @@ public final class Gemm {
                     final int ao = r * k + k0 * rows;
                     final int co = r * NR;
                     switch (rows) {
-                        case 6 -> GemmKernels512.kernel6x16(a, ao, b, b0, kLen, acc, co, first);
-                        case 5 -> GemmKernels512.kernel5x16(a, ao, b, b0, kLen, acc, co, first);
-                        case 4 -> GemmKernels512.kernel4x16(a, ao, b, b0, kLen, acc, co, first);
-                        case 3 -> GemmKernels512.kernel3x16(a, ao, b, b0, kLen, acc, co, first);
-                        case 2 -> GemmKernels512.kernel2x16(a, ao, b, b0, kLen, acc, co, first);
-                        default -> GemmKernels512.kernel1x16(a, ao, b, b0, kLen, acc, co, first);
+                        case 6 -> GemmKernels512.kernel6x16(a, ao, b, b0, kLen, accSeg, co, first);
+                        case 5 -> GemmKernels512.kernel5x16(a, ao, b, b0, kLen, accSeg, co, first);
+                        case 4 -> GemmKernels512.kernel4x16(a, ao, b, b0, kLen, accSeg, co, first);
+                        case 3 -> GemmKernels512.kernel3x16(a, ao, b, b0, kLen, accSeg, co, first);
+                        case 2 -> GemmKernels512.kernel2x16(a, ao, b, b0, kLen, accSeg, co, first);
+                        default -> GemmKernels512.kernel1x16(a, ao, b, b0, kLen, accSeg, co, first);
                     }
                 }
             }
+            MemorySegment.copy(accSeg, ValueLayout.JAVA_FLOAT, 0, acc, 0, m * NR);
             store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
         }
     }
@@ -625,6 +630,10 @@ public final class Gemm {
         return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats();
     }
 
+    // The widening functions write the f32 blocks as int bits (IntVector stores; reinterpretAsInts is free):
+    // FloatVector.intoMemorySegment is kept for the 512-bit kernels alone, so C2's profile inside it sees one
+    // vector class (see "width isolation" in kernels/cpu/gen_gemm_kernels.py).
+
     /**
      * bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst from dstOff: the 512-bit GEMM's f32 blocks
      * (the 256-bit GEMM widens bf16 in the kernels' registers with the same shift and and).
@@ -632,8 +641,8 @@ public final class Gemm {
     static void widenBf16(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-            v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, dstOff + 64L * kk, LE);
-            v.and(0xffff0000).reinterpretAsFloats().intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+            v.lanewise(VectorOperators.LSHL, 16).intoMemorySegment(dst, dstOff + 64L * kk, LE);
+            v.and(0xffff0000).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
         }
     }
 
@@ -647,22 +656,16 @@ public final class Gemm {
         if (scaledX) {
             for (int kk = 0; kk < kLen; kk++) {
                 IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-                f16LowScaled(v).intoMemorySegment(dst, dstOff + 64L * kk, LE);
-                f16HighScaled(v).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+                f16LowScaled(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk, LE);
+                f16HighScaled(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
             }
             return;
         }
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-            f16Low(v).intoMemorySegment(dst, dstOff + 64L * kk, LE);
-            f16High(v).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+            f16Low(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk, LE);
+            f16High(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
         }
-    }
-
-    /** Sign-extends byte (3 - shiftLeft/8) of every int lane and converts it to f32. */
-    static FloatVector int8Byte(IntVector v, int shiftLeft) {
-        return v.lanewise(VectorOperators.LSHL, shiftLeft).lanewise(VectorOperators.ASHR, 24)
-                .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
     }
 
     /**
@@ -674,12 +677,13 @@ public final class Gemm {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * pair, LE);
             long o = dstOff + 128L * pair;
             v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o, LE);
+                    .convert(VectorOperators.I2F, 0).reinterpretAsInts().intoMemorySegment(dst, o, LE);
             v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 32, LE);
+                    .convert(VectorOperators.I2F, 0).reinterpretAsInts().intoMemorySegment(dst, o + 32, LE);
             v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24)
-                    .convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 64, LE);
-            v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).intoMemorySegment(dst, o + 96, LE);
+                    .convert(VectorOperators.I2F, 0).reinterpretAsInts().intoMemorySegment(dst, o + 64, LE);
+            v.lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0).reinterpretAsInts().intoMemorySegment(dst, o + 96, LE);
         }
     }
 

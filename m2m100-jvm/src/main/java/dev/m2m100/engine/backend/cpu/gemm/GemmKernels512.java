@@ -4,13 +4,15 @@ package dev.m2m100.engine.backend.cpu.gemm;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 512-bit f32 micro-kernels of {@link Gemm} for the multi-row GEMM path: R rows × two adjacent
  * 16-column panels (kernelRx32), one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel
  * p + 1), and R rows × one panel (kernelRx16) for an odd last panel. The FMA chain of every element is the
- * same as in {@link GemmKernels256}, so results are bit-identical.
+ * same as in {@link GemmKernels256}, so results are bit-identical. Accumulators live in a native segment
+ * (float index i at byte 4i): see "width isolation" in the generator on why.
  */
 final class GemmKernels512 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -23,14 +25,14 @@ final class GemmKernels512 {
      * 1 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*1 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel1x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel1x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         if (first) {
             c00 = FloatVector.zero(S);
             c01 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co2 + 0);
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final long o = (long) kk * 64;
@@ -38,18 +40,18 @@ final class GemmKernels512 {
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
             final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
         }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co2 + 0);
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
     }
 
     /**
      * 2 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*2 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel2x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel2x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         if (first) {
@@ -58,10 +60,10 @@ final class GemmKernels512 {
             c10 = FloatVector.zero(S);
             c11 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co2 + 0);
-            c10 = FloatVector.fromArray(S, acc, co + 16);
-            c11 = FloatVector.fromArray(S, acc, co2 + 16);
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
+            c10 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c11 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 16), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final long o = (long) kk * 64;
@@ -69,23 +71,23 @@ final class GemmKernels512 {
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
             final int ai = ao + kk * 2;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
             final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
         }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co2 + 0);
-        c10.intoArray(acc, co + 16);
-        c11.intoArray(acc, co2 + 16);
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
+        c10.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c11.intoMemorySegment(acc, 4L * (co2 + 16), LE);
     }
 
     /**
      * 3 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*3 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel3x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel3x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -97,12 +99,12 @@ final class GemmKernels512 {
             c20 = FloatVector.zero(S);
             c21 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co2 + 0);
-            c10 = FloatVector.fromArray(S, acc, co + 16);
-            c11 = FloatVector.fromArray(S, acc, co2 + 16);
-            c20 = FloatVector.fromArray(S, acc, co + 32);
-            c21 = FloatVector.fromArray(S, acc, co2 + 32);
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
+            c10 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c11 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 16), LE);
+            c20 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c21 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 32), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final long o = (long) kk * 64;
@@ -110,28 +112,28 @@ final class GemmKernels512 {
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
             final int ai = ao + kk * 3;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
             final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
             final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
         }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co2 + 0);
-        c10.intoArray(acc, co + 16);
-        c11.intoArray(acc, co2 + 16);
-        c20.intoArray(acc, co + 32);
-        c21.intoArray(acc, co2 + 32);
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
+        c10.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c11.intoMemorySegment(acc, 4L * (co2 + 16), LE);
+        c20.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c21.intoMemorySegment(acc, 4L * (co2 + 32), LE);
     }
 
     /**
      * 4 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*4 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel4x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel4x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -146,14 +148,14 @@ final class GemmKernels512 {
             c30 = FloatVector.zero(S);
             c31 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co2 + 0);
-            c10 = FloatVector.fromArray(S, acc, co + 16);
-            c11 = FloatVector.fromArray(S, acc, co2 + 16);
-            c20 = FloatVector.fromArray(S, acc, co + 32);
-            c21 = FloatVector.fromArray(S, acc, co2 + 32);
-            c30 = FloatVector.fromArray(S, acc, co + 48);
-            c31 = FloatVector.fromArray(S, acc, co2 + 48);
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
+            c10 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c11 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 16), LE);
+            c20 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c21 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 32), LE);
+            c30 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
+            c31 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 48), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final long o = (long) kk * 64;
@@ -161,33 +163,33 @@ final class GemmKernels512 {
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
             final int ai = ao + kk * 4;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
             final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
             final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
             final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
         }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co2 + 0);
-        c10.intoArray(acc, co + 16);
-        c11.intoArray(acc, co2 + 16);
-        c20.intoArray(acc, co + 32);
-        c21.intoArray(acc, co2 + 32);
-        c30.intoArray(acc, co + 48);
-        c31.intoArray(acc, co2 + 48);
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
+        c10.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c11.intoMemorySegment(acc, 4L * (co2 + 16), LE);
+        c20.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c21.intoMemorySegment(acc, 4L * (co2 + 32), LE);
+        c30.intoMemorySegment(acc, 4L * (co + 48), LE);
+        c31.intoMemorySegment(acc, 4L * (co2 + 48), LE);
     }
 
     /**
      * 5 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*5 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel5x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel5x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -205,16 +207,16 @@ final class GemmKernels512 {
             c40 = FloatVector.zero(S);
             c41 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co2 + 0);
-            c10 = FloatVector.fromArray(S, acc, co + 16);
-            c11 = FloatVector.fromArray(S, acc, co2 + 16);
-            c20 = FloatVector.fromArray(S, acc, co + 32);
-            c21 = FloatVector.fromArray(S, acc, co2 + 32);
-            c30 = FloatVector.fromArray(S, acc, co + 48);
-            c31 = FloatVector.fromArray(S, acc, co2 + 48);
-            c40 = FloatVector.fromArray(S, acc, co + 64);
-            c41 = FloatVector.fromArray(S, acc, co2 + 64);
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
+            c10 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c11 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 16), LE);
+            c20 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c21 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 32), LE);
+            c30 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
+            c31 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 48), LE);
+            c40 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 64), LE);
+            c41 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 64), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final long o = (long) kk * 64;
@@ -222,38 +224,38 @@ final class GemmKernels512 {
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
             final int ai = ao + kk * 5;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
             final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
             final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
             final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
             final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
+            c40 = a4.lanewise(VectorOperators.FMA, b0, c40);
+            c41 = a4.lanewise(VectorOperators.FMA, b1, c41);
         }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co2 + 0);
-        c10.intoArray(acc, co + 16);
-        c11.intoArray(acc, co2 + 16);
-        c20.intoArray(acc, co + 32);
-        c21.intoArray(acc, co2 + 32);
-        c30.intoArray(acc, co + 48);
-        c31.intoArray(acc, co2 + 48);
-        c40.intoArray(acc, co + 64);
-        c41.intoArray(acc, co2 + 64);
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
+        c10.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c11.intoMemorySegment(acc, 4L * (co2 + 16), LE);
+        c20.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c21.intoMemorySegment(acc, 4L * (co2 + 32), LE);
+        c30.intoMemorySegment(acc, 4L * (co + 48), LE);
+        c31.intoMemorySegment(acc, 4L * (co2 + 48), LE);
+        c40.intoMemorySegment(acc, 4L * (co + 64), LE);
+        c41.intoMemorySegment(acc, 4L * (co2 + 64), LE);
     }
 
     /**
      * 6 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*6 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
-    static void kernel6x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, float[] acc, int co, int co2, boolean first) {
+    static void kernel6x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -274,18 +276,18 @@ final class GemmKernels512 {
             c50 = FloatVector.zero(S);
             c51 = FloatVector.zero(S);
         } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co2 + 0);
-            c10 = FloatVector.fromArray(S, acc, co + 16);
-            c11 = FloatVector.fromArray(S, acc, co2 + 16);
-            c20 = FloatVector.fromArray(S, acc, co + 32);
-            c21 = FloatVector.fromArray(S, acc, co2 + 32);
-            c30 = FloatVector.fromArray(S, acc, co + 48);
-            c31 = FloatVector.fromArray(S, acc, co2 + 48);
-            c40 = FloatVector.fromArray(S, acc, co + 64);
-            c41 = FloatVector.fromArray(S, acc, co2 + 64);
-            c50 = FloatVector.fromArray(S, acc, co + 80);
-            c51 = FloatVector.fromArray(S, acc, co2 + 80);
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
+            c10 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c11 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 16), LE);
+            c20 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c21 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 32), LE);
+            c30 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
+            c31 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 48), LE);
+            c40 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 64), LE);
+            c41 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 64), LE);
+            c50 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 80), LE);
+            c51 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 80), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final long o = (long) kk * 64;
@@ -293,100 +295,100 @@ final class GemmKernels512 {
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
             final int ai = ao + kk * 6;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
             final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
             final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
             final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
             final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
+            c40 = a4.lanewise(VectorOperators.FMA, b0, c40);
+            c41 = a4.lanewise(VectorOperators.FMA, b1, c41);
             final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+            c50 = a5.lanewise(VectorOperators.FMA, b0, c50);
+            c51 = a5.lanewise(VectorOperators.FMA, b1, c51);
         }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co2 + 0);
-        c10.intoArray(acc, co + 16);
-        c11.intoArray(acc, co2 + 16);
-        c20.intoArray(acc, co + 32);
-        c21.intoArray(acc, co2 + 32);
-        c30.intoArray(acc, co + 48);
-        c31.intoArray(acc, co2 + 48);
-        c40.intoArray(acc, co + 64);
-        c41.intoArray(acc, co2 + 64);
-        c50.intoArray(acc, co + 80);
-        c51.intoArray(acc, co2 + 80);
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
+        c10.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c11.intoMemorySegment(acc, 4L * (co2 + 16), LE);
+        c20.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c21.intoMemorySegment(acc, 4L * (co2 + 32), LE);
+        c30.intoMemorySegment(acc, 4L * (co + 48), LE);
+        c31.intoMemorySegment(acc, 4L * (co2 + 48), LE);
+        c40.intoMemorySegment(acc, 4L * (co + 64), LE);
+        c41.intoMemorySegment(acc, 4L * (co2 + 64), LE);
+        c50.intoMemorySegment(acc, 4L * (co + 80), LE);
+        c51.intoMemorySegment(acc, 4L * (co2 + 80), LE);
     }
 
     /** 1 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*1 + r]. */
-    static void kernel1x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+    static void kernel1x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first) {
         FloatVector c0;
         if (first) {
             c0 = FloatVector.zero(S);
         } else {
-            c0 = FloatVector.fromArray(S, acc, co + 0);
+            c0 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
             final int ai = ao + kk;
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c0 = FloatVector.broadcast(S, a[ai]).lanewise(VectorOperators.FMA, b0, c0);
         }
-        c0.intoArray(acc, co + 0);
+        c0.intoMemorySegment(acc, 4L * (co + 0), LE);
     }
 
     /** 2 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*2 + r]. */
-    static void kernel2x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+    static void kernel2x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first) {
         FloatVector c0, c1;
         if (first) {
             c0 = FloatVector.zero(S);
             c1 = FloatVector.zero(S);
         } else {
-            c0 = FloatVector.fromArray(S, acc, co + 0);
-            c1 = FloatVector.fromArray(S, acc, co + 16);
+            c0 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c1 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
             final int ai = ao + kk * 2;
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
+            c0 = FloatVector.broadcast(S, a[ai]).lanewise(VectorOperators.FMA, b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).lanewise(VectorOperators.FMA, b0, c1);
         }
-        c0.intoArray(acc, co + 0);
-        c1.intoArray(acc, co + 16);
+        c0.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c1.intoMemorySegment(acc, 4L * (co + 16), LE);
     }
 
     /** 3 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*3 + r]. */
-    static void kernel3x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+    static void kernel3x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first) {
         FloatVector c0, c1, c2;
         if (first) {
             c0 = FloatVector.zero(S);
             c1 = FloatVector.zero(S);
             c2 = FloatVector.zero(S);
         } else {
-            c0 = FloatVector.fromArray(S, acc, co + 0);
-            c1 = FloatVector.fromArray(S, acc, co + 16);
-            c2 = FloatVector.fromArray(S, acc, co + 32);
+            c0 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c1 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c2 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
             final int ai = ao + kk * 3;
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
+            c0 = FloatVector.broadcast(S, a[ai]).lanewise(VectorOperators.FMA, b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).lanewise(VectorOperators.FMA, b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).lanewise(VectorOperators.FMA, b0, c2);
         }
-        c0.intoArray(acc, co + 0);
-        c1.intoArray(acc, co + 16);
-        c2.intoArray(acc, co + 32);
+        c0.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c1.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c2.intoMemorySegment(acc, 4L * (co + 32), LE);
     }
 
     /** 4 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*4 + r]. */
-    static void kernel4x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+    static void kernel4x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first) {
         FloatVector c0, c1, c2, c3;
         if (first) {
             c0 = FloatVector.zero(S);
@@ -394,27 +396,27 @@ final class GemmKernels512 {
             c2 = FloatVector.zero(S);
             c3 = FloatVector.zero(S);
         } else {
-            c0 = FloatVector.fromArray(S, acc, co + 0);
-            c1 = FloatVector.fromArray(S, acc, co + 16);
-            c2 = FloatVector.fromArray(S, acc, co + 32);
-            c3 = FloatVector.fromArray(S, acc, co + 48);
+            c0 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c1 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c2 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c3 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
             final int ai = ao + kk * 4;
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c3);
+            c0 = FloatVector.broadcast(S, a[ai]).lanewise(VectorOperators.FMA, b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).lanewise(VectorOperators.FMA, b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).lanewise(VectorOperators.FMA, b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3]).lanewise(VectorOperators.FMA, b0, c3);
         }
-        c0.intoArray(acc, co + 0);
-        c1.intoArray(acc, co + 16);
-        c2.intoArray(acc, co + 32);
-        c3.intoArray(acc, co + 48);
+        c0.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c1.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c2.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c3.intoMemorySegment(acc, 4L * (co + 48), LE);
     }
 
     /** 5 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*5 + r]. */
-    static void kernel5x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+    static void kernel5x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first) {
         FloatVector c0, c1, c2, c3, c4;
         if (first) {
             c0 = FloatVector.zero(S);
@@ -423,30 +425,30 @@ final class GemmKernels512 {
             c3 = FloatVector.zero(S);
             c4 = FloatVector.zero(S);
         } else {
-            c0 = FloatVector.fromArray(S, acc, co + 0);
-            c1 = FloatVector.fromArray(S, acc, co + 16);
-            c2 = FloatVector.fromArray(S, acc, co + 32);
-            c3 = FloatVector.fromArray(S, acc, co + 48);
-            c4 = FloatVector.fromArray(S, acc, co + 64);
+            c0 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c1 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c2 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c3 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
+            c4 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 64), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
             final int ai = ao + kk * 5;
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c4);
+            c0 = FloatVector.broadcast(S, a[ai]).lanewise(VectorOperators.FMA, b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).lanewise(VectorOperators.FMA, b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).lanewise(VectorOperators.FMA, b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3]).lanewise(VectorOperators.FMA, b0, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4]).lanewise(VectorOperators.FMA, b0, c4);
         }
-        c0.intoArray(acc, co + 0);
-        c1.intoArray(acc, co + 16);
-        c2.intoArray(acc, co + 32);
-        c3.intoArray(acc, co + 48);
-        c4.intoArray(acc, co + 64);
+        c0.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c1.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c2.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c3.intoMemorySegment(acc, 4L * (co + 48), LE);
+        c4.intoMemorySegment(acc, 4L * (co + 64), LE);
     }
 
     /** 6 row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*6 + r]. */
-    static void kernel6x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
+    static void kernel6x16(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first) {
         FloatVector c0, c1, c2, c3, c4, c5;
         if (first) {
             c0 = FloatVector.zero(S);
@@ -456,28 +458,28 @@ final class GemmKernels512 {
             c4 = FloatVector.zero(S);
             c5 = FloatVector.zero(S);
         } else {
-            c0 = FloatVector.fromArray(S, acc, co + 0);
-            c1 = FloatVector.fromArray(S, acc, co + 16);
-            c2 = FloatVector.fromArray(S, acc, co + 32);
-            c3 = FloatVector.fromArray(S, acc, co + 48);
-            c4 = FloatVector.fromArray(S, acc, co + 64);
-            c5 = FloatVector.fromArray(S, acc, co + 80);
+            c0 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c1 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c2 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c3 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
+            c4 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 64), LE);
+            c5 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 80), LE);
         }
         for (int kk = 0; kk < kLen; kk++) {
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);
             final int ai = ao + kk * 6;
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, a[ai + 5]).fma(b0, c5);
+            c0 = FloatVector.broadcast(S, a[ai]).lanewise(VectorOperators.FMA, b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).lanewise(VectorOperators.FMA, b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).lanewise(VectorOperators.FMA, b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3]).lanewise(VectorOperators.FMA, b0, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4]).lanewise(VectorOperators.FMA, b0, c4);
+            c5 = FloatVector.broadcast(S, a[ai + 5]).lanewise(VectorOperators.FMA, b0, c5);
         }
-        c0.intoArray(acc, co + 0);
-        c1.intoArray(acc, co + 16);
-        c2.intoArray(acc, co + 32);
-        c3.intoArray(acc, co + 48);
-        c4.intoArray(acc, co + 64);
-        c5.intoArray(acc, co + 80);
+        c0.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c1.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c2.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c3.intoMemorySegment(acc, 4L * (co + 48), LE);
+        c4.intoMemorySegment(acc, 4L * (co + 64), LE);
+        c5.intoMemorySegment(acc, 4L * (co + 80), LE);
     }
 }

@@ -4,8 +4,10 @@ import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Width of the f32 GEMM micro-kernels for multi-row calls (GEMV and the compact formats always use 256-bit
- * kernels: they were not faster at 512). Chosen once per process ({@link #processDefault()}): 512-bit where the
+ * Width of the GEMM micro-kernels for calls of more than {@link Gemm#MR} rows, in every weight format (compact
+ * formats are widened to f32 blocks for them); GEMV and smaller calls always use 256-bit kernels. The two widths'
+ * kernels share no JDK vector call site that C2 profiles (see {@code GemmWidthIsolationTest}). Chosen once per
+ * process ({@link #processDefault()}): 512-bit where the
  * JVM has 512-bit vectors and the cores execute them natively, 256-bit on a Zen 4 (it splits 512-bit FMAs into
  * two halves) or without 512-bit vectors; {@value #VARIABLE}=256|512 overrides. Both widths run the same FMA
  * chain per output element, so results are bit-identical whichever is chosen.

@@ -17,6 +17,7 @@ public final class WorkerScratch {
     private boolean packedScaled;
     private final Gemm.LinearTask linearTask = new Gemm.LinearTask();
     private MemorySegment segment = MemorySegment.NULL;
+    private MemorySegment accumulatorSegment = MemorySegment.NULL;
 
     WorkerScratch() {
     }
@@ -99,11 +100,20 @@ public final class WorkerScratch {
 
     /** A 64-byte-aligned native buffer of at least {@code bytes} bytes (contents unspecified). */
     public MemorySegment segment(long bytes) {
-        if (segment.byteSize() < bytes) {
-            // Arena.ofAuto: the previous, smaller buffer is freed by the GC once unreachable.
-            segment = Arena.ofAuto().allocate(Math.max(bytes, segment.byteSize() + (segment.byteSize() >> 1)), ALIGN);
-        }
+        segment = atLeast(segment, bytes);
         return segment;
+    }
+
+    /** A second native buffer like {@link #segment}: the 512-bit GEMM kernels' accumulators. */
+    MemorySegment accumulatorSegment(long bytes) {
+        accumulatorSegment = atLeast(accumulatorSegment, bytes);
+        return accumulatorSegment;
+    }
+
+    /** {@code s} if it holds {@code bytes}, else a new 64-byte-aligned native buffer of at least bytes and 1.5× s. */
+    private static MemorySegment atLeast(MemorySegment s, long bytes) {
+        // Arena.ofAuto: the previous, smaller buffer is freed by the GC once unreachable.
+        return s.byteSize() >= bytes ? s : Arena.ofAuto().allocate(Math.max(bytes, s.byteSize() + (s.byteSize() >> 1)), ALIGN);
     }
 
     /** {@code a} if it holds {@code n} floats, else a new array of at least n and 1.5× a's length (contents not kept). */
