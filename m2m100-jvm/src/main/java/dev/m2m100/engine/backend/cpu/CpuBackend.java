@@ -34,7 +34,7 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
         this(threads, pool -> new GemmLinearKernel(pool, format));
     }
 
-    /** As above, with the GEMM's f32 multi-row kernels at {@code width} instead of the process's choice. */
+    /** As above, with the GEMM's multi-row kernels at {@code width} for every format instead of the process's choice. */
     public CpuBackend(int threads, WeightFormat format, VectorWidth width) {
         this(threads, pool -> new GemmLinearKernel(pool, format, width));
     }

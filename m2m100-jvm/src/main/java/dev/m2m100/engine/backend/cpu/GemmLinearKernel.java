@@ -18,7 +18,7 @@ public final class GemmLinearKernel implements LinearKernel {
 
     private final WorkerPool pool;
     private final WeightFormat format;
-    private final VectorWidth width;
+    private final VectorWidth.Choice widths;
     private final Arena arena = Arena.ofShared();
 
     private record Packed(PackedWeights w) implements PackedWeight {
@@ -39,14 +39,18 @@ public final class GemmLinearKernel implements LinearKernel {
     }
 
     public GemmLinearKernel(WorkerPool pool, WeightFormat format) {
-        this(pool, format, VectorWidth.processDefault());
+        this(pool, format, VectorWidth.processChoice());
     }
 
-    /** With the f32 multi-row kernels at {@code width} instead of the process's choice (tests run both). */
+    /** With the multi-row kernels at {@code width} for every format instead of the process's choice (tests run both). */
     public GemmLinearKernel(WorkerPool pool, WeightFormat format, VectorWidth width) {
+        this(pool, format, VectorWidth.Choice.of(java.util.Objects.requireNonNull(width, "width"), "fixed"));
+    }
+
+    private GemmLinearKernel(WorkerPool pool, WeightFormat format, VectorWidth.Choice widths) {
         this.pool = pool;
         this.format = format;
-        this.width = java.util.Objects.requireNonNull(width, "width");
+        this.widths = widths;
     }
 
     public WeightFormat format() {
@@ -118,6 +122,7 @@ public final class GemmLinearKernel implements LinearKernel {
     @Override
     public void apply(float[] x, int rows, PackedWeight w, float[] bias, Epilogue epilogue, float[] out) {
         PackedWeights p = ((Packed) w).w();
+        VectorWidth width = widths.forFormat(p.format()); // p's own format: bf16 mode keeps the embedding in f16
         switch (epilogue) {
             case NONE -> Gemm.linear(width, pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
                     null, 0, out, 0);

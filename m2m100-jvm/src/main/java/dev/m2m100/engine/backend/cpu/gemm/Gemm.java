@@ -82,13 +82,13 @@ public final class Gemm {
      */
     public static void linear(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
                               Epilogue epilogue, float[] residual, int residualOffset, float[] out, int outOffset) {
-        linear(VectorWidth.processDefault(), pool, x, xOffset, m, w, bias, epilogue, residual, residualOffset, out,
-                outOffset);
+        linear(VectorWidth.processDefault(w.format()), pool, x, xOffset, m, w, bias, epilogue, residual,
+                residualOffset, out, outOffset);
     }
 
     /**
-     * As above, with the f32 multi-row kernels at {@code width} instead of the process's choice (the result is
-     * the same bit for bit; tests and benchmarks run both).
+     * As above, with the multi-row kernels at {@code width} instead of the process's choice for w's format (the
+     * result is the same bit for bit; tests and benchmarks run both).
      */
     public static void linear(VectorWidth width, WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w,
                               float[] bias, Epilogue epilogue, float[] residual, int residualOffset, float[] out,

@@ -4,13 +4,13 @@ import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Width of the GEMM micro-kernels for calls of more than {@link Gemm#MR} rows, in every weight format (compact
- * formats are widened to f32 blocks for them); GEMV and smaller calls always use 256-bit kernels. The two widths'
- * kernels share no JDK vector call site that C2 profiles (see {@code GemmWidthIsolationTest}). Chosen once per
- * process ({@link #processDefault()}): 512-bit where the
- * JVM has 512-bit vectors and the cores execute them natively, 256-bit on a Zen 4 (it splits 512-bit FMAs into
- * two halves) or without 512-bit vectors; {@value #VARIABLE}=256|512 overrides. Both widths run the same FMA
- * chain per output element, so results are bit-identical whichever is chosen.
+ * Width of the GEMM micro-kernels for calls of more than {@link Gemm#MR} rows (compact formats are widened to f32
+ * blocks for the 512-bit ones); GEMV and smaller calls always use 256-bit kernels. The two widths' kernels share no
+ * JDK vector call site that C2 profiles (see {@code GemmWidthIsolationTest}). Chosen once per process and weight
+ * format ({@link #processDefault}): 512-bit where the JVM has 512-bit vectors and the cores execute them natively;
+ * on a Zen 4 (it splits 512-bit FMAs into two halves) 512-bit for f32 weights and 256-bit for the compact formats;
+ * 256-bit without 512-bit vectors; {@value #VARIABLE}=256|512 sets both. Both widths run the same FMA chain per
+ * output element, so results are bit-identical whichever is chosen.
  */
 public enum VectorWidth {
     BITS_256(256),
@@ -29,11 +29,25 @@ public enum VectorWidth {
         return bits;
     }
 
-    /** A width and why it was chosen, for the log line. */
-    public record Choice(VectorWidth width, String reason) {
-        /** E.g. "cpu vectors: 512-bit (Zen 5, family 26 model 2)". */
+    /**
+     * The width for f32 weights and the width for the compact formats (bf16, f16, int8), and why they were chosen.
+     */
+    public record Choice(VectorWidth width, VectorWidth compactWidth, String reason) {
+        /** One width for every format. */
+        public static Choice of(VectorWidth width, String reason) {
+            return new Choice(width, width, reason);
+        }
+
+        /** The width for GEMMs over weights stored in {@code format}. */
+        public VectorWidth forFormat(WeightFormat format) {
+            return format == WeightFormat.F32 ? width : compactWidth;
+        }
+
+        /** E.g. "cpu vectors: 512-bit (Zen 5, family 26 model 2)", for the log line. */
         public String describe() {
-            return "cpu vectors: " + width.bits + "-bit (" + reason + ")";
+            String widths = width == compactWidth ? width.bits + "-bit"
+                    : width.bits + "-bit for f32 weights, " + compactWidth.bits + "-bit for bf16/f16/int8";
+            return "cpu vectors: " + widths + " (" + reason + ")";
         }
     }
 
@@ -57,15 +71,18 @@ public enum VectorWidth {
                 throw new IllegalArgumentException(VARIABLE + "=512, but this JVM's widest float vector on this CPU is "
                         + jvmMaxBits + "-bit (" + cpuText + "): expected 256");
             }
-            return new Choice(w, VARIABLE + "=" + v + "; " + cpuText);
+            return Choice.of(w, VARIABLE + "=" + v + "; " + cpuText);
         }
         if (jvmMaxBits < 512) {
-            return new Choice(BITS_256, cpuText + "; the JVM's widest float vector is " + jvmMaxBits + "-bit");
+            return Choice.of(BITS_256, cpuText + "; the JVM's widest float vector is " + jvmMaxBits + "-bit");
         }
         if (cpu.splitsWideFma()) {
-            return new Choice(BITS_256, cpuText + ": splits 512-bit FMAs into two halves");
+            // Same FMA peak at both widths here, but the 512-bit f32 tile needs half the loads and broadcasts per
+            // FMA (case c 4-16 % faster end to end); compact formats would widen through memory at 512 bits
+            // instead of in registers, which made bf16 up to 8 % slower. docs/PERFORMANCE.md, "Width isolation".
+            return new Choice(BITS_512, BITS_256, cpuText + ": splits 512-bit FMAs into two halves");
         }
-        return new Choice(BITS_512, cpuText);
+        return Choice.of(BITS_512, cpuText);
     }
 
     /** The choice for this machine under the override in {@code env} (normally {@code System.getenv()}). */
@@ -74,11 +91,12 @@ public enum VectorWidth {
     }
 
     /**
-     * This process's width: decided and logged once, on first use. A bad {@value #VARIABLE} fails here (the
-     * command line checks it first with {@link #fromEnvironment}, to exit with a usage error).
+     * This process's width for weights stored in {@code format}: decided and logged once, on first use. A bad
+     * {@value #VARIABLE} fails here (the command line checks it first with {@link #fromEnvironment}, to exit with a
+     * usage error).
      */
-    public static VectorWidth processDefault() {
-        return ProcessChoice.CHOICE.width();
+    public static VectorWidth processDefault(WeightFormat format) {
+        return ProcessChoice.CHOICE.forFormat(format);
     }
 
     /** This process's choice with its reason. */

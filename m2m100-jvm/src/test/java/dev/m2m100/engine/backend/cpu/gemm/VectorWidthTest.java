@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The vector-width choice: by CPU and JVM, the override, and a bad override as a clear error. */
+/** The vector-width choice: by CPU, JVM and weight format, the override, and a bad override as a clear error. */
 class VectorWidthTest {
     static final CpuIdentity ZEN4 = new CpuIdentity("AuthenticAMD", 25, 17);
     static final CpuIdentity ZEN5 = new CpuIdentity("AuthenticAMD", 26, 2);
@@ -37,7 +37,14 @@ class VectorWidthTest {
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose(null, ZEN5, 512).width());
         assertEquals("cpu vectors: 512-bit (Zen 5, family 26 model 2)", VectorWidth.choose(null, ZEN5, 512).describe());
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose("", SAPPHIRE_RAPIDS, 512).width());
-        assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, ZEN4, 512).width());
+        VectorWidth.Choice zen4 = VectorWidth.choose(null, ZEN4, 512);
+        assertEquals(VectorWidth.BITS_512, zen4.forFormat(WeightFormat.F32));
+        for (WeightFormat compact : new WeightFormat[] {WeightFormat.BF16, WeightFormat.F16, WeightFormat.INT8}) {
+            assertEquals(VectorWidth.BITS_256, zen4.forFormat(compact), compact.toString());
+        }
+        assertEquals("cpu vectors: 512-bit for f32 weights, 256-bit for bf16/f16/int8 (Zen 4, family 25 model 17: "
+                + "splits 512-bit FMAs into two halves)", zen4.describe());
+        assertEquals(VectorWidth.BITS_512, VectorWidth.choose(null, ZEN5, 512).forFormat(WeightFormat.BF16));
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, ZEN5, 256).width());
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, CpuIdentity.UNKNOWN, 256).width());
     }
@@ -46,6 +53,8 @@ class VectorWidthTest {
     void overrideWins() {
         VectorWidth.Choice c = VectorWidth.choose("512", ZEN4, 512);
         assertEquals(VectorWidth.BITS_512, c.width());
+        assertEquals(VectorWidth.BITS_512, c.forFormat(WeightFormat.BF16));
+        assertEquals(VectorWidth.BITS_256, VectorWidth.choose("256", ZEN4, 512).forFormat(WeightFormat.F32));
         assertTrue(c.describe().contains("M2M100_VECTOR_BITS=512"), c.describe());
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(" 256 ", ZEN5, 512).width());
     }
