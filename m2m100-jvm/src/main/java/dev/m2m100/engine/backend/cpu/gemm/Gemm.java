@@ -616,8 +616,12 @@ public final class Gemm {
 
     /** Columns 0..7 of an f16 pair vector times 2^-112 (exact). */
     static FloatVector f16LowScaled(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS)
-                .reinterpretAsFloats();
+        return f16LowScaledBits(v).reinterpretAsFloats();
+    }
+
+    /** {@link #f16LowScaled} as the floats' bits. */
+    static IntVector f16LowScaledBits(IntVector v) {
+        return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(F16_BITS);
     }
 
     /** Columns 8..15 of an f16 pair vector (the high halves). */
@@ -627,7 +631,12 @@ public final class Gemm {
 
     /** Columns 8..15 of an f16 pair vector times 2^-112 (exact). */
     static FloatVector f16HighScaled(IntVector v) {
-        return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS).reinterpretAsFloats();
+        return f16HighScaledBits(v).reinterpretAsFloats();
+    }
+
+    /** {@link #f16HighScaled} as the floats' bits. */
+    static IntVector f16HighScaledBits(IntVector v) {
+        return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS);
     }
 
     // The widening functions write the f32 blocks as int bits (IntVector stores; reinterpretAsInts is free):
@@ -656,8 +665,8 @@ public final class Gemm {
         if (scaledX) {
             for (int kk = 0; kk < kLen; kk++) {
                 IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-                f16LowScaled(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk, LE);
-                f16HighScaled(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+                f16LowScaledBits(v).intoMemorySegment(dst, dstOff + 64L * kk, LE);
+                f16HighScaledBits(v).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
             }
             return;
         }
