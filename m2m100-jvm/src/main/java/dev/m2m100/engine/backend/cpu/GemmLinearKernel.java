@@ -42,7 +42,7 @@ public final class GemmLinearKernel implements LinearKernel {
         this(pool, format, VectorWidth.processChoice());
     }
 
-    /** With the multi-row kernels at {@code width} for every format instead of the process's choice (tests run both). */
+    /** With the multi-row kernels at {@code width} for every format, not the process's choice (tests run both). */
     public GemmLinearKernel(WorkerPool pool, WeightFormat format, VectorWidth width) {
         this(pool, format, VectorWidth.Choice.of(java.util.Objects.requireNonNull(width, "width"), "fixed"));
     }

@@ -639,9 +639,10 @@ public final class Gemm {
         return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS);
     }
 
-    // The widening functions write the f32 blocks as int bits (IntVector stores; reinterpretAsInts is free):
-    // FloatVector.intoMemorySegment is kept for the 512-bit kernels alone, so C2's profile inside it sees one
-    // vector class (see "width isolation" in kernels/cpu/gen_gemm_kernels.py).
+    // The widening functions write the f32 blocks as int bits (IntVector stores): FloatVector.intoMemorySegment is
+    // kept for the 512-bit kernels alone, so C2's profile inside it sees one vector class (see "width isolation" in
+    // kernels/cpu/gen_gemm_kernels.py). Where the bits are computed as ints they are stored as such: reinterpreting
+    // floats back to ints cost the f16 block GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation").
 
     /**
      * bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst from dstOff: the 512-bit GEMM's f32 blocks

@@ -78,8 +78,8 @@ public enum VectorWidth {
         }
         if (cpu.splitsWideFma()) {
             // Same FMA peak at both widths here, but the 512-bit f32 tile needs half the loads and broadcasts per
-            // FMA (case c 4-16 % faster end to end); compact formats would widen through memory at 512 bits
-            // instead of in registers, which made bf16 up to 8 % slower. docs/PERFORMANCE.md, "Width isolation".
+            // FMA (case c 2-16 % faster end to end); compact formats would widen through memory at 512 bits
+            // instead of in registers, which made bf16 up to 9 % slower. docs/PERFORMANCE.md, "Width isolation".
             return new Choice(BITS_512, BITS_256, cpuText + ": splits 512-bit FMAs into two halves");
         }
         return Choice.of(BITS_512, cpuText);

@@ -113,7 +113,8 @@ public final class WorkerScratch {
     /** {@code s} if it holds {@code bytes}, else a new 64-byte-aligned native buffer of at least bytes and 1.5× s. */
     private static MemorySegment atLeast(MemorySegment s, long bytes) {
         // Arena.ofAuto: the previous, smaller buffer is freed by the GC once unreachable.
-        return s.byteSize() >= bytes ? s : Arena.ofAuto().allocate(Math.max(bytes, s.byteSize() + (s.byteSize() >> 1)), ALIGN);
+        return s.byteSize() >= bytes ? s
+                : Arena.ofAuto().allocate(Math.max(bytes, s.byteSize() + (s.byteSize() >> 1)), ALIGN);
     }
 
     /** {@code a} if it holds {@code n} floats, else a new array of at least n and 1.5× a's length (contents not kept). */
