@@ -49,6 +49,12 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * The first {@code rows} rows of {@code t}, sharing its memory (no copy), e.g. to project only the rows that need
+     * logits. Closing the view frees nothing; it must not be used after {@code t} is closed.
+     */
+    Tensor firstRows(Tensor t, int rows);
+
+    /**
      * The storage type the backend wants for activations that feed a GEMM or attention (layer-norm outputs,
      * projections, attention outputs, the FFN's hidden layer) and for its KV caches. F32 by default; a backend may
      * narrow it (the CUDA backend's fp16 activations). The residual stream and the logits stay F32.

@@ -67,6 +67,16 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
     }
 
     @Override
+    public final Tensor firstRows(Tensor t, int rows) {
+        T in = tensor(t);
+        if (rows < 0 || rows > in.rows()) {
+            throw new IllegalArgumentException("firstRows: " + rows + " rows of a " + in.rows() + " x " + in.cols()
+                    + " tensor");
+        }
+        return doFirstRows(in, rows);
+    }
+
+    @Override
     public final float[] download(Tensor t) {
         return doDownload(tensor(t));
     }
@@ -280,6 +290,9 @@ public abstract class CheckedBackend<T extends Tensor, M extends WeightMatrix, V
 
     /** {@code type} is F32 or the {@link #activationType()}. */
     protected abstract T doAllocate(int rows, int cols, ElementType type);
+
+    /** {@code rows} is within {@code t}'s rows; the view's close frees nothing. */
+    protected abstract T doFirstRows(T t, int rows);
 
     protected abstract float[] doDownload(T t);
 

@@ -26,6 +26,8 @@ public final class BeamSearch implements SequenceSearch {
     private final BeamHypotheses finished;
     private int[][] beams;
     private float[] scores;
+    /** For each beam, the lowest beam with the same history (all beams start alike). */
+    private int[] representatives;
     private int length = 1;
     private boolean done;
 
@@ -45,6 +47,7 @@ public final class BeamSearch implements SequenceSearch {
                 settings.maxLength());
         this.beams = new int[numBeams][];
         this.scores = new float[numBeams];
+        this.representatives = new int[numBeams];
         for (int b = 0; b < numBeams; b++) {
             beams[b] = new int[] {settings.decoderStartTokenId()};
             scores[b] = b == 0 ? 0f : -1e9f;
@@ -67,6 +70,11 @@ public final class BeamSearch implements SequenceSearch {
     @Override
     public int inputToken(int row) {
         return beams[row][length - 1];
+    }
+
+    @Override
+    public int representative(int row) {
+        return representatives[row];
     }
 
     @Override
@@ -112,6 +120,7 @@ public final class BeamSearch implements SequenceSearch {
         }
         beams = next;
         scores = nextScores;
+        representatives = nextRepresentatives(parents, nextTokens);
         length++;
 
         if (!done && length >= settings.maxLength()) {
@@ -122,6 +131,23 @@ public final class BeamSearch implements SequenceSearch {
             done = true;
         }
         return parents;
+    }
+
+    /** Beams are twins when their parents were and they took the same token. */
+    private int[] nextRepresentatives(int[] parents, int[] nextTokens) {
+        int[] next = new int[numBeams];
+        for (int b = 0; b < numBeams; b++) {
+            int twin = b;
+            for (int c = 0; c < b; c++) {
+                if (nextTokens[c] == nextTokens[b]
+                        && representatives[parents[c]] == representatives[parents[b]]) {
+                    twin = c;
+                    break;
+                }
+            }
+            next[b] = twin;
+        }
+        return next;
     }
 
     /**

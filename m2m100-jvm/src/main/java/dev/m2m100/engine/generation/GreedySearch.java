@@ -37,6 +37,11 @@ public final class GreedySearch implements SequenceSearch {
     }
 
     @Override
+    public int representative(int row) {
+        return row;
+    }
+
+    @Override
     public LogitRule rule() {
         return settings.ruleAt(length);
     }

@@ -24,6 +24,14 @@ public sealed interface SequenceSearch permits GreedySearch, BeamSearch {
     /** Token each row consumes at the next step. */
     int inputToken(int row);
 
+    /**
+     * The lowest row whose whole history (start token, every token consumed since, and the next input) equals
+     * this row's, or the row itself. Twin rows get the same step output and the same cache (the model is batch
+     * invariant), so the scheduler steps only the representatives and copies the result to their twins. Beam
+     * search starts every beam on the decoder start token, so its first two steps have one distinct row.
+     */
+    int representative(int row);
+
     /** The constraint on every row's next log-probabilities. */
     LogitRule rule();
 

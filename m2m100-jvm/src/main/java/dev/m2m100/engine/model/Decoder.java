@@ -70,10 +70,12 @@ final class Decoder {
     /**
      * One step: row i consumes {@code tokens[i]} at cache position {@code positions[i]} of self-cache slot
      * {@code rowSlots[i]}, attending to {@code sourceLengths[i]} encoder positions of cross slot
-     * {@code sourceSlots[i]}. Returns the logits {@code [rows × vocab]} (F32); the caller closes the tensor.
+     * {@code sourceSlots[i]}. Returns the logits of the first {@code logitRows} rows {@code [logitRows × vocab]}
+     * (F32; the caller closes the tensor), or null when {@code logitRows} is 0: the other rows only fill their
+     * caches.
      */
     Tensor step(int[] tokens, int[] positionIds, KvCache self, int[] rowSlots, int[] positions, KvCache cross,
-                int[] sourceSlots, int[] sourceLengths) {
+                int[] sourceSlots, int[] sourceLengths, int logitRows) {
         int n = tokens.length;
         ElementType act = backend.activationType();
         try (Tensor x = backend.allocate(n, shape.d());
@@ -97,15 +99,20 @@ final class Decoder {
                 backend.linear(h, l.fc1().weight(), l.fc1().bias(), Epilogue.RELU, f);
                 backend.linear(f, l.fc2().weight(), l.fc2().bias(), Epilogue.RESIDUAL, x);
             }
-            backend.layerNorm(x, finalNorm.gamma(), finalNorm.beta(), Encoder.LN_EPS, h);
-            Tensor logits = backend.allocate(n, input.tokens().rows());
-            try {
-                backend.linear(h, input.tokens(), null, Epilogue.NONE, logits);
-            } catch (RuntimeException e) {
-                logits.close();
-                throw e;
-            }
-            return logits;
+            return logitRows == 0 ? null : logits(backend.firstRows(x, logitRows), backend.firstRows(h, logitRows));
         }
+    }
+
+    /** The final layer norm of the residual stream {@code x} into {@code h}, then {@code h · Eᵀ}. */
+    private Tensor logits(Tensor x, Tensor h) {
+        backend.layerNorm(x, finalNorm.gamma(), finalNorm.beta(), Encoder.LN_EPS, h);
+        Tensor logits = backend.allocate(x.rows(), input.tokens().rows());
+        try {
+            backend.linear(h, input.tokens(), null, Epilogue.NONE, logits);
+        } catch (RuntimeException e) {
+            logits.close();
+            throw e;
+        }
+        return logits;
     }
 }

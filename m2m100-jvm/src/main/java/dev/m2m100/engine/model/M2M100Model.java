@@ -309,8 +309,61 @@ public final class M2M100Model implements StepModel {
         if (rows.length == 0) {
             return;
         }
-        try (Tensor logits = decode(rows, tokens)) {
-            backend.logSoftmaxTopK(logits, rules, k, outLogProbs, outIds);
+        int forced = 0;
+        for (LogitRule rule : rules) {
+            if (rule instanceof LogitRule.Force) {
+                forced++;
+            }
+        }
+        if (forced == 0) {
+            try (Tensor logits = decode(rows, tokens, rows.length)) {
+                backend.logSoftmaxTopK(logits, rules, k, outLogProbs, outIds);
+            }
+            return;
+        }
+        stepWithForcedRows(rows, tokens, rules, forced, k, outLogProbs, outIds);
+    }
+
+    /**
+     * A step in which some rows have a forced token (the target language, at every sequence's first step): their
+     * output does not depend on their logits ({@link LogitRule.Force#topK}), so they go last and the decoder
+     * projects only the rows before them. The other rows' results are the same wherever they sit (batch
+     * invariance).
+     */
+    private void stepWithForcedRows(int[] rows, int[] tokens, LogitRule[] rules, int forced, int k,
+                                    float[] outLogProbs, int[] outIds) {
+        int n = rows.length;
+        int free = n - forced;
+        int[] order = new int[n];
+        int nextFree = 0;
+        int nextForced = free;
+        for (int i = 0; i < n; i++) {
+            order[rules[i] instanceof LogitRule.Force ? nextForced++ : nextFree++] = i;
+        }
+        int[] orderedRows = new int[n];
+        int[] orderedTokens = new int[n];
+        LogitRule[] freeRules = new LogitRule[free];
+        for (int j = 0; j < n; j++) {
+            orderedRows[j] = rows[order[j]];
+            orderedTokens[j] = tokens[order[j]];
+            if (j < free) {
+                freeRules[j] = rules[order[j]];
+            }
+        }
+        Tensor logits = decode(orderedRows, orderedTokens, free);
+        if (logits != null) {
+            float[] lp = new float[free * k];
+            int[] ids = new int[free * k];
+            try (logits) {
+                backend.logSoftmaxTopK(logits, freeRules, k, lp, ids);
+            }
+            for (int j = 0; j < free; j++) {
+                System.arraycopy(lp, j * k, outLogProbs, order[j] * k, k);
+                System.arraycopy(ids, j * k, outIds, order[j] * k, k);
+            }
+        }
+        for (int j = free; j < n; j++) {
+            ((LogitRule.Force) rules[order[j]]).topK(k, outLogProbs, outIds, order[j] * k);
         }
     }
 
@@ -351,7 +404,7 @@ public final class M2M100Model implements StepModel {
                     }
                 }
                 float[] flat;
-                try (Tensor logits = decode(stepRows, stepTokens)) {
+                try (Tensor logits = decode(stepRows, stepTokens, stepRows.length)) {
                     flat = backend.download(logits);
                 }
                 for (int i = 0; i < n; i++) {
@@ -376,8 +429,11 @@ public final class M2M100Model implements StepModel {
         return decoderLogits(List.of(source), List.of(decoderIds))[0];
     }
 
-    /** Runs the decoder one position for the rows; advances their lengths; returns logits [rows × vocab]. */
-    private Tensor decode(int[] rows, int[] tokens) {
+    /**
+     * Runs the decoder one position for the rows and advances their lengths; returns the logits of the first
+     * {@code logitRows} rows {@code [logitRows × vocab]}, or null when that is 0.
+     */
+    private Tensor decode(int[] rows, int[] tokens, int logitRows) {
         if (tokens.length != rows.length) {
             throw new IllegalArgumentException("step: " + rows.length + " rows but " + tokens.length + " tokens");
         }
@@ -406,7 +462,8 @@ public final class M2M100Model implements StepModel {
             srcSlots[i] = rowSource[r];
             srcLengths[i] = sourceLength[rowSource[r]];
         }
-        Tensor logits = decoder.step(tokens, positionIds, selfCache, rows, positions, crossCache, srcSlots, srcLengths);
+        Tensor logits = decoder.step(tokens, positionIds, selfCache, rows, positions, crossCache, srcSlots, srcLengths,
+                logitRows);
         for (int r : rows) {
             rowLength[r]++;
         }

@@ -387,56 +387,52 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** One decoder step over every row of every active sequence. */
+    /** One decoder step over every row of every active sequence (twin rows once, {@link StepRows}). */
     private void step() {
-        int totalRows = 0;
         int k = 1;
+        List<SequenceSearch> searches = new ArrayList<>(active.size());
+        List<int[]> searchRows = new ArrayList<>(active.size());
         for (Sequence s : active) {
-            totalRows += s.rows.length;
             k = Math.max(k, s.search.candidatesPerRow());
+            searches.add(s.search);
+            searchRows.add(s.rows);
         }
-        int[] rows = new int[totalRows];
-        int[] tokens = new int[totalRows];
-        LogitRule[] rules = new LogitRule[totalRows];
-        int at = 0;
-        for (Sequence s : active) {
-            LogitRule rule = s.search.rule();
-            for (int r = 0; r < s.rows.length; r++) {
-                rows[at] = s.rows[r];
-                tokens[at] = s.search.inputToken(r);
-                rules[at] = rule;
-                at++;
-            }
-        }
-        float[] logProbs = new float[totalRows * k];
-        int[] ids = new int[totalRows * k];
+        StepRows stepRows = StepRows.of(searches, searchRows);
+        int computed = stepRows.modelRows().length;
+        float[] stepLogProbs = new float[computed * k];
+        int[] stepIds = new int[computed * k];
         long stepStart = System.nanoTime();
         try {
-            model.step(rows, tokens, rules, k, logProbs, ids);
+            model.step(stepRows.modelRows(), stepRows.tokens(), stepRows.rules(), k, stepLogProbs, stepIds);
+            if (stepRows.twinTo().length > 0) {
+                model.copyRows(stepRows.twinFrom(), stepRows.twinTo());
+            }
         } catch (RuntimeException | Error e) {
             if (DeviceMemoryExhausted.isCause(e) && active.size() > 1) {
                 // A failed step may have written part of the rows' caches: every active sequence starts over
                 // (results are the same: batch invariance), with half as many admitted at once.
-                shrink("a decoder step over " + totalRows + " rows", active.size() / 2, e);
+                shrink("a decoder step over " + computed + " rows", active.size() / 2, e);
                 List<Sequence> all = new ArrayList<>(active);
                 active.clear();
                 requeue(all);
                 return;
             }
-            LOG.log(Level.ERROR, "decoder step over " + totalRows + " rows failed", e);
+            LOG.log(Level.ERROR, "decoder step over " + computed + " rows failed", e);
             failAllActive(modelError(DeviceMemoryExhausted.isCause(e)
-                    ? "the text does not fit in device memory even decoded alone (" + totalRows + " rows)" : "a decoder step failed", e));
+                    ? "the text does not fit in device memory even decoded alone (" + computed + " rows)" : "a decoder step failed", e));
             return;
         }
+        float[] logProbs = stepRows.spread(stepLogProbs, k);
+        int[] ids = stepRows.spread(stepIds, k);
         estimate.stepTook(System.nanoTime() - stepStart);
         growAdmissionLimit();
         decodeSteps.incrementAndGet();
-        generatedTokens.addAndGet(totalRows);
+        generatedTokens.addAndGet(stepRows.searchRows());
 
         List<Sequence> finished = new ArrayList<>();
         List<int[]> copyFrom = new ArrayList<>();
         List<int[]> copyTo = new ArrayList<>();
-        at = 0;
+        int at = 0;
         for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
             int offset = at * k;

@@ -75,6 +75,11 @@ class ElementTypeRulesTest {
         }
 
         @Override
+        protected FakeTensor doFirstRows(FakeTensor t, int rows) {
+            return new FakeTensor(rows, t.cols(), t.elementType());
+        }
+
+        @Override
         protected float[] doDownload(FakeTensor t) {
             return new float[t.rows() * t.cols()];
         }

@@ -139,4 +139,50 @@ class SequenceSearchTest {
         }
         assertNotEquals(0, differing, "no case where early_stopping changed the result");
     }
+
+    @Test
+    void beamsAreTwinsUntilTheyTakeDifferentTokens() {
+        SequenceSearch search = SequenceSearch.start(settings(3, 20, 0, 1.0, EarlyStopping.TRUE));
+        int k = search.candidatesPerRow();
+        assertArrayEquals(new int[] {0, 0, 0}, representatives(search), "every beam starts on the start token");
+        // the forced language token: every beam's candidates are the same, so every beam takes it
+        float[] lp = new float[3 * k];
+        int[] ids = new int[3 * k];
+        for (int row = 0; row < 3; row++) {
+            ((LogitRule.Force) search.rule()).topK(k, lp, ids, row * k);
+        }
+        search.advance(lp, ids, 0, k);
+        assertArrayEquals(new int[] {0, 0, 0}, representatives(search), "all beams are START, LANG");
+        // twins return the same candidates; beam 0 (score 0) outranks the others (-1e9), so all three continue it
+        for (int row = 0; row < 3; row++) {
+            System.arraycopy(new float[] {-0.1f, -1f, -2f, -3f, -4f, -5f}, 0, lp, row * k, k);
+            System.arraycopy(new int[] {A, B, C, D, 7, 9}, 0, ids, row * k, k);
+        }
+        assertArrayEquals(new int[] {0, 0, 0}, search.advance(lp, ids, 0, k));
+        assertArrayEquals(new int[] {0, 1, 2}, representatives(search), "START LANG A, B and C differ");
+        assertArrayEquals(new int[] {A, B, C}, new int[] {search.inputToken(0), search.inputToken(1),
+                search.inputToken(2)});
+        // greedy has one row
+        assertEquals(0, SequenceSearch.start(settings(1, 20, 0, 1.0, EarlyStopping.TRUE)).representative(0));
+    }
+
+    static int[] representatives(SequenceSearch search) {
+        int[] out = new int[search.rowCount()];
+        for (int row = 0; row < out.length; row++) {
+            out[row] = search.representative(row);
+        }
+        return out;
+    }
+
+    @Test
+    void forceTopKListsTheForcedIdThenTheLowestOthers() {
+        float[] lp = new float[2 + 4];
+        int[] ids = new int[2 + 4];
+        new LogitRule.Force(1).topK(4, lp, ids, 2);
+        assertArrayEquals(new int[] {1, 0, 2, 3}, Arrays.copyOfRange(ids, 2, 6));
+        assertArrayEquals(new float[] {0f, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY},
+                Arrays.copyOfRange(lp, 2, 6));
+        new LogitRule.Force(0).topK(2, lp, ids, 0);
+        assertArrayEquals(new int[] {0, 1}, Arrays.copyOf(ids, 2));
+    }
 }

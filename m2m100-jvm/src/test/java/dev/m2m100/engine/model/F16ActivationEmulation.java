@@ -122,6 +122,12 @@ final class F16ActivationEmulation implements Backend {
     }
 
     @Override
+    public Tensor firstRows(Tensor t, int rows) {
+        Tensor head = cpu.firstRows(plain(t), rows);
+        return t instanceof Half ? new Half((CpuTensor) head) : head;
+    }
+
+    @Override
     public ElementType activationType() {
         return ElementType.F16;
     }

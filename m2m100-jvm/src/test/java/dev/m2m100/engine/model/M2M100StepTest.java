@@ -194,6 +194,60 @@ class M2M100StepTest {
         model.releaseSource(s);
     }
 
+    /**
+     * Forced rows skip the logits and are reordered behind the others inside the step: every row's output, and the
+     * cache the forced rows go on with, must be what each row gets stepped alone.
+     */
+    @Test
+    void forcedRowsInAMixedStepChangeNothing() {
+        int[] source = {4011, 62, 1968, 104, 2};
+        int s = model.encode(List.of(source))[0];
+        int k = 5;
+        int started = model.openRow(s);
+        model.step(new int[] {started}, new int[] {2}, new LogitRule[] {LogitRule.force(4017)}, 1, new float[1],
+                new int[1]);
+        int forced = model.openRow(s);
+        int free = model.openRow(s);
+        float[] lp = new float[3 * k];
+        int[] ids = new int[3 * k];
+        // the forced row first, so the step must move it behind the others
+        model.step(new int[] {forced, started, free}, new int[] {2, 4017, 2},
+                new LogitRule[] {LogitRule.force(4017), LogitRule.NONE, LogitRule.NONE}, k, lp, ids);
+        float[] lpWant = new float[k];
+        int[] idsWant = new int[k];
+        new LogitRule.Force(4017).topK(k, lpWant, idsWant, 0);
+        assertArrayEquals(idsWant, java.util.Arrays.copyOfRange(ids, 0, k));
+        assertArrayEquals(lpWant, java.util.Arrays.copyOfRange(lp, 0, k), 0f);
+        float[][] logits = model.decoderLogits(source, new int[] {2, 4017, 45});
+        assertTopK(logits[1], java.util.Arrays.copyOfRange(lp, k, 2 * k), java.util.Arrays.copyOfRange(ids, k, 2 * k),
+                "the started row");
+        assertTopK(logits[0], java.util.Arrays.copyOfRange(lp, 2 * k, 3 * k),
+                java.util.Arrays.copyOfRange(ids, 2 * k, 3 * k), "the free row");
+        // the forced row's cache holds its first position: its next step is teacher forcing's second
+        float[] lpNext = new float[k];
+        int[] idsNext = new int[k];
+        model.step(new int[] {forced}, new int[] {4017}, new LogitRule[] {LogitRule.NONE}, k, lpNext, idsNext);
+        assertTopK(logits[1], lpNext, idsNext, "the forced row, one step on");
+        model.releaseRow(started);
+        model.releaseRow(forced);
+        model.releaseRow(free);
+        model.releaseSource(s);
+    }
+
+    /** The step's k best are those of the log-softmax of these logits (within float rounding of the two paths). */
+    private static void assertTopK(float[] logits, float[] lp, int[] ids, String what) {
+        double[] ref = logSoftmax(logits);
+        Integer[] order = new Integer[ref.length];
+        for (int j = 0; j < order.length; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(ref[b], ref[a]));
+        for (int j = 0; j < ids.length; j++) {
+            assertEquals(order[j], ids[j], what + ": rank " + j);
+            assertEquals(ref[ids[j]], lp[j], 2e-5, what + ": rank " + j);
+        }
+    }
+
     @Test
     void copyRowsReadsBeforeWritingAndReordersCaches() {
         int[] source = {4011, 62, 1968, 104, 2};

@@ -168,6 +168,11 @@ public final class OpTimingBackend implements Backend {
     }
 
     @Override
+    public Tensor firstRows(Tensor t, int rows) {
+        return backend.firstRows(t, rows);
+    }
+
+    @Override
     public ElementType activationType() {
         return backend.activationType();
     }

@@ -82,6 +82,11 @@ public final class CpuBackend extends CheckedBackend<CpuTensor, CpuMatrix, CpuVe
     }
 
     @Override
+    protected CpuTensor doFirstRows(CpuTensor t, int rows) {
+        return new CpuTensor(t.data(), rows, t.cols());
+    }
+
+    @Override
     protected float[] doDownload(CpuTensor c) {
         return java.util.Arrays.copyOf(c.data(), c.rows() * c.cols());
     }

@@ -142,6 +142,11 @@ public final class CudaBackend extends CheckedBackend<CudaTensor, CudaMatrix, Cu
                 pool);
     }
 
+    @Override
+    protected CudaTensor doFirstRows(CudaTensor t, int rows) {
+        return t.firstRows(rows);
+    }
+
     /** Waits for the stream, then copies (F16 widened exactly); for tests and teacher forcing, not the step loop. */
     @Override
     protected float[] doDownload(CudaTensor c) {

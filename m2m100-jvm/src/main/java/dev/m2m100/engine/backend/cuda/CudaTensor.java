@@ -3,7 +3,10 @@ package dev.m2m100.engine.backend.cuda;
 import dev.m2m100.engine.backend.ElementType;
 import dev.m2m100.engine.backend.Tensor;
 
-/** An activation matrix in the backend's device memory pool, stored as fp32 or fp16; closing returns the memory. */
+/**
+ * An activation matrix in the backend's device memory pool, stored as fp32 or fp16; closing returns the memory,
+ * except for a view ({@link #firstRows}), which owns none.
+ */
 final class CudaTensor implements Tensor {
 
     private final DeviceBuffer buffer;
@@ -37,6 +40,13 @@ final class CudaTensor implements Tensor {
         return buffer;
     }
 
+    /** The first {@code count} rows, sharing this tensor's memory; closing the view frees nothing. */
+    CudaTensor firstRows(int count) {
+        DeviceBuffer head = buffer().slice(0, (long) count * cols * storage.bytes(),
+                buffer.label() + " first " + count + " rows");
+        return new CudaTensor(head, count, cols, storage, null);
+    }
+
     /** Columns [from, from + count) of every row start here (a view for fused q|k|v layouts). */
     DeviceBuffer columnsFrom(int from) {
         long offset = (long) from * storage.bytes();
@@ -67,7 +77,9 @@ final class CudaTensor implements Tensor {
     public void close() {
         if (!closed) {
             closed = true;
-            pool.release(buffer);
+            if (pool != null) {
+                pool.release(buffer);
+            }
         }
     }
 

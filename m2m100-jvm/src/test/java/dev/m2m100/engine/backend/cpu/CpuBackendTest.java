@@ -284,6 +284,31 @@ class CpuBackendTest {
         assertEquals(0f, lpRows[10]);
     }
 
+    /** The model skips the logits of forced rows and fills their output with Force.topK: it must be the same. */
+    @Test
+    void aForcedRowsOutputIsForceTopKWhateverTheLogits() {
+        Random r = new Random(17);
+        for (int vocab : new int[] {9, 500}) {
+            for (int k : new int[] {1, 4, 9, vocab}) {
+                if (k > vocab) {
+                    continue;
+                }
+                for (int forced : new int[] {0, 3, vocab - 1}) {
+                    float[] lp = new float[k];
+                    int[] ids = new int[k];
+                    backend.logSoftmaxTopK(tensor(random(r, vocab), 1, vocab),
+                            new LogitRule[] {LogitRule.force(forced)}, k, lp, ids);
+                    float[] lpWant = new float[k];
+                    int[] idsWant = new int[k];
+                    new LogitRule.Force(forced).topK(k, lpWant, idsWant, 0);
+                    String what = "vocab " + vocab + ", k " + k + ", forced " + forced;
+                    assertArrayEquals(idsWant, ids, what);
+                    assertArrayEquals(lpWant, lp, 0f, what);
+                }
+            }
+        }
+    }
+
     @Test
     void copyKvSwapsSlots() {
         KvCache cache = backend.kvCache(2, 4, 8, 2);
