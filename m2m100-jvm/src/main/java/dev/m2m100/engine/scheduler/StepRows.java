@@ -4,6 +4,7 @@ import dev.m2m100.engine.generation.LogitRule;
 import dev.m2m100.engine.generation.SequenceSearch;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The rows one decoder step sends to the model. A search row whose history repeats an earlier row of its search
@@ -104,22 +105,20 @@ final class StepRows {
 
     /** The computed rows' {@code k} log-probabilities each, laid out per search row. */
     float[] spread(float[] computed, int k) {
-        if (twinTo.length == 0) {
-            return computed;
-        }
-        float[] out = new float[source.length * k];
-        for (int i = 0; i < source.length; i++) {
-            System.arraycopy(computed, source[i] * k, out, i * k, k);
-        }
-        return out;
+        return spread(computed, float[]::new, k);
     }
 
     /** The computed rows' {@code k} token ids each, laid out per search row. */
     int[] spread(int[] computed, int k) {
+        return spread(computed, int[]::new, k);
+    }
+
+    /** {@code computed} itself when no row has a twin; else a new array of k entries per search row. */
+    private <A> A spread(A computed, IntFunction<A> allocate, int k) {
         if (twinTo.length == 0) {
             return computed;
         }
-        int[] out = new int[source.length * k];
+        A out = allocate.apply(source.length * k);
         for (int i = 0; i < source.length; i++) {
             System.arraycopy(computed, source[i] * k, out, i * k, k);
         }
