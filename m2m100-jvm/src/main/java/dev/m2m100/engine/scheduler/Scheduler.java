@@ -99,7 +99,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Queues source sequences (complete encoder inputs) for decoding with the same settings.
+     * Queues source sequences (complete encoder inputs) for decoding with the same settings. A source that repeats
+     * an earlier one of the request is decoded once ({@link DistinctSources}); the queue limit counts distinct ones.
      *
      * @param context the client it is for (fair admission), its time limit (past it the future fails with
      *                {@link TimeoutException} and its sequences are dropped) and who hears when it starts
@@ -123,21 +124,23 @@ public final class Scheduler implements AutoCloseable {
         long now = System.nanoTime();
         Duration timeout = context.timeout();
         long deadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
-        Request request = new Request(context.client(), settings, sources.size(), now, deadline, context.onStarted(), future);
+        DistinctSources distinct = DistinctSources.of(sources);
+        List<int[]> toDecode = distinct.distinct();
+        Request request = new Request(context.client(), settings, distinct, now, deadline, context.onStarted(), future);
         lock.lock();
         try {
             if (closing) {
                 future.completeExceptionally(new IllegalStateException("the scheduler is closed; no new work is accepted"));
                 return future;
             }
-            if (queue.size() + sources.size() > maxQueued) {
+            if (queue.size() + toDecode.size() > maxQueued) {
                 future.completeExceptionally(new OverloadedException("the queue holds " + queue.size() + " of at most "
-                        + maxQueued + " waiting sequences; " + sources.size() + " more do not fit", retryAfterSeconds()));
+                        + maxQueued + " waiting sequences; " + toDecode.size() + " more do not fit", retryAfterSeconds()));
                 return future;
             }
-            List<Sequence> sequences = new ArrayList<>(sources.size());
-            for (int i = 0; i < sources.size(); i++) {
-                sequences.add(new Sequence(request, i, sources.get(i).clone()));
+            List<Sequence> sequences = new ArrayList<>(toDecode.size());
+            for (int i = 0; i < toDecode.size(); i++) {
+                sequences.add(new Sequence(request, i, toDecode.get(i).clone()));
             }
             queue.add(context.client(), request, settings.numBeams(), sequences);
             noteQueue();
@@ -608,12 +611,14 @@ public final class Scheduler implements AutoCloseable {
         final long deadline;
         final RequestContext.QueueWaitListener onStarted;
         final CompletableFuture<List<GeneratedSequence>> future;
+        private final DistinctSources sources;
+        /** One per distinct source. */
         private final GeneratedSequence[] results;
         private int remaining;
         private boolean failed;
         private boolean started;
 
-        Request(String client, SearchSettings settings, int size, long submitted, long deadline,
+        Request(String client, SearchSettings settings, DistinctSources sources, long submitted, long deadline,
                 RequestContext.QueueWaitListener onStarted, CompletableFuture<List<GeneratedSequence>> future) {
             this.client = client;
             this.settings = settings;
@@ -621,8 +626,9 @@ public final class Scheduler implements AutoCloseable {
             this.deadline = deadline;
             this.onStarted = onStarted;
             this.future = future;
-            this.results = new GeneratedSequence[size];
-            this.remaining = size;
+            this.sources = sources;
+            this.results = new GeneratedSequence[sources.distinct().size()];
+            this.remaining = results.length;
         }
 
         /** Whether a sequence admitted now can be expected to finish before the deadline. */
@@ -659,7 +665,7 @@ public final class Scheduler implements AutoCloseable {
             }
             results[index] = result;
             if (--remaining == 0) {
-                List<GeneratedSequence> all = List.of(results);
+                List<GeneratedSequence> all = sources.expand(results);
                 completions.execute(() -> future.complete(all));
             }
         }

@@ -174,7 +174,11 @@ public final class ToyStepModel implements StepModel {
     @Override
     public void step(int[] rows, int[] tokens, LogitRule[] rules, int k, float[] outLogProbs, int[] outIds) {
         try {
-            stepGate.await(); // outside the monitor: other threads may look at the counters meanwhile
+            // outside the monitor: other threads may look at the counters meanwhile; bounded, so that a test
+            // that fails before opening the gate fails instead of hanging in the scheduler's close()
+            if (!stepGate.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the step gate stayed closed for 60 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while held", e);

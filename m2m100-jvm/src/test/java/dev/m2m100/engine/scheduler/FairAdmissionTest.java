@@ -47,7 +47,7 @@ class FairAdmissionTest {
     private static List<int[]> sources(int count, int steps, int tag) {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            out.add(new int[] {4, steps, tag, EOS});
+            out.add(new int[] {4, steps, tag, i, EOS}); // distinct: a request decodes a repeated source once
         }
         return out;
     }

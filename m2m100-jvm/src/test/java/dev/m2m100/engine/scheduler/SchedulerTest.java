@@ -135,6 +135,29 @@ class SchedulerTest {
     }
 
     @Test
+    void repeatedSourcesInARequestAreDecodedOnceAndAnsweredEverywhere() throws Exception {
+        Random r = new Random(4);
+        ToyStepModel toy = new ToyStepModel(V, 64, ToyLms.hashed(V, 12, 0.3));
+        int[] a = randomSource(r);
+        int[] b = randomSource(r);
+        while (java.util.Arrays.equals(a, b)) {
+            b = randomSource(r);
+        }
+        List<int[]> sources = List.of(a, b, a.clone(), a, b.clone());
+        SearchSettings s = settings(2, 12, 0, 1.0, EarlyStopping.TRUE);
+        try (Scheduler scheduler = new Scheduler(toy, EngineSettings.DEFAULTS)) {
+            List<GeneratedSequence> got = scheduler.submit(sources, s, RequestContext.NONE).get(30, TimeUnit.SECONDS);
+            assertEquals(sources.size(), got.size());
+            for (int i = 0; i < sources.size(); i++) {
+                assertEquals(expected(toy, sources.get(i), s), got.get(i), "source " + i);
+            }
+        }
+        synchronized (toy) {
+            assertEquals(2, toy.encodedSources.size(), "each distinct source is encoded once");
+        }
+    }
+
+    @Test
     void manyConcurrentSubmittersGetTheirOwnCorrectResults() throws Exception {
         ToyStepModel toy = new ToyStepModel(V, 64, ToyLms.hashed(V, 5, 0.3));
         int threads = 8, perThread = 6;
@@ -180,17 +203,18 @@ class SchedulerTest {
         toy.delaySteps(20);
         SearchSettings s = settings(1, 20, 0, 1.0, EarlyStopping.TRUE);
         try (Scheduler scheduler = new Scheduler(toy, new EngineSettings(DeviceSpec.CPU, WeightDType.AUTO, 0, 4, 1, 8))) {
-            int[] src = {4, 9, EOS};
-            CompletableFuture<List<GeneratedSequence>> first = scheduler.submit(List.of(src, src, src, src), s, RequestContext.NONE);
+            // distinct sources: a request decodes a repeated one once, and the queue counts it once
+            List<int[]> five = List.of(new int[] {4, 5, EOS}, new int[] {4, 6, EOS}, new int[] {4, 7, EOS},
+                    new int[] {4, 8, EOS}, new int[] {4, 9, EOS});
+            CompletableFuture<List<GeneratedSequence>> first = scheduler.submit(five.subList(0, 4), s, RequestContext.NONE);
             // At most one of the four is active (maxActiveSequences 1): at least 3 still wait, 3 + 2 > 4.
-            CompletableFuture<List<GeneratedSequence>> second = scheduler.submit(List.of(src, src), s, RequestContext.NONE);
+            CompletableFuture<List<GeneratedSequence>> second = scheduler.submit(five.subList(3, 5), s, RequestContext.NONE);
             ExecutionCheck.failsWith(second, OverloadedException.class);
             OverloadedException e = (OverloadedException) ExecutionCheck.cause(second);
             assertTrue(e.retryAfterSeconds() >= 1, "retry-after " + e.retryAfterSeconds());
             assertEquals(4, first.get(30, TimeUnit.SECONDS).size(), "accepted work still completes");
             // A request larger than the whole queue can never fit: that is a bad request, not overload.
-            ExecutionCheck.failsWith(scheduler.submit(List.of(src, src, src, src, src), s, RequestContext.NONE),
-                    IllegalArgumentException.class);
+            ExecutionCheck.failsWith(scheduler.submit(five, s, RequestContext.NONE), IllegalArgumentException.class);
         }
     }
 
