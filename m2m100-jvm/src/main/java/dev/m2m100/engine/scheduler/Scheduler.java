@@ -6,7 +6,6 @@ import dev.m2m100.engine.RequestContext;
 import dev.m2m100.engine.SchedulerStats;
 import dev.m2m100.engine.backend.DeviceMemoryExhausted;
 import dev.m2m100.engine.generation.GeneratedSequence;
-import dev.m2m100.engine.generation.LogitRule;
 import dev.m2m100.engine.generation.SearchSettings;
 import dev.m2m100.engine.generation.SequenceSearch;
 import dev.m2m100.engine.generation.StepModel;
