@@ -123,13 +123,14 @@ public final class GemmLinearKernel implements LinearKernel {
     public void apply(float[] x, int rows, PackedWeight w, float[] bias, Epilogue epilogue, float[] out) {
         PackedWeights p = ((Packed) w).w();
         VectorWidth width = widths.forFormat(p.format()); // p's own format: bf16 mode keeps the embedding in f16
+        int blockRows = widths.blockRows();
         switch (epilogue) {
-            case NONE -> Gemm.linear(width, pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
-                    null, 0, out, 0);
-            case RELU -> Gemm.linear(width, pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.RELU,
-                    null, 0, out, 0);
-            case RESIDUAL -> Gemm.linear(width, pool, x, 0, rows, p, bias, dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE,
-                    out, 0, out, 0);
+            case NONE -> Gemm.linear(width, blockRows, pool, x, 0, rows, p, bias,
+                    dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE, null, 0, out, 0);
+            case RELU -> Gemm.linear(width, blockRows, pool, x, 0, rows, p, bias,
+                    dev.m2m100.engine.backend.cpu.gemm.Epilogue.RELU, null, 0, out, 0);
+            case RESIDUAL -> Gemm.linear(width, blockRows, pool, x, 0, rows, p, bias,
+                    dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE, out, 0, out, 0);
         }
     }
 

@@ -13,14 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code out[m×n] = epilogue(x[m×k] · Wᵀ + bias) + residual} over {@link PackedWeights}.
  *
  * <p>Structure: the pool splits the output columns into {@link PackedWeights#NR}-wide panels (dynamically
- * claimed chunks). Each participant packs x once per call into row blocks of {@link #MR} ([kk][row] order, so
- * broadcasts read consecutive floats). For each panel and each K block of {@link #KC} steps, register-blocked
- * micro-kernels ({@link #MR} rows × 16 columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
- * GEMM (m > MR): f16 and int8 weights are first widened into a per-thread f32 block that stays in L1, reused by
+ * claimed chunks). Each participant packs x once per call into row blocks of mr rows ({@link #MR}, or
+ * {@link #ROWS_16_REGISTERS} where the JVM has 16 vector registers; [kk][row] order, so broadcasts read consecutive
+ * floats). For each panel and each K block of {@link #KC} steps, register-blocked micro-kernels (mr rows × 16
+ * columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
+ * GEMM (m > mr): f16 and int8 weights are first widened into a per-thread f32 block that stays in L1, reused by
  * every row block; bf16 weights are widened in registers in every row block (cheaper than the block).
  * GEMM at 512 bits (machines that run 512-bit FMAs at full width): two panels per pass; compact formats are
  * widened per K block into two f32 blocks for the f32 kernels, so bf16, f16 and int8 get the wide FMAs too.
- * GEMV (m ≤ MR, decode): a single row block, compact weights widened in registers straight
+ * GEMV (m ≤ mr, decode): a single row block, compact weights widened in registers straight
  * from the packed stream, so every weight byte is read from memory once for all rows. Bias, INT8 scale, ReLU
  * and residual are applied once per panel after its last K block.
  *
@@ -35,16 +36,26 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Requires the {@code jdk.incubator.vector} module. Fast on AVX2 (256-bit vectors) and wider.
  */
 public final class Gemm {
-    /** Rows per micro-kernel (6 × 2 accumulators + 2 weight vectors + 1 broadcast = 15 of 16 ymm registers). */
-    public static final int MR = 6;
     /**
-     * Rows of the row block that starts with {@code left} rows still to go: {@link #MR}, except that a tail of
-     * 7 or 8 rows becomes two blocks of 4 + 3 or 4 + 4 instead of 6 + 1 or 6 + 2. A 1- or 2-row kernel has only
-     * 2 or 4 FMA chains, too few to cover the FMA latency on two pipes (8 needed), so it ran at half speed: 3.7 %
-     * of case b's samples for 2.5 % of its FLOPs at 80 rows. Rows are independent, so no result changes.
+     * Most rows per micro-kernel: 6 × 2 accumulators + 2 weight vectors + the broadcasts, which fits where the JVM
+     * has 32 vector registers (AVX-512 encodings). With 16 (AVX2), C2 keeps three broadcasts live, runs out of
+     * registers and spills two accumulators to the stack inside the k loop, which then waits on store-to-load
+     * forwarding every step: 70-80 GFLOP/s against 150+ with 5-row blocks on a Zen 3 (docs/PERFORMANCE.md, "AVX2
+     * machines"). {@link #ROWS_16_REGISTERS} rows fit there; see {@link VectorWidth#blockRowsFor}.
      */
-    static int blockRows(int left) {
-        return left > MR && left <= MR + 2 ? (left + 1) / 2 : Math.min(MR, left);
+    public static final int MR = 6;
+    /** Rows per micro-kernel where the JVM has 16 vector registers: 5 × 2 accumulators + 2 + 3 broadcasts = 15. */
+    public static final int ROWS_16_REGISTERS = 5;
+
+    /**
+     * Rows of the row block that starts with {@code left} rows still to go, for blocks of at most {@code mr} rows
+     * ({@link #MR} or {@link #ROWS_16_REGISTERS}): {@code mr}, except that a tail of mr + 1 or mr + 2 rows becomes two
+     * blocks (6 + 1 or 6 + 2 become 4 + 3 or 4 + 4). A 1- or 2-row kernel has only 2 or 4 FMA chains, too few to cover
+     * the FMA latency on two pipes (8 needed), so it ran at half speed: 3.7 % of case b's samples for 2.5 % of its
+     * FLOPs at 80 rows. Rows are independent, so no result changes.
+     */
+    static int blockRows(int left, int mr) {
+        return left > mr && left <= mr + 2 ? (left + 1) / 2 : Math.min(mr, left);
     }
 
     /** K block: a panel block of KC × 16 f32 (16 KiB) stays in L1 across row blocks. */
@@ -86,14 +97,27 @@ public final class Gemm {
                 residualOffset, out, outOffset);
     }
 
-    /**
-     * As above, with the multi-row kernels at {@code width} instead of the process's choice for w's format (the
-     * result is the same bit for bit; tests and benchmarks run both).
-     */
+    /** As below, with this process's rows per micro-kernel ({@link VectorWidth.Choice#blockRows()}). */
     public static void linear(VectorWidth width, WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w,
                               float[] bias, Epilogue epilogue, float[] residual, int residualOffset, float[] out,
                               int outOffset) {
+        linear(width, VectorWidth.processChoice().blockRows(), pool, x, xOffset, m, w, bias, epilogue, residual,
+                residualOffset, out, outOffset);
+    }
+
+    /**
+     * As above, with the multi-row kernels at {@code width} and row blocks of at most {@code blockRows} rows
+     * ({@link #MR} or {@link #ROWS_16_REGISTERS}) instead of the process's choice (the result is the same bit for
+     * bit; tests and benchmarks run them all).
+     */
+    public static void linear(VectorWidth width, int blockRows, WorkerPool pool, float[] x, int xOffset, int m,
+                              PackedWeights w, float[] bias, Epilogue epilogue, float[] residual, int residualOffset,
+                              float[] out, int outOffset) {
         Objects.requireNonNull(width, "width");
+        if (blockRows != MR && blockRows != ROWS_16_REGISTERS) {
+            throw new IllegalArgumentException("linear: blockRows must be " + MR + " or " + ROWS_16_REGISTERS
+                    + ", got " + blockRows);
+        }
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(w, "w");
@@ -123,10 +147,10 @@ public final class Gemm {
             return;
         }
         // Rows in chunks whose packed x stays in cache while every panel sweeps it (see A_CHUNK_BYTES).
-        final int chunkRows = rowsPerChunk(m, k);
+        final int chunkRows = rowsPerChunk(m, k, blockRows);
         for (int r = 0; r < m; r += chunkRows) {
             final int rows = Math.min(chunkRows, m - r);
-            dispatch(width, pool, x, xOffset + r * k, rows, w, bias, epilogue, residual,
+            dispatch(width, blockRows, pool, x, xOffset + r * k, rows, w, bias, epilogue, residual,
                     residual == null ? 0 : residualOffset + r * n, out, outOffset + r * n);
         }
     }
@@ -141,17 +165,17 @@ public final class Gemm {
     static final long A_CHUNK_BYTES = 4L << 20;
 
     /** Rows per dispatch for m rows of length k: all of them, or equal chunks of whole row blocks. */
-    static int rowsPerChunk(int m, int k) {
+    static int rowsPerChunk(int m, int k, int mr) {
         final long bytes = 4L * m * k;
         if (bytes <= A_CHUNK_BYTES) {
             return m;
         }
         final int chunks = (int) ((bytes + A_CHUNK_BYTES - 1) / A_CHUNK_BYTES);
         final int rows = (m + chunks - 1) / chunks;
-        return (rows + MR - 1) / MR * MR;
+        return (rows + mr - 1) / mr * mr;
     }
 
-    private static void dispatch(VectorWidth width, WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w,
+    private static void dispatch(VectorWidth width, int mr, WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w,
                                  float[] bias, Epilogue epilogue, float[] residual, int residualOffset, float[] out,
                                  int outOffset) {
         final int n = w.n();
@@ -159,7 +183,7 @@ public final class Gemm {
         int panels = w.panels();
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
-        final boolean wide = width == VectorWidth.BITS_512 && m > MR;
+        final boolean wide = width == VectorWidth.BITS_512 && m > mr;
         if (m == 1) {
             grain = Math.min(panels, (grain + 3) & ~3); // the m = 1 kernels take panels in groups of 4 or 2
         } else if (wide) {
@@ -172,7 +196,7 @@ public final class Gemm {
             throw new IllegalStateException("Gemm.linear called from inside a task of the same WorkerPool");
         }
         synchronized (task) {
-            task.set(pool, x, xOffset, m, w, bias, relu, residual, residualOffset, out, outOffset, wide);
+            task.set(pool, x, xOffset, m, w, bias, relu, residual, residualOffset, out, outOffset, wide, mr);
             try {
                 pool.parallelFor(panels, grain, task);
             } finally {
@@ -195,9 +219,10 @@ public final class Gemm {
         private float[] out;
         private int outOffset;
         private boolean wide;
+        private int mr;
 
         void set(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias, boolean relu,
-                 float[] residual, int residualOffset, float[] out, int outOffset, boolean wide) {
+                 float[] residual, int residualOffset, float[] out, int outOffset, boolean wide, int mr) {
             this.pool = pool;
             this.x = x;
             this.xOffset = xOffset;
@@ -210,22 +235,23 @@ public final class Gemm {
             this.out = out;
             this.outOffset = outOffset;
             this.wide = wide;
+            this.mr = mr;
         }
 
         /** Drops the references so a finished call keeps no caller arrays alive. */
         void clear() {
-            set(null, null, 0, 0, null, null, false, null, 0, null, 0, false);
+            set(null, null, 0, 0, null, null, false, null, 0, null, 0, false, mr);
         }
 
         @Override
         public void run(int worker, int from, int to) {
             if (wide) {
-                panelPairs512(pool.callSequence(), pool.scratch(worker), x, xOffset, m, w, bias, relu, residual,
+                panelPairs512(pool.callSequence(), pool.scratch(worker), x, xOffset, m, mr, w, bias, relu, residual,
                         residualOffset, out, outOffset, from, to);
                 return;
             }
-            panels(pool.callSequence(), pool.scratch(worker), x, xOffset, m, w, bias, relu, residual, residualOffset,
-                    out, outOffset, from, to);
+            panels(pool.callSequence(), pool.scratch(worker), x, xOffset, m, mr, w, bias, relu, residual,
+                    residualOffset, out, outOffset, from, to);
         }
     }
 
@@ -240,8 +266,8 @@ public final class Gemm {
         return a < b + bLen && b < a + aLen;
     }
 
-    private static void panels(long call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
-                               boolean relu, float[] residual, int rOffset, float[] out, int oOffset,
+    private static void panels(long call, WorkerScratch scratch, float[] x, int xOffset, int m, int mr, PackedWeights w,
+                               float[] bias, boolean relu, float[] residual, int rOffset, float[] out, int oOffset,
                                int fromPanel, int toPanel) {
         final int k = w.k();
         final WeightFormat format = w.format();
@@ -257,12 +283,12 @@ public final class Gemm {
         // row block (GEMV), and for bf16 also in GEMMs, where a shift and an and are hidden by Zen 4's spare vector
         // ports (198-202 GFLOP/s at M = 64 and 1,536 against 174-196 through the f32 block); f16's widening is
         // twice the work and ran at 156-172 that way, so f16 and int8 GEMMs widen once per K block into the block.
-        final boolean inRegisters = format == WeightFormat.BF16 || (m <= MR && format != WeightFormat.F32);
+        final boolean inRegisters = format == WeightFormat.BF16 || (m <= mr && format != WeightFormat.F32);
         final boolean throughBlock = format != WeightFormat.F32 && !inRegisters;
         // A single row is already in packed order. f16 through the block: x packed times 2^112 where it can be,
         // so the widening skips its multiply.
         final float[] a = m == 1 ? x
-                : scratch.packedA(call, x, xOffset, m, k, throughBlock && format == WeightFormat.F16);
+                : scratch.packedA(call, x, xOffset, m, mr, k, throughBlock && format == WeightFormat.F16);
         final boolean scaledX = throughBlock && scratch.packedScaled();
         final int aBase = m == 1 ? xOffset : 0;
         final MemorySegment wide = throughBlock ? scratch.segment((long) (KC + 1) * NR * 4) : null;
@@ -273,7 +299,7 @@ public final class Gemm {
                 final boolean first = k0 == 0;
                 if (inRegisters) {
                     for (int r = 0, rows; r < m; r += rows) {
-                        rows = blockRows(m - r);
+                        rows = blockRows(m - r, mr);
                         compactRowBlock(format, rows, a, aBase + r * k + k0 * rows, data, src, kLen, acc, r * NR, first);
                     }
                     continue;
@@ -284,7 +310,7 @@ public final class Gemm {
                 final MemorySegment b = throughBlock ? wide : data;
                 final long bOff = throughBlock ? 0 : src;
                 for (int r = 0, rows; r < m; r += rows) {
-                    rows = blockRows(m - r);
+                    rows = blockRows(m - r, mr);
                     final int ao = aBase + r * k + k0 * rows; // packed A: row block r..r+rows-1 stored as [kk][rows]
                     final int co = r * NR;
                     switch (rows) {
@@ -302,7 +328,7 @@ public final class Gemm {
     }
 
     /**
-     * GEMM (m > MR) with the 512-bit f32 kernels: two adjacent panels per pass, one 16-lane accumulator per row
+     * GEMM (m > mr) with the 512-bit f32 kernels: two adjacent panels per pass, one 16-lane accumulator per row
      * and panel (12 for a 6-row block), K blocks of {@link #KC_512} so both panel blocks (2 × 8 KiB) stay in L1
      * with the packed x block. bf16, f16 and int8 blocks are widened first into two f32 blocks (exact: every
      * compact value is an f32), once per K block for all row blocks; widening in registers would repeat it per row
@@ -310,7 +336,8 @@ public final class Gemm {
      * same FMA chain as in the 256-bit kernels. The accumulators of panel p + 1 follow those of panel p (m × 16
      * floats each).
      */
-    private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m, PackedWeights w,
+    private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m, int mr,
+                                      PackedWeights w,
                                       float[] bias, boolean relu, float[] residual, int rOffset, float[] out,
                                       int oOffset, int fromPanel, int toPanel) {
         final int k = w.k();
@@ -325,7 +352,7 @@ public final class Gemm {
         final float[] acc = scratch.accumulators(2 * m * NR);
         // The kernels accumulate in a native segment (see GemmKernels512), copied to acc for the epilogue.
         final MemorySegment accSeg = scratch.accumulatorSegment(4L * 2 * m * NR);
-        final float[] a = scratch.packedA(call, x, xOffset, m, k, format == WeightFormat.F16);
+        final float[] a = scratch.packedA(call, x, xOffset, m, mr, k, format == WeightFormat.F16);
         final boolean scaledX = format == WeightFormat.F16 && scratch.packedScaled();
         final int second = m * NR;
         int p = fromPanel;
@@ -342,7 +369,7 @@ public final class Gemm {
                 final long b0 = widened ? 0 : src;
                 final long b1 = widened ? blockBytes : src + panelBytes;
                 for (int r = 0, rows; r < m; r += rows) {
-                    rows = blockRows(m - r);
+                    rows = blockRows(m - r, mr);
                     final int ao = r * k + k0 * rows;
                     final int co = r * NR;
                     switch (rows) {
@@ -370,7 +397,7 @@ public final class Gemm {
                 final MemorySegment b = widened ? wide : data;
                 final long b0 = widened ? 0 : src;
                 for (int r = 0, rows; r < m; r += rows) {
-                    rows = blockRows(m - r);
+                    rows = blockRows(m - r, mr);
                     final int ao = r * k + k0 * rows;
                     final int co = r * NR;
                     switch (rows) {

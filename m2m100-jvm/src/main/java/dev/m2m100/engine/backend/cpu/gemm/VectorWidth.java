@@ -4,7 +4,7 @@ import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Width of the GEMM micro-kernels for calls of more than {@link Gemm#MR} rows (compact formats are widened to f32
+ * Width of the GEMM micro-kernels for calls of more than one row block (compact formats are widened to f32
  * blocks for the 512-bit ones); GEMV and smaller calls always use 256-bit kernels. The two widths' kernels share no
  * JDK vector call site that C2 profiles (see {@code GemmWidthIsolationTest}). Chosen once per process and weight
  * format ({@link #processDefault}): 512-bit where the JVM has 512-bit vectors and the cores execute them natively;
@@ -30,12 +30,13 @@ public enum VectorWidth {
     }
 
     /**
-     * The width for f32 weights and the width for the compact formats (bf16, f16, int8), and why they were chosen.
+     * The width for f32 weights and the width for the compact formats (bf16, f16, int8), the most rows per
+     * micro-kernel ({@link #blockRowsFor}), and why they were chosen.
      */
-    public record Choice(VectorWidth width, VectorWidth compactWidth, String reason) {
-        /** One width for every format. */
+    public record Choice(VectorWidth width, VectorWidth compactWidth, int blockRows, String reason) {
+        /** One width for every format, with this JVM's rows per micro-kernel. */
         public static Choice of(VectorWidth width, String reason) {
-            return new Choice(width, width, reason);
+            return new Choice(width, width, blockRowsFor(jvmMaxBits()), reason);
         }
 
         /** The width for GEMMs over weights stored in {@code format}. */
@@ -43,11 +44,11 @@ public enum VectorWidth {
             return format == WeightFormat.F32 ? width : compactWidth;
         }
 
-        /** E.g. "cpu vectors: 512-bit (Zen 5, family 26 model 2)", for the log line. */
+        /** E.g. "cpu vectors: 512-bit, 6-row kernels (Zen 5, family 26 model 2)", for the log line. */
         public String describe() {
             String widths = width == compactWidth ? width.bits + "-bit"
                     : width.bits + "-bit for f32 weights, " + compactWidth.bits + "-bit for bf16/f16/int8";
-            return "cpu vectors: " + widths + " (" + reason + ")";
+            return "cpu vectors: " + widths + ", " + blockRows + "-row kernels (" + reason + ")";
         }
     }
 
@@ -59,6 +60,7 @@ public enum VectorWidth {
      */
     public static Choice choose(String override, CpuIdentity cpu, int jvmMaxBits) {
         String cpuText = cpu.describe();
+        int rows = blockRowsFor(jvmMaxBits);
         if (override != null && !override.isBlank()) {
             String v = override.strip();
             VectorWidth w = switch (v) {
@@ -71,23 +73,37 @@ public enum VectorWidth {
                 throw new IllegalArgumentException(VARIABLE + "=512, but this JVM's widest float vector on this CPU is "
                         + jvmMaxBits + "-bit (" + cpuText + "): expected 256");
             }
-            return Choice.of(w, VARIABLE + "=" + v + "; " + cpuText);
+            return new Choice(w, w, rows, VARIABLE + "=" + v + "; " + cpuText);
         }
         if (jvmMaxBits < 512) {
-            return Choice.of(BITS_256, cpuText + "; the JVM's widest float vector is " + jvmMaxBits + "-bit");
+            return new Choice(BITS_256, BITS_256, rows, cpuText + "; the JVM's widest float vector is " + jvmMaxBits
+                    + "-bit: 16 vector registers");
         }
         if (cpu.splitsWideFma()) {
             // Same FMA peak at both widths here, but the 512-bit f32 tile needs half the loads and broadcasts per
             // FMA (case c 2-16 % faster end to end); compact formats would widen through memory at 512 bits
             // instead of in registers, which made bf16 up to 9 % slower. docs/PERFORMANCE.md, "Width isolation".
-            return new Choice(BITS_512, BITS_256, cpuText + ": splits 512-bit FMAs into two halves");
+            return new Choice(BITS_512, BITS_256, rows, cpuText + ": splits 512-bit FMAs into two halves");
         }
-        return Choice.of(BITS_512, cpuText);
+        return new Choice(BITS_512, BITS_512, rows, cpuText);
+    }
+
+    /**
+     * The most rows per micro-kernel for a JVM whose widest float vector has {@code jvmMaxBits} bits:
+     * {@link Gemm#MR} where it has 512-bit vectors, i.e. AVX-512 encodings and 32 vector registers (whatever width
+     * the kernels run at), {@link Gemm#ROWS_16_REGISTERS} with 16 registers (AVX2), where 6-row kernels spill.
+     */
+    public static int blockRowsFor(int jvmMaxBits) {
+        return jvmMaxBits >= 512 ? Gemm.MR : Gemm.ROWS_16_REGISTERS;
+    }
+
+    private static int jvmMaxBits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
     /** The choice for this machine under the override in {@code env} (normally {@code System.getenv()}). */
     public static Choice fromEnvironment(Map<String, String> env) {
-        return choose(env.get(VARIABLE), CpuIdentity.current(), FloatVector.SPECIES_PREFERRED.vectorBitSize());
+        return choose(env.get(VARIABLE), CpuIdentity.current(), jvmMaxBits());
     }
 
     /**

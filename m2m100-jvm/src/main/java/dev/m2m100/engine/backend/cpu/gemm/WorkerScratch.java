@@ -43,7 +43,7 @@ public final class WorkerScratch {
     }
 
     /**
-     * x[m][k] repacked for the micro-kernels: rows in blocks of {@link Gemm#blockRows} (6, the last ones shorter),
+     * x[m][k] repacked for the micro-kernels: rows in blocks of {@link Gemm#blockRows} (mr, the last ones shorter),
      * block starting at row r stored at {@code r*k} as [kk][rows of the block]. Consecutive broadcasts then
      * read consecutive floats instead of rows k apart (which also collide in the same L1 sets). Packed once
      * per call ({@link WorkerPool#callSequence()}): a worker running several chunks of one call reuses it.
@@ -53,14 +53,14 @@ public final class WorkerScratch {
      * says which. The multiply is exact, and the f16 widening then leaves out its own multiply by 2^112: every
      * product is the same real number, so every FMA rounds alike.
      */
-    float[] packedA(long call, float[] x, int xOffset, int m, int k, boolean scaleForF16) {
+    float[] packedA(long call, float[] x, int xOffset, int m, int mr, int k, boolean scaleForF16) {
         if (packedFor == call) {
             return packed;
         }
         packed = atLeast(packed, m * k);
-        packedScaled = scaleForF16 && pack(x, xOffset, m, k, true);
+        packedScaled = scaleForF16 && pack(x, xOffset, m, mr, k, true);
         if (!packedScaled) {
-            pack(x, xOffset, m, k, false);
+            pack(x, xOffset, m, mr, k, false);
         }
         packedFor = call;
         return packed;
@@ -75,10 +75,10 @@ public final class WorkerScratch {
     static final float SCALABLE_LIMIT = 0x1p15f;
 
     /** Packs x, times 2^112 if {@code scaled}; false if scaled and some |x| is not below the limit. */
-    private boolean pack(float[] x, int xOffset, int m, int k, boolean scaled) {
+    private boolean pack(float[] x, int xOffset, int m, int mr, int k, boolean scaled) {
         boolean fits = true;
         for (int r = 0, rows; r < m; r += rows) {
-            rows = Gemm.blockRows(m - r);
+            rows = Gemm.blockRows(m - r, mr);
             int base = r * k;
             for (int i = 0; i < rows; i++) {
                 int src = xOffset + (r + i) * k;

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GemmTest extends GemmPoolTest {
     /**
@@ -157,7 +158,7 @@ class GemmTest extends GemmPoolTest {
         Random r = new Random(5);
         int k = 1024, n = 40; // 3 panels: an odd one for the 512-bit pairs
         int m = (int) (Gemm.A_CHUNK_BYTES / (4L * k)) + 77; // just over the budget: two chunks
-        int chunk = Gemm.rowsPerChunk(m, k);
+        int chunk = Gemm.rowsPerChunk(m, k, Gemm.MR);
         assertTrue(chunk < m && chunk % Gemm.MR == 0, "expected whole-row-block chunks, got " + chunk + " of " + m);
         PackedWeights w = PackedWeights.pack(random(r, n * k, 0.03f), 0, n, k, format, arena, null);
         int xOff = 3, oOff = 5;
@@ -167,12 +168,13 @@ class GemmTest extends GemmPoolTest {
         // In place (residual is the output), at offsets: the chunks must shift x, out and residual alike.
         float[] out = new float[oOff + m * n];
         System.arraycopy(residual, 0, out, oOff, m * n);
-        Gemm.linear(pool, x, xOff, m, w, bias, Epilogue.RELU, out, out, oOff);
+        Gemm.linear(VectorWidth.BITS_256, Gemm.MR, pool, x, xOff, m, w, bias, Epilogue.RELU, out, oOff, out, oOff);
         // Rows alone and in small batches straddling the chunk boundary, the first and the last rows.
         for (int[] batch : new int[][] {{0, 1}, {chunk - 4, 9}, {chunk - 1, 1}, {chunk, 1}, {m - 7, 7}}) {
             int start = batch[0], size = batch[1];
             float[] part = new float[size * n];
-            Gemm.linear(pool, x, xOff + start * k, size, w, bias, Epilogue.RELU, residual, start * n, part, 0);
+            Gemm.linear(VectorWidth.BITS_256, Gemm.MR, pool, x, xOff + start * k, size, w, bias, Epilogue.RELU,
+                    residual, start * n, part, 0);
             for (int i = 0; i < size * n; i++) {
                 assertEquals(Float.floatToRawIntBits(part[i]), Float.floatToRawIntBits(out[oOff + start * n + i]),
                         format + ": row " + (start + i / n) + " col " + (i % n) + " of a " + m + "-row batch (chunks of "
@@ -212,17 +214,18 @@ class GemmTest extends GemmPoolTest {
         }
     }
 
-    @Test
-    void rowBlocksCoverTheBatchWithoutAOneOrTwoRowTailBehindAFullBlock() {
+    @ParameterizedTest
+    @ValueSource(ints = {Gemm.MR, Gemm.ROWS_16_REGISTERS})
+    void rowBlocksCoverTheBatchWithoutAOneOrTwoRowTailBehindAFullBlock(int mr) {
         for (int m = 1; m <= 200; m++) {
             StringBuilder blocks = new StringBuilder();
             int covered = 0;
             int small = 0;
             for (int r = 0, rows; r < m; r += rows) {
-                rows = Gemm.blockRows(m - r);
+                rows = Gemm.blockRows(m - r, mr);
                 blocks.append(rows).append(' ');
-                assertTrue(rows >= 1 && rows <= Gemm.MR, "m=" + m + ": blocks " + blocks);
-                if (rows < Gemm.MR) {
+                assertTrue(rows >= 1 && rows <= mr, "m=" + m + ": blocks " + blocks);
+                if (rows < mr) {
                     small++;
                 }
                 covered += rows;
@@ -231,24 +234,25 @@ class GemmTest extends GemmPoolTest {
             // Only a batch of 1 or 2 rows runs a 1- or 2-row kernel; at most two short blocks, both at the end.
             assertTrue(m <= 2 || !blocks.toString().matches(".*\\b[12] $"), "m=" + m + ": blocks " + blocks);
             assertTrue(small <= 2, "m=" + m + ": blocks " + blocks);
-            assertEquals(m % Gemm.MR == 1 || m % Gemm.MR == 2 ? (m > Gemm.MR ? 2 : 1) : (m % Gemm.MR == 0 ? 0 : 1),
+            assertEquals(m % mr == 1 || m % mr == 2 ? (m > mr ? 2 : 1) : (m % mr == 0 ? 0 : 1),
                     small, "m=" + m + ": blocks " + blocks);
         }
     }
 
-    @Test
-    void rowChunksCoverTheBatchInWholeRowBlocksWithinTheBudget() {
+    @ParameterizedTest
+    @ValueSource(ints = {Gemm.MR, Gemm.ROWS_16_REGISTERS})
+    void rowChunksCoverTheBatchInWholeRowBlocksWithinTheBudget(int mr) {
         for (int k : new int[] {64, 1024, 4096}) {
             for (int m : new int[] {1, 6, 64, 320, 1000, 1536, 4099, 20000}) {
-                int rows = Gemm.rowsPerChunk(m, k);
+                int rows = Gemm.rowsPerChunk(m, k, mr);
                 if (4L * m * k <= Gemm.A_CHUNK_BYTES) {
                     assertEquals(m, rows, "m=" + m + " k=" + k + " fits: one chunk");
                     continue;
                 }
-                assertEquals(0, rows % Gemm.MR, "m=" + m + " k=" + k);
+                assertEquals(0, rows % mr, "m=" + m + " k=" + k);
                 int chunks = (m + rows - 1) / rows;
-                // Equal chunks: at most MR rows (one row block) per chunk over the budget.
-                assertTrue(4L * (rows - Gemm.MR) * k <= Gemm.A_CHUNK_BYTES, "m=" + m + " k=" + k + " rows " + rows);
+                // Equal chunks: at most one row block per chunk over the budget.
+                assertTrue(4L * (rows - mr) * k <= Gemm.A_CHUNK_BYTES, "m=" + m + " k=" + k + " rows " + rows);
                 assertTrue(chunks >= 2 && (chunks - 1) * rows < m, "m=" + m + " k=" + k + " rows " + rows);
             }
         }

@@ -9,10 +9,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The 512-bit GEMM path against the 256-bit one, called directly whatever this machine's default is, in every
- * weight format (f32 straight from the panels, bf16/f16/int8 through widened f32 blocks): the same bits for every
- * shape (odd panel counts, tails, K across several blocks, every epilogue), and a row's result at 512 bits does
- * not depend on the rest of the batch.
+ * The 512-bit GEMM path against the 256-bit one, and 5-row blocks (JVMs with 16 vector registers) against 6-row
+ * ones, called directly whatever this machine's default is, in every weight format (f32 straight from the panels,
+ * bf16/f16/int8 through widened f32 blocks or in registers): the same bits for every shape (odd panel counts, tails,
+ * K across several blocks, every epilogue), and a row's result at 512 bits does not depend on the rest of the batch.
  */
 class GemmVectorWidthTest extends GemmPoolTest {
     @ParameterizedTest
@@ -39,6 +39,38 @@ class GemmVectorWidthTest extends GemmPoolTest {
                 if (Float.floatToRawIntBits(narrow[i]) != Float.floatToRawIntBits(wide[i])) {
                     fail(format + " m=" + m + " n=" + n + " k=" + k + " " + ep + ": element " + i + " is " + wide[i]
                             + " at 512 bits, " + narrow[i] + " at 256");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void fiveAndSixRowBlocksGiveTheSameBits(WeightFormat format) {
+        Random r = new Random(55 + format.ordinal());
+        // 6: one 6-row GEMV block against two 3-row GEMM blocks; 5, 7, 8, 64, 80: the tails of both heights.
+        int[] ms = {2, 5, 6, 7, 8, 11, 13, 64, 80};
+        int[] ns = {16, 17, 40, 77};
+        int[] ks = {3, 129, 300};
+        for (int c = 0; c < 36; c++) {
+            int m = ms[c % ms.length];
+            int n = ns[r.nextInt(ns.length)];
+            int k = ks[r.nextInt(ks.length)];
+            Epilogue ep = Epilogue.values()[c % 2];
+            float[] bias = (c / 2) % 2 == 0 ? random(r, n, 0.5f) : null;
+            float[] residual = (c / 4) % 2 == 0 ? random(r, m * n, 1f) : null;
+            PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
+            float[] x = random(r, m * k, 1f);
+            float[] six = new float[m * n];
+            Gemm.linear(VectorWidth.BITS_256, Gemm.MR, pool, x, 0, m, w, bias, ep, residual, 0, six, 0);
+            for (VectorWidth width : VectorWidth.values()) {
+                float[] five = new float[m * n];
+                Gemm.linear(width, Gemm.ROWS_16_REGISTERS, pool, x, 0, m, w, bias, ep, residual, 0, five, 0);
+                for (int i = 0; i < m * n; i++) {
+                    if (Float.floatToRawIntBits(six[i]) != Float.floatToRawIntBits(five[i])) {
+                        fail(format + " m=" + m + " n=" + n + " k=" + k + " " + ep + ": element " + i + " is " + five[i]
+                                + " with 5-row blocks at " + width.bits() + " bits, " + six[i] + " with 6-row blocks");
+                    }
                 }
             }
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 class VectorWidthTest {
     static final CpuIdentity ZEN4 = new CpuIdentity("AuthenticAMD", 25, 17);
     static final CpuIdentity ZEN5 = new CpuIdentity("AuthenticAMD", 26, 2);
+    static final CpuIdentity ZEN3 = new CpuIdentity("AuthenticAMD", 25, 1);
     static final CpuIdentity SAPPHIRE_RAPIDS = new CpuIdentity("GenuineIntel", 6, 143);
 
     @Test
@@ -35,18 +36,35 @@ class VectorWidthTest {
     @Test
     void chosenByCpuAndJvm() {
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose(null, ZEN5, 512).width());
-        assertEquals("cpu vectors: 512-bit (Zen 5, family 26 model 2)", VectorWidth.choose(null, ZEN5, 512).describe());
+        assertEquals("cpu vectors: 512-bit, 6-row kernels (Zen 5, family 26 model 2)",
+                VectorWidth.choose(null, ZEN5, 512).describe());
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose("", SAPPHIRE_RAPIDS, 512).width());
         VectorWidth.Choice zen4 = VectorWidth.choose(null, ZEN4, 512);
         assertEquals(VectorWidth.BITS_512, zen4.forFormat(WeightFormat.F32));
         for (WeightFormat compact : new WeightFormat[] {WeightFormat.BF16, WeightFormat.F16, WeightFormat.INT8}) {
             assertEquals(VectorWidth.BITS_256, zen4.forFormat(compact), compact.toString());
         }
-        assertEquals("cpu vectors: 512-bit for f32 weights, 256-bit for bf16/f16/int8 (Zen 4, family 25 model 17: "
-                + "splits 512-bit FMAs into two halves)", zen4.describe());
+        assertEquals("cpu vectors: 512-bit for f32 weights, 256-bit for bf16/f16/int8, 6-row kernels (Zen 4, family 25 "
+                + "model 17: splits 512-bit FMAs into two halves)", zen4.describe());
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose(null, ZEN5, 512).forFormat(WeightFormat.BF16));
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, ZEN5, 256).width());
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, CpuIdentity.UNKNOWN, 256).width());
+    }
+
+    @Test
+    void sixRowKernelsNeedTheThirtyTwoRegistersOfAJvmWith512BitVectors() {
+        VectorWidth.Choice zen3 = VectorWidth.choose(null, ZEN3, 256);
+        assertEquals(VectorWidth.BITS_256, zen3.width());
+        assertEquals(Gemm.ROWS_16_REGISTERS, zen3.blockRows());
+        assertEquals("cpu vectors: 256-bit, 5-row kernels (Zen 3, family 25 model 1; the JVM's widest float vector is "
+                + "256-bit: 16 vector registers)", zen3.describe());
+        assertEquals(Gemm.MR, VectorWidth.choose(null, ZEN5, 512).blockRows());
+        assertEquals(Gemm.MR, VectorWidth.choose(null, ZEN4, 512).blockRows());
+        // The registers belong to the JVM, not to the chosen width: 256-bit kernels on an AVX-512 JVM keep 6 rows.
+        assertEquals(Gemm.MR, VectorWidth.choose("256", ZEN5, 512).blockRows());
+        assertEquals(Gemm.ROWS_16_REGISTERS, VectorWidth.choose("256", ZEN5, 256).blockRows());
+        assertEquals(5, VectorWidth.blockRowsFor(256));
+        assertEquals(6, VectorWidth.blockRowsFor(512));
     }
 
     @Test
