@@ -49,13 +49,14 @@ public final class Gemm {
 
     /**
      * Rows of the row block that starts with {@code left} rows still to go, for blocks of at most {@code mr} rows
-     * ({@link #MR} or {@link #ROWS_16_REGISTERS}): {@code mr}, except that a tail of mr + 1 or mr + 2 rows becomes two
-     * blocks (6 + 1 or 6 + 2 become 4 + 3 or 4 + 4). A 1- or 2-row kernel has only 2 or 4 FMA chains, too few to cover
-     * the FMA latency on two pipes (8 needed), so it ran at half speed: 3.7 % of case b's samples for 2.5 % of its
-     * FLOPs at 80 rows. Rows are independent, so no result changes.
+     * ({@link #MR} or {@link #ROWS_16_REGISTERS}): the fewest blocks, as even as they can be (16 rows in 5-row blocks
+     * are 4 + 4 + 4 + 4, not 5 + 5 + 5 + 1). A kernel of few rows has too few FMA chains to cover the FMA latency on
+     * two pipes (8 needed): a 1- or 2-row block ran at half speed (3.7 % of case b's samples for 2.5 % of its FLOPs
+     * at 80 rows), a 3-row one at three quarters. Rows are independent, so no result changes.
      */
     static int blockRows(int left, int mr) {
-        return left > mr && left <= mr + 2 ? (left + 1) / 2 : Math.min(mr, left);
+        final int blocks = (left + mr - 1) / mr;
+        return (left + blocks - 1) / blocks;
     }
 
     /** K block: a panel block of KC × 16 f32 (16 KiB) stays in L1 across row blocks. */

@@ -216,27 +216,32 @@ class GemmTest extends GemmPoolTest {
 
     @ParameterizedTest
     @ValueSource(ints = {Gemm.MR, Gemm.ROWS_16_REGISTERS})
-    void rowBlocksCoverTheBatchWithoutAOneOrTwoRowTailBehindAFullBlock(int mr) {
+    void rowBlocksCoverTheBatchInTheFewestBlocksAsEvenAsTheyCanBe(int mr) {
         for (int m = 1; m <= 200; m++) {
             StringBuilder blocks = new StringBuilder();
             int covered = 0;
-            int small = 0;
+            int count = 0;
+            int largest = 0;
+            int smallest = Integer.MAX_VALUE;
             for (int r = 0, rows; r < m; r += rows) {
                 rows = Gemm.blockRows(m - r, mr);
                 blocks.append(rows).append(' ');
                 assertTrue(rows >= 1 && rows <= mr, "m=" + m + ": blocks " + blocks);
-                if (rows < mr) {
-                    small++;
-                }
+                assertTrue(rows <= Math.min(largest == 0 ? mr : largest, mr), "m=" + m + ": blocks grow: " + blocks);
+                largest = Math.max(largest, rows);
+                smallest = Math.min(smallest, rows);
                 covered += rows;
+                count++;
             }
             assertEquals(m, covered, "m=" + m + ": blocks " + blocks);
-            // Only a batch of 1 or 2 rows runs a 1- or 2-row kernel; at most two short blocks, both at the end.
-            assertTrue(m <= 2 || !blocks.toString().matches(".*\\b[12] $"), "m=" + m + ": blocks " + blocks);
-            assertTrue(small <= 2, "m=" + m + ": blocks " + blocks);
-            assertEquals(m % mr == 1 || m % mr == 2 ? (m > mr ? 2 : 1) : (m % mr == 0 ? 0 : 1),
-                    small, "m=" + m + ": blocks " + blocks);
+            assertEquals((m + mr - 1) / mr, count, "m=" + m + ": not the fewest blocks: " + blocks);
+            assertTrue(largest - smallest <= 1, "m=" + m + ": uneven blocks " + blocks);
         }
+        // The cases that matter: no 1- or 2-row block behind full ones, and the decode batches of cases c and b.
+        assertEquals(4, Gemm.blockRows(16, Gemm.ROWS_16_REGISTERS)); // 4 + 4 + 4 + 4, not 5 + 5 + 5 + 1
+        assertEquals(4, Gemm.blockRows(7, Gemm.MR)); // 4 + 3, not 6 + 1
+        assertEquals(5, Gemm.blockRows(80, Gemm.ROWS_16_REGISTERS));
+        assertEquals(5, Gemm.blockRows(64, Gemm.ROWS_16_REGISTERS)); // 12 × 5 + 4
     }
 
     @ParameterizedTest
