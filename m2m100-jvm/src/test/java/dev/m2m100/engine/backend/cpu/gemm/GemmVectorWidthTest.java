@@ -23,24 +23,9 @@ class GemmVectorWidthTest extends GemmPoolTest {
         int[] ns = {16, 17, 32, 40, 48, 77, 160};
         int[] ks = {1, 3, 127, 128, 129, 256, 300, 600};
         for (int c = 0; c < 80; c++) {
-            int m = ms[c % ms.length];
-            int n = ns[r.nextInt(ns.length)];
-            int k = ks[r.nextInt(ks.length)];
-            Epilogue ep = Epilogue.values()[c % 2];
-            float[] bias = (c / 2) % 2 == 0 ? random(r, n, 0.5f) : null;
-            float[] residual = (c / 4) % 2 == 0 ? random(r, m * n, 1f) : null;
-            PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
-            float[] x = random(r, m * k, 1f);
-            float[] narrow = new float[m * n];
-            float[] wide = new float[m * n];
-            Gemm.linear(VectorWidth.BITS_256, pool, x, 0, m, w, bias, ep, residual, 0, narrow, 0);
-            Gemm.linear(VectorWidth.BITS_512, pool, x, 0, m, w, bias, ep, residual, 0, wide, 0);
-            for (int i = 0; i < m * n; i++) {
-                if (Float.floatToRawIntBits(narrow[i]) != Float.floatToRawIntBits(wide[i])) {
-                    fail(format + " m=" + m + " n=" + n + " k=" + k + " " + ep + ": element " + i + " is " + wide[i]
-                            + " at 512 bits, " + narrow[i] + " at 256");
-                }
-            }
+            Case t = Case.draw(r, format, c, ms[c % ms.length], ns, ks);
+            assertSameBits(t, t.run(VectorWidth.BITS_256, Gemm.MR), t.run(VectorWidth.BITS_512, Gemm.MR),
+                    "at 512 bits");
         }
     }
 
@@ -48,30 +33,44 @@ class GemmVectorWidthTest extends GemmPoolTest {
     @EnumSource(WeightFormat.class)
     void fiveAndSixRowBlocksGiveTheSameBits(WeightFormat format) {
         Random r = new Random(55 + format.ordinal());
-        // 6: one 6-row GEMV block against two 3-row GEMM blocks; 5, 7, 8, 64, 80: the tails of both heights.
-        int[] ms = {2, 5, 6, 7, 8, 11, 13, 64, 80};
+        // 6: one 6-row GEMV block against two 3-row GEMM blocks; 5, 7, 8, 16, 64, 80: the tails of both heights.
+        int[] ms = {2, 5, 6, 7, 8, 11, 16, 64, 80};
         int[] ns = {16, 17, 40, 77};
         int[] ks = {3, 129, 300};
         for (int c = 0; c < 36; c++) {
-            int m = ms[c % ms.length];
+            Case t = Case.draw(r, format, c, ms[c % ms.length], ns, ks);
+            float[] six = t.run(VectorWidth.BITS_256, Gemm.MR);
+            for (VectorWidth width : VectorWidth.values()) {
+                assertSameBits(t, six, t.run(width, Gemm.ROWS_16_REGISTERS),
+                        "with 5-row blocks at " + width.bits() + " bits");
+            }
+        }
+    }
+
+    /** One GEMM call's inputs: epilogue, bias and residual chosen by the case number c. */
+    private record Case(WeightFormat format, int m, int n, int k, Epilogue ep, float[] bias, float[] residual,
+                        PackedWeights w, float[] x) {
+        static Case draw(Random r, WeightFormat format, int c, int m, int[] ns, int[] ks) {
             int n = ns[r.nextInt(ns.length)];
             int k = ks[r.nextInt(ks.length)];
-            Epilogue ep = Epilogue.values()[c % 2];
             float[] bias = (c / 2) % 2 == 0 ? random(r, n, 0.5f) : null;
             float[] residual = (c / 4) % 2 == 0 ? random(r, m * n, 1f) : null;
             PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
-            float[] x = random(r, m * k, 1f);
-            float[] six = new float[m * n];
-            Gemm.linear(VectorWidth.BITS_256, Gemm.MR, pool, x, 0, m, w, bias, ep, residual, 0, six, 0);
-            for (VectorWidth width : VectorWidth.values()) {
-                float[] five = new float[m * n];
-                Gemm.linear(width, Gemm.ROWS_16_REGISTERS, pool, x, 0, m, w, bias, ep, residual, 0, five, 0);
-                for (int i = 0; i < m * n; i++) {
-                    if (Float.floatToRawIntBits(six[i]) != Float.floatToRawIntBits(five[i])) {
-                        fail(format + " m=" + m + " n=" + n + " k=" + k + " " + ep + ": element " + i + " is " + five[i]
-                                + " with 5-row blocks at " + width.bits() + " bits, " + six[i] + " with 6-row blocks");
-                    }
-                }
+            return new Case(format, m, n, k, Epilogue.values()[c % 2], bias, residual, w, random(r, m * k, 1f));
+        }
+
+        float[] run(VectorWidth width, int blockRows) {
+            float[] out = new float[m * n];
+            Gemm.linear(width, blockRows, pool, x, 0, m, w, bias, ep, residual, 0, out, 0);
+            return out;
+        }
+    }
+
+    private static void assertSameBits(Case t, float[] expected, float[] actual, String how) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(t.format() + " m=" + t.m() + " n=" + t.n() + " k=" + t.k() + " " + t.ep() + ": element " + i
+                        + " is " + actual[i] + " " + how + ", " + expected[i] + " with 6-row blocks at 256 bits");
             }
         }
     }
