@@ -59,6 +59,16 @@ public final class Gemm {
         return (left + blocks - 1) / blocks;
     }
 
+    /**
+     * Most rows for which int8 weights are widened in registers in a GEMV. They need four widened vectors (two k
+     * steps) beside the accumulators; with 16 vector registers C2 spilled accumulators from 4 rows on and converted
+     * each widened vector once per row, so 4- and 5-row int8 GEMVs go through the f32 block there (m = 5: 86-96
+     * against 62-69 GFLOP/s on a Zen 3; 2 and 3 rows stay faster in registers).
+     */
+    static int int8RegisterRows(int mr) {
+        return mr == ROWS_16_REGISTERS ? 3 : mr;
+    }
+
     /** K block: a panel block of KC × 16 f32 (16 KiB) stays in L1 across row blocks. */
     public static final int KC = 256;
     /** K block of the 512-bit path: two panel blocks of KC_512 × 16 f32 (2 × 8 KiB) stay in L1. */
@@ -280,11 +290,12 @@ public final class Gemm {
             gemvRow(x, xOffset, w, acc, bias, relu, residual, rOffset, out, oOffset, fromPanel, toPanel);
             return;
         }
-        // Compact weights widened in registers straight from the packed stream, per row block: always for one
-        // row block (GEMV), and for bf16 also in GEMMs, where a shift and an and are hidden by Zen 4's spare vector
+        // Compact weights widened in registers straight from the packed stream, per row block: for one row block
+        // (GEMV; int8 up to int8RegisterRows), and for bf16 also in GEMMs, where a shift and an and are hidden by Zen 4's spare vector
         // ports (198-202 GFLOP/s at M = 64 and 1,536 against 174-196 through the f32 block); f16's widening is
         // twice the work and ran at 156-172 that way, so f16 and int8 GEMMs widen once per K block into the block.
-        final boolean inRegisters = format == WeightFormat.BF16 || (m <= mr && format != WeightFormat.F32);
+        final boolean inRegisters = format == WeightFormat.BF16
+                || (m <= mr && format != WeightFormat.F32 && (format != WeightFormat.INT8 || m <= int8RegisterRows(mr)));
         final boolean throughBlock = format != WeightFormat.F32 && !inRegisters;
         // A single row is already in packed order. f16 through the block: x packed times 2^112 where it can be,
         // so the widening skips its multiply.
