@@ -186,9 +186,9 @@ public final class Gemm {
         return (rows + mr - 1) / mr * mr;
     }
 
-    private static void dispatch(VectorWidth width, int mr, WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w,
-                                 float[] bias, Epilogue epilogue, float[] residual, int residualOffset, float[] out,
-                                 int outOffset) {
+    private static void dispatch(VectorWidth width, int mr, WorkerPool pool, float[] x, int xOffset, int m,
+                                 PackedWeights w, float[] bias, Epilogue epilogue, float[] residual, int residualOffset,
+                                 float[] out, int outOffset) {
         final int n = w.n();
         final int k = w.k();
         int panels = w.panels();
@@ -291,11 +291,13 @@ public final class Gemm {
             return;
         }
         // Compact weights widened in registers straight from the packed stream, per row block: for one row block
-        // (GEMV; int8 up to int8RegisterRows), and for bf16 also in GEMMs, where a shift and an and are hidden by Zen 4's spare vector
-        // ports (198-202 GFLOP/s at M = 64 and 1,536 against 174-196 through the f32 block); f16's widening is
-        // twice the work and ran at 156-172 that way, so f16 and int8 GEMMs widen once per K block into the block.
+        // (GEMV; int8 up to int8RegisterRows), and for bf16 also in GEMMs, where a shift and an and are hidden by
+        // Zen 4's spare vector ports (198-202 GFLOP/s at M = 64 and 1,536 against 174-196 through the f32 block);
+        // f16's widening is twice the work and ran at 156-172 that way, so f16 and int8 GEMMs widen once per K block
+        // into the block.
         final boolean inRegisters = format == WeightFormat.BF16
-                || (m <= mr && format != WeightFormat.F32 && (format != WeightFormat.INT8 || m <= int8RegisterRows(mr)));
+                || (m <= mr && format != WeightFormat.F32
+                        && (format != WeightFormat.INT8 || m <= int8RegisterRows(mr)));
         final boolean throughBlock = format != WeightFormat.F32 && !inRegisters;
         // A single row is already in packed order. f16 through the block: x packed times 2^112 where it can be,
         // so the widening skips its multiply.
