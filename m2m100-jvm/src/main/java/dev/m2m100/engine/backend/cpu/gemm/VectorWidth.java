@@ -75,6 +75,13 @@ public enum VectorWidth {
             }
             return new Choice(w, w, rows, VARIABLE + "=" + v + "; " + cpuText);
         }
+        if (jvmMaxBits < 256) {
+            // There are no narrower kernels: the 256-bit ones still give the same bits, partly or wholly emulated
+            // (with -XX:UseAVX=1 f32 kept its speed on a Zen 3, bf16 and int8 ran ~100x slower; with UseAVX=0 all did).
+            return new Choice(BITS_256, BITS_256, rows, cpuText + "; the JVM's widest vector is " + jvmMaxBits
+                    + "-bit, below the 256 bits the kernels are written for: some or all of their operations run "
+                    + "emulated, far slower than on an AVX2 machine");
+        }
         if (jvmMaxBits < 512) {
             return new Choice(BITS_256, BITS_256, rows, cpuText + "; the JVM's widest float vector is " + jvmMaxBits
                     + "-bit: 16 vector registers");
@@ -125,7 +132,8 @@ public enum VectorWidth {
         static final Choice CHOICE = fromEnvironment(System.getenv());
 
         static {
-            System.getLogger(VectorWidth.class.getName()).log(System.Logger.Level.INFO, CHOICE.describe());
+            System.Logger.Level level = jvmMaxBits() < 256 ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
+            System.getLogger(VectorWidth.class.getName()).log(level, CHOICE.describe());
         }
     }
 }

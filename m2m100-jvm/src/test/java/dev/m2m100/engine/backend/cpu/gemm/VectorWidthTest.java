@@ -64,6 +64,11 @@ class VectorWidthTest {
         assertEquals(Gemm.MR, VectorWidth.choose("256", ZEN5, 512).blockRows());
         assertEquals(Gemm.ROWS_16_REGISTERS, VectorWidth.choose("256", ZEN5, 256).blockRows());
         assertEquals(5, VectorWidth.blockRowsFor(256));
+        // A JVM without 256-bit vectors (-XX:UseAVX=0 or 1, 128-bit NEON) still gets the 256-bit kernels, but is told.
+        VectorWidth.Choice narrow = VectorWidth.choose(null, CpuIdentity.UNKNOWN, 128);
+        assertEquals(VectorWidth.BITS_256, narrow.width());
+        assertTrue(narrow.describe().contains("the JVM's widest vector is 128-bit, below the 256 bits the kernels are "
+                + "written for: some or all of their operations run emulated"), narrow.describe());
         assertEquals(6, VectorWidth.blockRowsFor(512));
     }
 
