@@ -69,6 +69,22 @@ public final class Gemm {
         return mr == ROWS_16_REGISTERS ? 3 : mr;
     }
 
+    /**
+     * Whether a call of m rows widens its compact weights in registers, straight from the packed stream, per row
+     * block (else f16 and int8 are widened once per K block into the f32 block). Always for bf16, also in GEMMs,
+     * where a shift and an and are hidden by Zen 4's spare vector ports (198-202 GFLOP/s at M = 64 and 1,536 against
+     * 174-196 through the f32 block). f16 and int8 only in a GEMV (one row block): f16's widening is twice bf16's
+     * work and ran at 156-172 in registers in GEMMs; int8 only up to {@link #int8RegisterRows}.
+     */
+    static boolean widensInRegisters(WeightFormat format, int m, int mr) {
+        return switch (format) {
+            case F32 -> false;
+            case BF16 -> true;
+            case F16 -> m <= mr;
+            case INT8 -> m <= int8RegisterRows(mr);
+        };
+    }
+
     /** K block: a panel block of KC × 16 f32 (16 KiB) stays in L1 across row blocks. */
     public static final int KC = 256;
     /** K block of the 512-bit path: two panel blocks of KC_512 × 16 f32 (2 × 8 KiB) stay in L1. */
@@ -290,14 +306,7 @@ public final class Gemm {
             gemvRow(x, xOffset, w, acc, bias, relu, residual, rOffset, out, oOffset, fromPanel, toPanel);
             return;
         }
-        // Compact weights widened in registers straight from the packed stream, per row block: for one row block
-        // (GEMV; int8 up to int8RegisterRows), and for bf16 also in GEMMs, where a shift and an and are hidden by
-        // Zen 4's spare vector ports (198-202 GFLOP/s at M = 64 and 1,536 against 174-196 through the f32 block);
-        // f16's widening is twice the work and ran at 156-172 that way, so f16 and int8 GEMMs widen once per K block
-        // into the block.
-        final boolean inRegisters = format == WeightFormat.BF16
-                || (m <= mr && format != WeightFormat.F32
-                        && (format != WeightFormat.INT8 || m <= int8RegisterRows(mr)));
+        final boolean inRegisters = widensInRegisters(format, m, mr);
         final boolean throughBlock = format != WeightFormat.F32 && !inRegisters;
         // A single row is already in packed order. f16 through the block: x packed times 2^112 where it can be,
         // so the widening skips its multiply.

@@ -75,7 +75,7 @@ public enum VectorWidth {
             }
             return new Choice(w, w, rows, VARIABLE + "=" + v + "; " + cpuText);
         }
-        if (jvmMaxBits < 256) {
+        if (runsEmulated(jvmMaxBits)) {
             // There are no narrower kernels: the 256-bit ones still give the same bits, partly or wholly emulated
             // (with -XX:UseAVX=1 f32 kept its speed on a Zen 3, bf16 and int8 ran ~100x slower; with UseAVX=0 all did).
             return new Choice(BITS_256, BITS_256, rows, cpuText + "; the JVM's widest vector is " + jvmMaxBits
@@ -102,6 +102,11 @@ public enum VectorWidth {
      */
     public static int blockRowsFor(int jvmMaxBits) {
         return jvmMaxBits >= 512 ? Gemm.MR : Gemm.ROWS_16_REGISTERS;
+    }
+
+    /** Whether the 256-bit kernels run partly or wholly emulated on a JVM whose widest vector has these bits. */
+    private static boolean runsEmulated(int jvmMaxBits) {
+        return jvmMaxBits < 256;
     }
 
     private static int jvmMaxBits() {
@@ -132,7 +137,8 @@ public enum VectorWidth {
         static final Choice CHOICE = fromEnvironment(System.getenv());
 
         static {
-            System.Logger.Level level = jvmMaxBits() < 256 ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
+            System.Logger.Level level = runsEmulated(jvmMaxBits()) ? System.Logger.Level.WARNING
+                    : System.Logger.Level.INFO;
             System.getLogger(VectorWidth.class.getName()).log(level, CHOICE.describe());
         }
     }
