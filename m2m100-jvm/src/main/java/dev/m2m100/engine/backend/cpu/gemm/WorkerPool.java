@@ -34,10 +34,11 @@ public final class WorkerPool implements AutoCloseable {
     private final Worker[] workers;
     private final WorkerScratch[] scratch;
     private final ReentrantLock submitLock = new ReentrantLock();
-    /** Reused by every call (no allocation per call); chunk claims are tagged with the call's sequence. */
+    /** Reused by every call (no allocation per call); see {@link Job} for why that is safe. */
     private final Job job = new Job();
     /** Sequence number of the current call; written only by the lock holder. */
     private long sequence;
+    /** The sequence of the last call handed to the workers: a change wakes them. Written only by the lock holder. */
     private volatile long epoch;
     private volatile boolean closed;
 
@@ -126,15 +127,15 @@ public final class WorkerPool implements AutoCloseable {
                 return;
             }
             Job j = job;
-            j.start(seq, task, count, grain, chunks, Thread.currentThread());
+            j.start(task, count, grain, chunks, Thread.currentThread());
             epoch = seq; // wakes spinning workers; only the lock holder writes epoch
             for (Worker w : workers) {
                 if (w.parked) {
                     LockSupport.unpark(w.thread);
                 }
             }
-            j.work(0, seq);
-            j.awaitDone();
+            j.work(0);
+            j.awaitDone(chunks);
             Throwable t = j.finish();
             if (t instanceof RuntimeException re) {
                 throw re;
@@ -168,32 +169,36 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * The state of one call, reused. {@code next} packs (sequence << 32 | next chunk): a worker claims a
-     * chunk only by a CAS on a value carrying its own call's sequence, so a late worker can never run a
-     * chunk of a later call, and the volatile read of {@code next} makes the plain fields written before
-     * {@link #start} visible to it.
+     * The state of one call, reused. {@code state} packs (chunks << 32 | next chunk), and a participant claims chunk
+     * c only by a CAS from (chunks, c) with c < chunks to (chunks, c + 1), reading the task's fields after that CAS.
+     * Everything a claim decides on is thus in the one word it swaps: a claim succeeds only on the live call, whose
+     * fields were written before {@link #start} published its state, and no later call can begin before every
+     * claimed chunk is done. (The chunk count used to be a separate plain field: a worker that had read the exhausted
+     * state of call N could then read call N + 1's larger count while {@code start} was still writing it, claim a
+     * chunk with a CAS on N's state, and run and count a chunk of N + 1 that another participant ran again, so
+     * {@code done} reached the count while the last chunk was still running: the caller went on with some rows of a
+     * layer norm not yet written. Seen as rare batch-vs-single differences of whole encoder rows on a 2-core Zen 3.)
+     * A stale state word that happens to equal the live one claims a live chunk correctly.
      */
     private static final class Job {
         private RangeTask task;
         private int count;
         private int grain;
-        private int chunks;
         private Thread caller;
-        private final AtomicLong next = new AtomicLong(-1L << 32);
+        private final AtomicLong state = new AtomicLong(); // 0 chunks, nothing to claim
         private final AtomicInteger done = new AtomicInteger();
         private volatile boolean callerParked;
         private volatile Throwable failure;
 
-        void start(long seq, RangeTask task, int count, int grain, int chunks, Thread caller) {
+        void start(RangeTask task, int count, int grain, int chunks, Thread caller) {
             this.task = task;
             this.count = count;
             this.grain = grain;
-            this.chunks = chunks;
             this.caller = caller;
             this.failure = null;
             this.callerParked = false;
             done.set(0);
-            next.set(seq << 32); // publishes the fields above
+            state.set((long) chunks << 32); // publishes the fields above
         }
 
         /** Clears the task reference and returns the first failure, if any. */
@@ -202,18 +207,16 @@ public final class WorkerPool implements AutoCloseable {
             return failure;
         }
 
-        /** Claims and runs chunks of call {@code seq} until none are left. */
-        void work(int worker, long seq) {
+        /** Claims and runs chunks of the live call until none are left. */
+        void work(int worker) {
             while (true) {
-                long v = next.get();
-                if ((v >>> 32) != seq) {
-                    return; // another call's counter: nothing for us
-                }
+                long v = state.get();
+                int chunks = (int) (v >>> 32);
                 int c = (int) v;
                 if (c >= chunks) {
                     return;
                 }
-                if (!next.compareAndSet(v, v + 1)) {
+                if (!state.compareAndSet(v, v + 1)) {
                     continue;
                 }
                 int from = c * grain;
@@ -231,7 +234,7 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
 
-        void awaitDone() {
+        void awaitDone(int chunks) {
             long start = System.nanoTime();
             int spins = 0;
             while (done.get() < chunks) {
@@ -292,7 +295,7 @@ public final class WorkerPool implements AutoCloseable {
                     return;
                 }
                 seen = e;
-                job.work(index, e);
+                job.work(index);
             }
         }
     }
