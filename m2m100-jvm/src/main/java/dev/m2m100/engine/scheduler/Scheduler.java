@@ -14,9 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
@@ -76,12 +79,17 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong admittedPastDeadline = new AtomicLong();
     private final AtomicLong memoryShrinks = new AtomicLong();
     private volatile int admissionLimitNow;
-    private final AtomicLong generatedTokens = new AtomicLong();
-    private final AtomicLong decodeSteps = new AtomicLong();
+    /** Decoder steps and the tokens they generated, published as one value so that a snapshot never tears. */
+    private record StepCounters(long steps, long tokens) {}
+    private volatile StepCounters stepCounters = new StepCounters(0, 0); // written by the scheduler thread only
     private final AtomicLong completedSequences = new AtomicLong();
     private final long startNanos = System.nanoTime();
 
     private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
+    /** Bound while one of this scheduler's completions runs, i.e. inside a caller's callback (see {@link #close}). */
+    private static final ScopedValue<Scheduler> COMPLETING = ScopedValue.newInstance();
+    /** Completes futures off the scheduler thread, so callers' callbacks never run on it. */
+    private final Executor completer = task -> completions.execute(() -> ScopedValue.where(COMPLETING, this).run(task));
     private final Thread thread;
 
     public Scheduler(StepModel model, EngineSettings settings) {
@@ -195,7 +203,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public SchedulerStats stats() {
-        return new SchedulerStats(queuedCount, activeCount, generatedTokens.get(), decodeSteps.get(),
+        StepCounters steps = stepCounters;
+        return new SchedulerStats(queuedCount, activeCount, steps.tokens(), steps.steps(),
                 admittedSequences.get(), admittedPastDeadline.get(), waitingRequests, waitingClients,
                 memoryShrinks.get(), admissionLimitNow);
     }
@@ -234,7 +243,7 @@ public final class Scheduler implements AutoCloseable {
                 LOG.log(Level.ERROR, "scheduler iteration failed", e);
                 for (Sequence s : admitted) {
                     if (!active.contains(s)) {
-                        s.request.fail(new IllegalStateException("scheduler failure: " + e, e), completions);
+                        s.request.fail(new IllegalStateException("scheduler failure: " + e, e), completer);
                         release(s);
                     }
                 }
@@ -249,16 +258,23 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Queued sequences whose request failed, timed out or was cancelled leave the queue. Holds the lock. */
+    /**
+     * Queued sequences whose request failed, timed out or was cancelled leave the queue; the queue's figures are
+     * published before a timed-out caller hears of it. Holds the lock.
+     */
     private void dropExpiredQueued() {
         long now = System.nanoTime();
+        Set<Request> timedOut = new HashSet<>();
         queue.removeIf(r -> {
             if (r.expired(now)) {
-                r.fail(timeout(), completions);
+                timedOut.add(r);
             }
-            return r.isOver();
+            return r.isOver() || timedOut.contains(r);
         });
         noteQueue();
+        for (Request r : timedOut) {
+            r.fail(timeout(), completer);
+        }
     }
 
     /** Publishes the queue's figures for {@link #stats()}. Holds the lock. */
@@ -296,18 +312,26 @@ public final class Scheduler implements AutoCloseable {
         return admitted;
     }
 
-    /** Active sequences whose request is over (failed, cancelled, timed out) give back their rows. */
+    /**
+     * Active sequences whose request is over (failed, cancelled, timed out) give back their rows; as in {@link #step},
+     * the active count is published before a timed-out caller hears of it.
+     */
     private void dropFinishedRequests() {
         long now = System.nanoTime();
+        Set<Request> timedOut = new HashSet<>();
         for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
             if (s.request.expired(now)) {
-                s.request.fail(timeout(), completions);
+                timedOut.add(s.request);
             }
-            if (s.request.isOver()) {
+            if (s.request.isOver() || timedOut.contains(s.request)) {
                 release(s);
                 it.remove();
             }
+        }
+        activeCount = active.size();
+        for (Request r : timedOut) {
+            r.fail(timeout(), completer);
         }
     }
 
@@ -352,7 +376,7 @@ public final class Scheduler implements AutoCloseable {
             LOG.log(Level.ERROR, "encoder pass over " + live.size() + " sources failed", e);
             for (Sequence s : live) {
                 s.request.fail(modelError(DeviceMemoryExhausted.isCause(e)
-                        ? "the text does not fit in device memory even encoded alone" : "the encoder pass failed", e), completions);
+                        ? "the text does not fit in device memory even encoded alone" : "the encoder pass failed", e), completer);
             }
             return;
         }
@@ -377,7 +401,7 @@ public final class Scheduler implements AutoCloseable {
                 LOG.log(Level.ERROR, "opening decoder rows failed", e);
                 s.request.fail(modelError(DeviceMemoryExhausted.isCause(e)
                         ? "the text's decoder rows do not fit in device memory even alone" : "opening decoder rows failed", e),
-                        completions);
+                        completer);
                 release(s);
                 continue;
             }
@@ -428,8 +452,8 @@ public final class Scheduler implements AutoCloseable {
         int[] ids = stepRows.spread(stepIds, k);
         estimate.stepTook(System.nanoTime() - stepStart);
         growAdmissionLimit();
-        decodeSteps.incrementAndGet();
-        generatedTokens.addAndGet(stepRows.searchRows());
+        StepCounters counted = stepCounters;
+        stepCounters = new StepCounters(counted.steps() + 1, counted.tokens() + stepRows.searchRows());
 
         List<Sequence> finished = new ArrayList<>();
         List<int[]> copyFrom = new ArrayList<>();
@@ -445,7 +469,7 @@ public final class Scheduler implements AutoCloseable {
                 parents = s.search.advance(logProbs, ids, offset, k);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "search bookkeeping failed", e);
-                s.request.fail(new IllegalStateException("search bookkeeping failed: " + e.getMessage(), e), completions);
+                s.request.fail(new IllegalStateException("search bookkeeping failed: " + e.getMessage(), e), completer);
                 release(s);
                 it.remove();
                 continue;
@@ -468,7 +492,7 @@ public final class Scheduler implements AutoCloseable {
         // Stats first, so that a caller who sees its future complete also sees the sequence gone.
         activeCount = active.size();
         for (Sequence s : finished) {
-            s.request.deliver(s.index, s.search.result(), completions);
+            s.request.deliver(s.index, s.search.result(), completer);
         }
         if (!copyFrom.isEmpty()) {
             try {
@@ -521,12 +545,17 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Every active sequence gives back its rows and leaves the active count, then its request fails. */
     private void failAllActive(Throwable error) {
-        for (Sequence s : active) {
-            s.request.fail(error, completions);
+        List<Sequence> failed = new ArrayList<>(active);
+        active.clear();
+        activeCount = 0;
+        for (Sequence s : failed) {
             release(s);
         }
-        active.clear();
+        for (Sequence s : failed) {
+            s.request.fail(error, completer);
+        }
     }
 
     private static IllegalStateException modelError(String what, Throwable cause) {
@@ -593,7 +622,13 @@ public final class Scheduler implements AutoCloseable {
                     interrupted = true;
                 }
             }
-            completions.close();
+            if (COMPLETING.isBound() && COMPLETING.get() == this) {
+                // Called from a caller's callback on one of our completion threads: waiting for every completion
+                // would wait for this one. The scheduler thread has ended; the completions left finish on their own.
+                completions.shutdown();
+            } else {
+                completions.close();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -643,7 +678,7 @@ public final class Scheduler implements AutoCloseable {
             started = true;
             try {
                 onStarted.started(Duration.ofNanos(now - submitted));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // caller code, run inside admit(): it must not end the loop
                 LOG.log(Level.WARNING, "a queue-wait listener failed", e);
             }
         }
@@ -658,7 +693,7 @@ public final class Scheduler implements AutoCloseable {
         }
 
         /** Scheduler thread only. Futures complete on another thread so callers' callbacks never run here. */
-        void deliver(int index, GeneratedSequence result, ExecutorService completions) {
+        void deliver(int index, GeneratedSequence result, Executor completions) {
             if (failed) {
                 return;
             }
@@ -670,7 +705,7 @@ public final class Scheduler implements AutoCloseable {
         }
 
         /** Fails the request; its other sequences are dropped at the next look. Scheduler thread only. */
-        void fail(Throwable error, ExecutorService completions) {
+        void fail(Throwable error, Executor completions) {
             if (!failed) {
                 failed = true;
                 completions.execute(() -> future.completeExceptionally(error));
