@@ -165,6 +165,10 @@ public final class TranslationServer implements AutoCloseable {
             LOG.log(Level.INFO, "model loaded and warmed up in " + took.toMillis() + " ms; ready on port " + port());
             loaded.complete(null);
         } catch (Throwable e) {
+            if (isStopped()) { // drainAndStop closed the engine under the warm-up: not a model failure
+                loaded.completeExceptionally(new IllegalStateException("stopped while the model was loading", e));
+                return;
+            }
             String reason = Failures.describe(e);
             if (Failures.isExpected(e)) {
                 // A missing folder, a failed download, an unusable device: the caller reports it in one line.
@@ -175,6 +179,10 @@ public final class TranslationServer implements AutoCloseable {
             lifecycle.failed(reason);
             loaded.completeExceptionally(e);
         }
+    }
+
+    private synchronized boolean isStopped() {
+        return stopped;
     }
 
     /** Makes the engine visible, unless the server was stopped meanwhile (then the caller closes it). */

@@ -72,9 +72,11 @@ final class TranslationService {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new ApiException(504, ErrorCodes.TIMEOUT, "translation did not finish within "
-                    + timeout.toSeconds() + " s (REQUEST_TIMEOUT_SECONDS); try fewer or shorter texts", null, 0);
+            throw timedOut(timeout);
         } catch (ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof TimeoutException) { // the engine's deadline (the same one) came first
+                throw timedOut(timeout);
+            }
             throw translateFailure(e.getCause() == null ? e : e.getCause());
         } catch (CancellationException e) {
             throw new ApiException(503, ErrorCodes.SHUTTING_DOWN, "the translation was cancelled (service stopping)", null, 1);
@@ -83,6 +85,11 @@ final class TranslationService {
             future.cancel(true);
             throw new ApiException(503, ErrorCodes.SHUTTING_DOWN, "the request was interrupted (service stopping)", null, 1);
         }
+    }
+
+    private static ApiException timedOut(Duration timeout) {
+        return new ApiException(504, ErrorCodes.TIMEOUT, "translation did not finish within "
+                + timeout.toSeconds() + " s (REQUEST_TIMEOUT_SECONDS); try fewer or shorter texts", null, 0);
     }
 
     /** The most likely language of a text. */

@@ -121,7 +121,7 @@ public final class TextTranslator {
         }
         CompletableFuture<List<String>> work = sentences.isEmpty() ? CompletableFuture.completedFuture(List.of())
                 : translator.translate(sentences, sentenceLangs, to, job.options(), context);
-        return work.thenApply(translations -> {
+        CompletableFuture<TextResult> result = work.thenApply(translations -> {
             if (translations.size() != sentences.size()) {
                 throw new IllegalStateException("engine returned " + translations.size() + " translations for "
                         + sentences.size() + " sentences");
@@ -132,6 +132,13 @@ public final class TextTranslator {
             }
             return new TextResult(List.copyOf(out), detected == null ? null : List.copyOf(detected));
         });
+        // Cancelling a dependent stage does not cancel its source: pass it on, so the engine drops the work.
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                work.cancel(false);
+            }
+        });
+        return result;
     }
 
     /**
