@@ -55,6 +55,11 @@ final class HttpErrors {
             case 400 -> new ApiException(400, ErrorCodes.BAD_REQUEST,
                     "bad HTTP request" + (detail == null ? "" : ": " + detail), null);
             case 500 -> new ApiException(500, ErrorCodes.INTERNAL_ERROR, "internal error", null);
+            // The web server speaks HTTP/1.1 only; nginx's proxy_pass sends HTTP/1.0 unless told otherwise.
+            case 505 -> new ApiException(505, ErrorCodes.BAD_REQUEST, "HTTP/1.1 only: this server does not speak "
+                    + "HTTP/1.0 (behind nginx, set proxy_http_version 1.1)", null);
+            case 501 -> new ApiException(501, ErrorCodes.BAD_REQUEST, "not implemented for this request"
+                    + (detail == null ? " (e.g. a Transfer-Encoding other than chunked)" : ": " + detail), null);
             default -> new ApiException(status, status >= 500 ? ErrorCodes.INTERNAL_ERROR : ErrorCodes.BAD_REQUEST,
                     detail == null ? "request rejected (" + status + ")" : detail, null);
         };

@@ -29,7 +29,7 @@ final class RequestBodies {
         if (header == null || header.isBlank()) {
             return Kind.JSON;
         }
-        String[] parts = header.split(";");
+        String[] parts = header.split(";", -1); // -1: ";" alone is an empty type (415), not no parts
         String type = parts[0].strip().toLowerCase(Locale.ROOT);
         boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
         boolean form = formAllowed && type.equals("application/x-www-form-urlencoded");
@@ -67,12 +67,17 @@ final class RequestBodies {
             return body;
         } catch (IOException | UncheckedIOException e) {
             throw new ApiException(400, ErrorCodes.BAD_REQUEST, "could not read the request body", null);
+        } catch (ApiException e) {
+            throw e;
         } catch (RuntimeException e) {
             RequestException helidon = HttpErrors.requestException(e);
             if (helidon != null && helidon.status().code() == 413) {
                 throw tooLarge();
             }
-            throw e;
+            // Reading the body only moves bytes: any failure here is the transfer's (a bad chunk size, a client
+            // that closed before Content-Length bytes), not ours. It was a 500 with a stack trace in the log.
+            throw new ApiException(400, ErrorCodes.BAD_REQUEST, "could not read the request body: malformed chunked "
+                    + "encoding, or fewer bytes than Content-Length", null);
         }
     }
 

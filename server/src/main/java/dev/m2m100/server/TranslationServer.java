@@ -70,6 +70,7 @@ public final class TranslationServer implements AutoCloseable {
                 .port(config.port())
                 .shutdownHook(false) // our own hook drains first (installShutdownHook)
                 .maxPayloadSize(config.maxBodyBytes())
+                .maxTcpConnections(ConnectionLimits.maxConnections())
                 .directHandlers(d -> {
                     HttpErrors.Direct direct = new HttpErrors.Direct(config.maxBodyBytes());
                     for (var type : io.helidon.http.DirectHandler.EventType.values()) {

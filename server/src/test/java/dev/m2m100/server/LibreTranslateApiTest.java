@@ -175,6 +175,10 @@ class LibreTranslateApiTest {
         assertError(h.post(t, FORM, "q=%zz&source=en&target=fr"), 400, ErrorCodes.MALFORMED_FORM, null);
         assertError(h.post(t, FORM, form("source", "en", "target", "fr")), 400, ErrorCodes.MISSING_FIELD, "q");
         assertError(h.post(t, "text/plain", "q=a"), 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, null);
+        assertError(h.post(t, ";", "{}"), 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, null); // was a 500
+        assertError(h.post(t, ";;", "{}"), 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, null);
+        assertError(h.post(t, JSON, "{\"q\":\"a\",\"source\":\"-\",\"target\":\"fr\"}"), 400,
+                ErrorCodes.UNSUPPORTED_LANGUAGE, "source");
         assertError(h.post(t, "application/json; charset=latin1", "{}"), 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, null);
         assertError(h.post(t, JSON, "{\"q\":\"" + "x".repeat(MAX_BODY_BYTES) + "\"}"), 413, ErrorCodes.PAYLOAD_TOO_LARGE, null);
         HttpResponse<String> get = h.get(t);

@@ -319,6 +319,11 @@ class TranslationApiTest {
         }
         assertError(h.post(Routes.TRANSLATION, request("en", "klingon", "1", "a")),
                 400, ErrorCodes.UNSUPPORTED_LANGUAGE, "payload.toLang");
+        // only separators (split leaves nothing): was a 500
+        assertError(h.post(Routes.TRANSLATION, request("-", "ja", "1", "a")),
+                400, ErrorCodes.UNSUPPORTED_LANGUAGE, "payload.fromLang");
+        assertError(h.post(Routes.TRANSLATION, request("en", "__", "1", "a")),
+                400, ErrorCodes.UNSUPPORTED_LANGUAGE, "payload.toLang");
     }
 
     @Test

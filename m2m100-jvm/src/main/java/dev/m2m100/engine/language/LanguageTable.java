@@ -119,6 +119,9 @@ public final class LanguageTable {
         /** {@code en}, {@code en-US}, {@code zh_Hant_TW}, {@code eng_Latn}, {@code pt-BR-x-foo}; null if not a tag. */
         static Tag parse(String s) {
             String[] parts = SEPARATOR.split(s);
+            if (parts.length == 0) {
+                return null; // only separators ("-", "__"): split drops the empty parts
+            }
             String language = parts[0].toLowerCase(Locale.ROOT);
             if (!LANGUAGE.matcher(language).matches()) {
                 return null;

@@ -47,7 +47,9 @@ class LanguageTableTest {
             "kas, -, kas_Arab", "kas-Deva, -, kas_Deva", "ks, -, kas_Arab", "taq, -, taq_Latn",
             "srp_Cyrl, sr, srp_Cyrl", "sr-Latn, sr, -", "ja-Latn, ja, -",
             // not languages
-            "xx, -, -", "klingon, -, -", "'', -, -", "e, -, -", "en-, en, eng_Latn", "auto, -, -", "123, -, -"})
+            "xx, -, -", "klingon, -, -", "'', -, -", "e, -, -", "en-, en, eng_Latn", "auto, -, -", "123, -, -",
+            // only separators: nothing left after the split
+            "'-', -, -", "'_', -, -", "'--', -, -", "'-_', -, -"})
     void resolvesOnBothFamilies(String requested, String onM2m, String onNllb) {
         assertEquals(Optional.ofNullable(onM2m), m2m.resolve(requested), "m2m100: " + requested);
         assertEquals(Optional.ofNullable(onNllb), nllb.resolve(requested), "nllb: " + requested);
