@@ -21,7 +21,8 @@ import static dev.m2m100.server.BodyFields.wrongType;
 final class RequestParser {
     /** Upper bounds of the per-request options; the engine applies its own model limits too. */
     static final int MAX_BEAM_SIZE = 16;
-    static final int MAX_LENGTH = 1024;
+    // M2M100 and NLLB-200 have 1,024 decoder positions, and the start token takes one: 1,024 new tokens never fit.
+    static final int MAX_LENGTH = 1023;
 
     private final int maxRecords;
     private final int maxTextChars;

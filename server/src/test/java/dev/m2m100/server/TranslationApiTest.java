@@ -284,6 +284,8 @@ class TranslationApiTest {
     void invalidValues() {
         assertError(h.post(Routes.TRANSLATION, options("{\"beamSize\":0}")), 400, ErrorCodes.INVALID_VALUE, "payload.options.beamSize");
         assertError(h.post(Routes.TRANSLATION, options("{\"maxLength\":100000}")), 400, ErrorCodes.INVALID_VALUE, "payload.options.maxLength");
+        // the documented maximum was 1024, which with the start token never fits 1,024 positions
+        assertError(h.post(Routes.TRANSLATION, options("{\"maxLength\":1024}")), 400, ErrorCodes.INVALID_VALUE, "payload.options.maxLength");
         assertError(h.post(Routes.TRANSLATION, options("{\"beam_size\":2}")), 400, ErrorCodes.INVALID_VALUE, "payload.options.beam_size");
         assertError(h.post(Routes.TRANSLATION, "{\"payload\":{\"fromLang\":\"\",\"toLang\":\"ja\",\"records\":[]}}"),
                 400, ErrorCodes.INVALID_VALUE, "payload.fromLang");
