@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.m2m100.server.text.TextFormat;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +34,7 @@ final class LibreRequestParser {
 
     /** The body as a JSON tree, whichever way it came. */
     static JsonNode tree(RequestBodies.Kind kind, byte[] body) {
-        return kind == RequestBodies.Kind.JSON ? Json.parse(body) : form(new String(body, StandardCharsets.UTF_8));
+        return kind == RequestBodies.Kind.JSON ? Json.parse(body) : form(body);
     }
 
     /** {@code POST /translate}: q, source, target, format, api_key. */
@@ -98,17 +96,28 @@ final class LibreRequestParser {
         }
     }
 
-    /** A urlencoded form as a JSON object: each field a string, a repeated field an array of strings. */
-    static ObjectNode form(String body) {
+    /**
+     * A urlencoded form as a JSON object: each field a string, a repeated field an array of strings. The body
+     * must be UTF-8 and so must every %-decoded name and value (no silent U+FFFD); a bad %-escape or bad
+     * bytes are a 400 {@code malformed_form} naming the byte offset in the body.
+     */
+    static ObjectNode form(byte[] body) {
+        try {
+            Utf8.decode(body);
+        } catch (Utf8.Invalid e) {
+            throw malformedForm("the form body is not valid UTF-8: malformed byte sequence at byte offset " + e.offset);
+        }
         Map<String, List<String>> fields = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
+        int start = 0;
+        while (start <= body.length) {
+            int end = indexOf(body, (byte) '&', start, body.length);
+            if (end > start) {
+                int eq = indexOf(body, (byte) '=', start, end);
+                String name = decode(body, start, eq);
+                String value = eq == end ? "" : decode(body, eq + 1, end);
+                fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            start = end + 1;
         }
         ObjectNode root = Json.object();
         fields.forEach((name, values) -> {
@@ -122,12 +131,48 @@ final class LibreRequestParser {
         return root;
     }
 
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, ErrorCodes.MALFORMED_FORM,
-                    "the form body is not valid application/x-www-form-urlencoded: " + e.getMessage(), null);
+    /** The first index of {@code b} in {@code bytes[from, to)}, or {@code to}. */
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
         }
+        return to;
+    }
+
+    /** {@code +} → space and {@code %XX} → a byte over {@code body[from, to)}, then strict UTF-8. */
+    private static String decode(byte[] body, int from, int to) {
+        byte[] out = new byte[to - from];
+        int[] source = new int[to - from]; // where in the body each decoded byte came from
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte b = body[i];
+            source[n] = i;
+            if (b == '+') {
+                out[n++] = ' ';
+            } else if (b == '%') {
+                int hi = i + 1 < to ? Character.digit(body[i + 1], 16) : -1;
+                int lo = i + 2 < to ? Character.digit(body[i + 2], 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw malformedForm("the form body has an invalid %-escape at byte offset " + i
+                            + " (expected % and two hex digits)");
+                }
+                out[n++] = (byte) (hi << 4 | lo);
+                i += 2;
+            } else {
+                out[n++] = b;
+            }
+        }
+        try {
+            return Utf8.decode(out, 0, n);
+        } catch (Utf8.Invalid e) {
+            throw malformedForm("the form body's %-escapes do not decode to valid UTF-8 at byte offset "
+                    + source[e.offset]);
+        }
+    }
+
+    private static ApiException malformedForm(String message) {
+        return new ApiException(400, ErrorCodes.MALFORMED_FORM, message, null);
     }
 }
