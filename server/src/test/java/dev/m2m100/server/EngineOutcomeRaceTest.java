@@ -86,13 +86,12 @@ class EngineOutcomeRaceTest {
     }
 
     /** The engine, with its first {@code languages()} call (the warm-up's) held until {@code goOn}. */
-    private static final class WarmUpGate implements Translator {
-        private final Translator engine;
+    private static final class WarmUpGate extends ForwardingTranslator {
         private final CountDownLatch entered;
         private final CountDownLatch goOn;
 
         WarmUpGate(Translator engine, CountDownLatch entered, CountDownLatch goOn) {
-            this.engine = engine;
+            super(engine);
             this.entered = entered;
             this.goOn = goOn;
         }
@@ -106,37 +105,6 @@ class EngineOutcomeRaceTest {
                 Thread.currentThread().interrupt();
             }
             return engine.languages();
-        }
-
-        @Override
-        public CompletableFuture<List<String>> translate(List<String> texts, List<String> fromLangs, String toLang,
-                                                         GenerationOptions options, RequestContext context) {
-            return engine.translate(texts, fromLangs, toLang, options, context);
-        }
-
-        @Override
-        public LanguageTable languageTable() {
-            return engine.languageTable();
-        }
-
-        @Override
-        public int countSourceTokens(String text, String fromLang) {
-            return engine.countSourceTokens(text, fromLang);
-        }
-
-        @Override
-        public int maxSourceTokens() {
-            return engine.maxSourceTokens();
-        }
-
-        @Override
-        public SchedulerStats stats() {
-            return engine.stats();
-        }
-
-        @Override
-        public void close() {
-            engine.close();
         }
     }
 

@@ -221,12 +221,11 @@ class LifecycleTest {
     }
 
     /** Delegates to the engine; when {@code failing}, its futures fail with an unexpected internal error. */
-    private static final class FailingTranslator implements Translator {
-        private final Translator engine;
+    private static final class FailingTranslator extends ForwardingTranslator {
         volatile boolean failing;
 
         FailingTranslator(Translator engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         @Override
@@ -234,31 +233,6 @@ class LifecycleTest {
                                                          GenerationOptions options, RequestContext context) {
             return failing ? CompletableFuture.failedFuture(new IllegalStateException("secret internal state"))
                     : engine.translate(texts, fromLangs, toLang, options, context);
-        }
-
-        @Override
-        public dev.m2m100.engine.language.LanguageTable languageTable() {
-            return engine.languageTable();
-        }
-
-        @Override
-        public int countSourceTokens(String text, String fromLang) {
-            return engine.countSourceTokens(text, fromLang);
-        }
-
-        @Override
-        public int maxSourceTokens() {
-            return engine.maxSourceTokens();
-        }
-
-        @Override
-        public dev.m2m100.engine.SchedulerStats stats() {
-            return engine.stats();
-        }
-
-        @Override
-        public void close() {
-            engine.close();
         }
     }
 
