@@ -48,6 +48,16 @@ final class BodyFields {
         return text;
     }
 
+    /** A record id: any string of valid Unicode (it is echoed back, and a lone surrogate cannot be written as UTF-8). */
+    static String id(JsonNode value, String path) {
+        String id = string(value, path);
+        if (!wellFormed(id)) {
+            throw ApiException.badField(ErrorCodes.INVALID_VALUE, path,
+                    "id contains an unpaired UTF-16 surrogate (not valid Unicode)");
+        }
+        return id;
+    }
+
     static ApiException tooMany(String path, int count, int max) {
         return ApiException.badField(ErrorCodes.TOO_MANY_RECORDS, path,
                 "too many records: " + count + " (at most " + max + " per request)");

@@ -10,7 +10,6 @@ import java.util.List;
 import static dev.m2m100.server.BodyFields.kind;
 import static dev.m2m100.server.BodyFields.language;
 import static dev.m2m100.server.BodyFields.required;
-import static dev.m2m100.server.BodyFields.string;
 import static dev.m2m100.server.BodyFields.wrongType;
 
 /**
@@ -62,7 +61,7 @@ final class RequestParser {
             if (!record.isObject()) {
                 throw wrongType(path, "an object with \"id\" and \"text\"", record);
             }
-            String id = string(required(record, "id", path + ".id"), path + ".id");
+            String id = BodyFields.id(required(record, "id", path + ".id"), path + ".id");
             String text = BodyFields.text(required(record, "text", path + ".text"), path + ".text", maxTextChars);
             items.add(new TranslationRequest.Item(id, text));
         }

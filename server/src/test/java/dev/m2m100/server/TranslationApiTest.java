@@ -291,6 +291,9 @@ class TranslationApiTest {
                 400, ErrorCodes.INVALID_VALUE, "payload.fromLang");
         assertError(h.post(Routes.TRANSLATION, records("{\"id\":\"1\",\"text\":\"bad \\ud800 surrogate\"}")),
                 400, ErrorCodes.INVALID_VALUE, "payload.records[0].text");
+        // ids are echoed: one that is not valid Unicode was echoed back as is (a 200)
+        assertError(h.post(Routes.TRANSLATION, records("{\"id\":\"\\ud800\",\"text\":\"a\"}")),
+                400, ErrorCodes.INVALID_VALUE, "payload.records[0].id");
     }
 
     /** Issue 11 item 2 on the M2M100 model: any case, BCP-47 tags and NLLB-style codes resolve to its codes. */
