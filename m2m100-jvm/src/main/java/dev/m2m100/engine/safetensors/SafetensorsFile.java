@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -72,6 +73,12 @@ public final class SafetensorsFile implements TensorStore {
                 whole = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             } catch (NoSuchFileException e) {
                 throw new SafetensorsException("safetensors file not found: " + file, e);
+            } catch (SafetensorsException e) {
+                throw e;
+            } catch (IOException e) {
+                // e.g. a folder where the file should be: the OS says only "No such device"
+                throw SafetensorsException.of(file, (Files.isDirectory(file) ? "is a folder, not a file"
+                        : "cannot be read") + " (" + e.getMessage() + ")");
             }
             long size = whole.byteSize();
             long headerLength = whole.get(I64_LE, 0);

@@ -115,6 +115,14 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void aFolderWhereTheFileShouldBeIsNamed() throws IOException {
+        Path p = write("short.safetensors", new byte[0]).resolveSibling("folder.safetensors");
+        java.nio.file.Files.createDirectory(p);
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
+        assertMessage(e, "folder.safetensors", "is a folder"); // was just "No such device"
+    }
+
+    @Test
     void truncatedData() throws IOException {
         byte[] full = fileBytes(VALID_HEADER, validData());
         Path p = write("trunc.safetensors", Arrays.copyOf(full, full.length - 3));
