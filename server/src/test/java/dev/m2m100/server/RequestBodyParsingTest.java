@@ -193,7 +193,6 @@ class RequestBodyParsingTest {
         assertEquals(200, r.statusCode(), r.body());
         // An escaped NUL inside a string is fine (only a raw NUL byte is refused).
         r = postBytes(Routes.DETECT, JSON, "{\"q\":\"Hello\\u0000 world\"}".getBytes(StandardCharsets.UTF_8));
-        assertTrue(r.statusCode() == 200 || r.statusCode() == 400, r.body());
-        assertFalse(r.body().contains("NUL byte"), r.body());
+        assertEquals(200, r.statusCode(), r.body());
     }
 }
