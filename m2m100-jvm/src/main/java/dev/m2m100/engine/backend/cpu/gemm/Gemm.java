@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * GEMM (m > mr): f16 and int8 weights are first widened into a per-thread f32 block that stays in L1, reused by
  * every row block; bf16 weights are widened in registers in every row block (cheaper than the block).
  * GEMM at 512 bits (machines that run 512-bit FMAs at full width): two panels per pass; compact formats are
- * widened per K block into two f32 blocks for the f32 kernels, so bf16, f16 and int8 get the wide FMAs too.
+ * widened per K block into two f32 blocks for the f32 kernels, so bf16, f16 and int8 get the wide FMAs too; f32
+ * GEMVs of 2 rows or more take the 512-bit kernels as well ({@link #firstWideRows}).
  * GEMV (m ≤ mr, decode): a single row block, compact weights widened in registers straight
  * from the packed stream, so every weight byte is read from memory once for all rows. Bias, INT8 scale, ReLU
  * and residual are applied once per panel after its last K block.
@@ -202,6 +203,16 @@ public final class Gemm {
         return (rows + mr - 1) / mr * mr;
     }
 
+    /**
+     * Fewest rows that take the 512-bit kernels. f32 from two rows: a 2–6-row GEMV on them ran 1.6–2× faster than on
+     * the 256-bit ones on a Zen 5 (m = 5 at 1024×4096: 217–228 against 113–141 GFLOP/s). The compact formats keep the
+     * 256-bit GEMV, which widens in registers: through the f32 block a 5-row bf16 GEMV at 1024×128112 fell from
+     * 104–115 to 78–82 GFLOP/s.
+     */
+    static int firstWideRows(WeightFormat format, int mr) {
+        return format == WeightFormat.F32 ? 2 : mr + 1;
+    }
+
     private static void dispatch(VectorWidth width, int mr, WorkerPool pool, float[] x, int xOffset, int m,
                                  PackedWeights w, float[] bias, Epilogue epilogue, float[] residual, int residualOffset,
                                  float[] out, int outOffset) {
@@ -210,7 +221,7 @@ public final class Gemm {
         int panels = w.panels();
         long work = (long) m * n * k;
         int grain = work < INLINE_WORK ? panels : Math.max(1, panels / (pool.parallelism() * 8));
-        final boolean wide = width == VectorWidth.BITS_512 && m > mr;
+        final boolean wide = width == VectorWidth.BITS_512 && m >= firstWideRows(w.format(), mr);
         if (m == 1) {
             grain = Math.min(panels, (grain + 3) & ~3); // the m = 1 kernels take panels in groups of 4 or 2
         } else if (wide) {

@@ -19,7 +19,7 @@ class GemmVectorWidthTest extends GemmPoolTest {
     @EnumSource(WeightFormat.class)
     void bothWidthsGiveTheSameBits(WeightFormat format) {
         Random r = new Random(15 + format.ordinal());
-        int[] ms = {7, 8, 12, 13, 19, 64};
+        int[] ms = {2, 5, 6, 7, 8, 12, 13, 19, 64}; // 2..6: f32 GEMVs take the 512-bit kernels, the others the 256-bit GEMV
         int[] ns = {16, 17, 32, 40, 48, 77, 160};
         int[] ks = {1, 3, 127, 128, 129, 256, 300, 600};
         for (int c = 0; c < 80; c++) {
@@ -87,7 +87,7 @@ class GemmVectorWidthTest extends GemmPoolTest {
         float[] bias = random(r, n, 0.5f);
         float[] batch = new float[m * n];
         Gemm.linear(VectorWidth.BITS_512, pool, x, 0, m, w, bias, Epilogue.RELU, null, 0, batch, 0);
-        for (int rows : new int[] {1, 7, 8, 13}) { // 1: GEMV; the others take the 512-bit path in a smaller batch
+        for (int rows : new int[] {1, 2, 5, 7, 8, 13}) { // 1: GEMV; 2, 5: 512-bit in f32 only; 7+: 512-bit path
             for (int start = 0; start + rows <= m; start += 11) {
                 float[] part = new float[rows * n];
                 Gemm.linear(VectorWidth.BITS_512, pool, x, start * k, rows, w, bias, Epilogue.RELU, null, 0, part, 0);
