@@ -205,7 +205,7 @@ public final class Gemm {
 
     /**
      * Fewest rows that take the 512-bit kernels. f32 from two rows: a 2–6-row GEMV on them ran 1.6–2× faster than on
-     * the 256-bit ones on a Zen 5 (m = 5 at 1024×4096: 217–228 against 113–141 GFLOP/s). The compact formats keep the
+     * the 256-bit ones on a Zen 5 (m = 5 at 1024×4096: 217–232 against 113–141 GFLOP/s). The compact formats keep the
      * 256-bit GEMV, which widens in registers: through the f32 block a 5-row bf16 GEMV at 1024×128112 fell from
      * 104–115 to 78–82 GFLOP/s.
      */

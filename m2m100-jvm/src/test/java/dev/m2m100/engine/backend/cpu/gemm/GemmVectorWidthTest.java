@@ -19,7 +19,7 @@ class GemmVectorWidthTest extends GemmPoolTest {
     @EnumSource(WeightFormat.class)
     void bothWidthsGiveTheSameBits(WeightFormat format) {
         Random r = new Random(15 + format.ordinal());
-        int[] ms = {2, 5, 6, 7, 8, 12, 13, 19, 64}; // 2..6: f32 GEMVs take the 512-bit kernels, the others the 256-bit GEMV
+        int[] ms = {2, 5, 6, 7, 8, 12, 13, 19, 64}; // 2..6: f32 GEMVs take the 512-bit kernels, compact formats the 256-bit GEMV
         int[] ns = {16, 17, 32, 40, 48, 77, 160};
         int[] ks = {1, 3, 127, 128, 129, 256, 300, 600};
         for (int c = 0; c < 80; c++) {
