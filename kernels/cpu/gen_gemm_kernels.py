@@ -9,9 +9,8 @@ accumulators, the species a static final constant). Copying them by hand gave ~1
 Output (committed, see kernels/cpu/check-cpu-kernels.sh):
   GemmKernels256.java  kernel1..6 x f32/bf16/f16/int8 over one 16-column panel (2 x 8 lanes per row) and the
                        1x2 / 1x4 GEMV shapes, all on FloatVector.SPECIES_256
-  GemmKernels512.java  f32 kernel1..6x32 over two adjacent 16-column panels (2 x 16 lanes per row) and
-                       kernel1..6x16 over one (the odd last panel) on FloatVector.SPECIES_512, for the
-                       multi-row GEMM path
+  GemmKernels512.java  f32 kernel1..6x32 over two adjacent 16-column panels (2 x 16 lanes per row) on
+                       FloatVector.SPECIES_512, for the multi-row GEMM path
 
 Every kernel keeps the engine's determinism rule: each output element is one FMA chain over k in order, so
 the 256-bit and 512-bit kernels give bit-identical results.
@@ -298,30 +297,6 @@ def kernel_f32_512(rows):
     return out
 
 
-SIG512_ONE = "(float[] a, int ao, MemorySegment b, long bOff, int kLen, MemorySegment acc, int co, boolean first)"
-
-
-def kernel_f32_512_one(rows):
-    """The odd last panel of a 512-bit call: R rows × 16 columns, one 16-lane accumulator per row."""
-    out = [f"{I4}/** {rows} row(s) × one 16-column panel (the odd last panel of a call); A packed as a[kk*{rows} + r]. */",
-           f"{I4}static void kernel{rows}x16{SIG512_ONE} {{",
-           f"{I4 * 2}FloatVector {', '.join(f'c{r}' for r in range(rows))};",
-           f"{I4 * 2}if (first) {{"]
-    out += [f"{I4 * 3}c{r} = FloatVector.zero(S);" for r in range(rows)]
-    out += [f"{I4 * 2}}} else {{"]
-    out += [f"{I4 * 3}c{r} = FloatVector.fromMemorySegment(S, acc, 4L * (co + {r * 16}), LE);" for r in range(rows)]
-    out += [f"{I4 * 2}}}",
-            f"{I4 * 2}for (int kk = 0; kk < kLen; kk++) {{",
-            f"{I4 * 3}final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + (long) kk * 64, LE);",
-            ai_line(rows)]
-    for r in range(rows):
-        idx = "ai" if r == 0 else f"ai + {r}"
-        out.append(f"{I4 * 3}c{r} = {fma_512(f'FloatVector.broadcast(S, a[{idx}])', 'b0', f'c{r}')};")
-    out += [f"{I4 * 2}}}"]
-    out += [store_512(f"c{r}", f"co + {r * 16}") for r in range(rows)]
-    return out + [f"{I4}}}"]
-
-
 def java_file(name, doc, fields, bodies, imports):
     lines = [HEADER]
     lines += [f"import {i};" for i in imports]
@@ -358,10 +333,9 @@ def kernels_256():
 
 def kernels_512():
     bodies = [kernel_f32_512(r) for r in range(1, MAX_ROWS + 1)]
-    bodies += [kernel_f32_512_one(r) for r in range(1, MAX_ROWS + 1)]
     doc = ["512-bit f32 micro-kernels of {@link Gemm} for the multi-row GEMM path: R rows × two adjacent",
            "16-column panels (kernelRx32), one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel",
-           "p + 1), and R rows × one panel (kernelRx16) for an odd last panel. The FMA chain of every element is the",
+           "p + 1); an odd last panel runs as a pair with itself (see Gemm). The FMA chain of every element is the",
            "same as in {@link GemmKernels256}, so results are bit-identical. Accumulators live in a native segment",
            "(float index i at byte 4i): see \"width isolation\" in the generator on why."]
     fields = ["private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;",

@@ -366,9 +366,13 @@ public final class Gemm {
      * and panel (12 for a 6-row block), K blocks of {@link #KC_512} so both panel blocks (2 × 8 KiB) stay in L1
      * with the packed x block. bf16, f16 and int8 blocks are widened first into two f32 blocks (exact: every
      * compact value is an f32), once per K block for all row blocks; widening in registers would repeat it per row
-     * block and needs a lane shuffle at 512 bits. An odd last panel gets the one-panel kernels; every element is the
-     * same FMA chain as in the 256-bit kernels. The accumulators of panel p + 1 follow those of panel p (m × 16
-     * floats each).
+     * block and needs a lane shuffle at 512 bits. Every element is the same FMA chain as in the 256-bit kernels. The
+     * accumulators of panel p + 1 follow those of panel p (m × 16 floats each).
+     *
+     * <p>Every kernel here must be called often: a kernel called once per GEMM (as a one-panel kernel for the odd
+     * last panel of the 8,007-panel output projection was, once per decode step) never reaches C2's invocation
+     * thresholds, runs its 1,024-step loop in the interpreter, allocating every vector (3.5 GB per step), and made
+     * case a 8x slower with K blocks of 1,024 (docs/PERFORMANCE.md).
      */
     private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m, int mr,
                                       PackedWeights w,
@@ -389,19 +393,23 @@ public final class Gemm {
         final float[] a = scratch.packedA(call, x, xOffset, m, mr, k, format == WeightFormat.F16);
         final boolean scaledX = format == WeightFormat.F16 && scratch.packedScaled();
         final int second = m * NR;
-        int p = fromPanel;
-        for (; p + 1 < toPanel; p += 2) {
+        for (int p = fromPanel; p < toPanel; p += 2) {
+            // An odd last panel runs as a pair with itself (its twin's result is dropped): one extra panel of FMAs
+            // per call, against a one-panel kernel so rarely called that C2 never compiled it (see the method doc).
+            final boolean pair = p + 1 < toPanel;
             for (int k0 = 0; k0 < k; k0 += KC_512) {
                 final int kLen = Math.min(KC_512, k - k0);
                 final long src = p * panelBytes + k0 * bytesPerStep;
                 final boolean first = k0 == 0;
                 if (widened) {
                     widen(format, data, src, kLen, wide, 0, scaledX);
-                    widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX);
+                    if (pair) {
+                        widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX);
+                    }
                 }
                 final MemorySegment b = widened ? wide : data;
                 final long b0 = widened ? 0 : src;
-                final long b1 = widened ? blockBytes : src + panelBytes;
+                final long b1 = pair ? (widened ? blockBytes : src + panelBytes) : b0;
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r, mr);
                     final int ao = r * k + k0 * rows;
@@ -416,36 +424,11 @@ public final class Gemm {
                     }
                 }
             }
-            MemorySegment.copy(accSeg, ValueLayout.JAVA_FLOAT, 0, acc, 0, 2 * m * NR);
+            MemorySegment.copy(accSeg, ValueLayout.JAVA_FLOAT, 0, acc, 0, (pair ? 2 : 1) * m * NR);
             store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
-            store(p + 1, m, w, acc, second, bias, relu, residual, rOffset, out, oOffset);
-        }
-        if (p < toPanel) {
-            for (int k0 = 0; k0 < k; k0 += KC_512) {
-                final int kLen = Math.min(KC_512, k - k0);
-                final long src = p * panelBytes + k0 * bytesPerStep;
-                final boolean first = k0 == 0;
-                if (widened) {
-                    widen(format, data, src, kLen, wide, 0, scaledX);
-                }
-                final MemorySegment b = widened ? wide : data;
-                final long b0 = widened ? 0 : src;
-                for (int r = 0, rows; r < m; r += rows) {
-                    rows = blockRows(m - r, mr);
-                    final int ao = r * k + k0 * rows;
-                    final int co = r * NR;
-                    switch (rows) {
-                        case 6 -> GemmKernels512.kernel6x16(a, ao, b, b0, kLen, accSeg, co, first);
-                        case 5 -> GemmKernels512.kernel5x16(a, ao, b, b0, kLen, accSeg, co, first);
-                        case 4 -> GemmKernels512.kernel4x16(a, ao, b, b0, kLen, accSeg, co, first);
-                        case 3 -> GemmKernels512.kernel3x16(a, ao, b, b0, kLen, accSeg, co, first);
-                        case 2 -> GemmKernels512.kernel2x16(a, ao, b, b0, kLen, accSeg, co, first);
-                        default -> GemmKernels512.kernel1x16(a, ao, b, b0, kLen, accSeg, co, first);
-                    }
-                }
+            if (pair) {
+                store(p + 1, m, w, acc, second, bias, relu, residual, rOffset, out, oOffset);
             }
-            MemorySegment.copy(accSeg, ValueLayout.JAVA_FLOAT, 0, acc, 0, m * NR);
-            store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
         }
     }
 
@@ -497,24 +480,30 @@ public final class Gemm {
         final MemorySegment data = w.data();
         final long panelBytes = (long) w.kStored() * NR * format.bytesPerWeight();
         int p = fromPanel;
-        if (format == WeightFormat.BF16 || format == WeightFormat.F16) {
+        if ((format == WeightFormat.BF16 || format == WeightFormat.F16) && toPanel - fromPanel >= 4) {
             // 16-bit weights: four panels per pass keep as many bytes in flight as the f32 pairs do. The
             // widening is written out inside these kernels: a helper that C2 declines to inline (it may, by
-            // size) boxes every vector and made the f16 GEMV 4x slower.
-            for (; p + 3 < toPanel; p += 4) {
+            // size) boxes every vector and made the f16 GEMV 4x slower. A last group short of four panels
+            // starts earlier, over panels already stored, which it computes again but does not store (an
+            // in-place residual must be added once), so no rarely called kernel is left to the interpreter.
+            for (; p < toPanel; p += 4) {
+                final int start = Math.min(p, toPanel - 4);
                 if (format == WeightFormat.BF16) {
-                    GemmKernels256.kernel1x4Bf16(x, xOffset, data, p * panelBytes, panelBytes, k, acc);
+                    GemmKernels256.kernel1x4Bf16(x, xOffset, data, start * panelBytes, panelBytes, k, acc);
                 } else {
-                    GemmKernels256.kernel1x4F16(x, xOffset, data, p * panelBytes, panelBytes, k, acc);
+                    GemmKernels256.kernel1x4F16(x, xOffset, data, start * panelBytes, panelBytes, k, acc);
                 }
-                for (int q = 0; q < 4; q++) {
-                    store(p + q, 1, w, acc, q * NR, bias, relu, residual, rOffset, out, oOffset);
+                for (int q = p - start; q < 4; q++) {
+                    store(start + q, 1, w, acc, q * NR, bias, relu, residual, rOffset, out, oOffset);
                 }
             }
         }
-        for (; p + 1 < toPanel; p += 2) {
+        for (; p < toPanel; p += 2) {
+            // An odd last panel runs as a pair with itself, so no rarely called kernel is left to the interpreter
+            // (see panelPairs512); its twin's result is dropped.
+            final boolean pair = p + 1 < toPanel;
             final long b0 = p * panelBytes;
-            final long b1 = b0 + panelBytes;
+            final long b1 = pair ? b0 + panelBytes : b0;
             switch (format) {
                 case F32 -> GemmKernels256.kernel1x2(x, xOffset, data, b0, b1, k, acc);
                 case BF16 -> GemmKernels256.kernel1x2Bf16(x, xOffset, data, b0, b1, k, acc);
@@ -522,17 +511,9 @@ public final class Gemm {
                 case INT8 -> GemmKernels256.kernel1x2Int8(x, xOffset, data, b0, b1, k, acc);
             }
             store(p, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
-            store(p + 1, 1, w, acc, NR, bias, relu, residual, rOffset, out, oOffset);
-        }
-        if (p < toPanel) {
-            final long b0 = p * panelBytes;
-            switch (format) {
-                case F32 -> GemmKernels256.kernel1(x, xOffset, data, b0, k, acc, 0, true);
-                case BF16 -> GemmKernels256.kernel1Bf16(x, xOffset, data, b0, k, acc, 0, true);
-                case F16 -> GemmKernels256.kernel1F16(x, xOffset, data, b0, k, acc, 0, true);
-                case INT8 -> GemmKernels256.kernel1Int8(x, xOffset, data, b0, k, acc, 0, true);
+            if (pair) {
+                store(p + 1, 1, w, acc, NR, bias, relu, residual, rOffset, out, oOffset);
             }
-            store(p, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
         }
     }
 

@@ -91,6 +91,28 @@ class GemmTest extends GemmPoolTest {
         assertEquals(60, cases);
     }
 
+    /**
+     * The m = 1 GEMV takes panels in groups of four (16-bit formats) or pairs; a short last group starts over panels
+     * already stored, or pairs the last panel with itself. Every panel must still be stored once: an in-place
+     * residual (out holds it) is added exactly once. Panel counts 1 to 9 cover every remainder.
+     */
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void gemvShortLastGroupStoresEveryPanelOnce(WeightFormat format) {
+        Random r = new Random(5 + format.ordinal());
+        int k = 70;
+        for (int n = 1; n <= 9 * 16; n += 11) {
+            PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
+            float[] x = random(r, k, 1f);
+            float[] bias = random(r, n, 0.5f);
+            float[] residual = random(r, n, 1f);
+            float[] out = residual.clone();
+            Gemm.linear(pool, x, 0, 1, w, bias, Epilogue.NONE, out, out, 0);
+            checkAgainstReference(format + " m=1 n=" + n + " in-place residual", x, 0, 1, w, bias, Epilogue.NONE,
+                    residual, 0, out, 0);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(WeightFormat.class)
     void largerShapeWithManyRowBlocksAndKBlocks(WeightFormat format) {
