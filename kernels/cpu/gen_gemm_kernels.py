@@ -71,7 +71,12 @@ def acc_store(rows, cols, lanes):
 # kernels use (Gemm's widening stores IntVectors). The accumulators live in a native segment: a heap segment
 # beside the native ones made the segment calls inside the JDK's store bimorphic too (bf16 GEMMs at 512 bits
 # then ran at 81 against 175 GFLOP/s). Static calls with a constant species (zero, broadcast, fromMemorySegment)
-# profile nothing about the vector and are shared freely.
+# profile nothing about the vector and are shared freely. The JDK's own interpreter fallbacks call these methods
+# too: a reinterpret of a FloatVector (reinterpretAsInts, or reinterpretAsFloats of a float vector) runs, until
+# C2 compiles it, as FloatVector.intoMemorySegment into a heap byte[] segment. The 256-bit code therefore never
+# reinterprets a FloatVector where it can convert or cast instead (SoftmaxMath, the int8 kernels): a 256-bit heap
+# store in this profile made C2 box the 512-bit kernels' accumulators on every k step in some processes (case a
+# 2-8x slower for the rest of the process, docs/PERFORMANCE.md).
 def fma_512(a, b, c):
     return f"{a}.lanewise(VectorOperators.FMA, {b}, {c})"
 
@@ -134,15 +139,18 @@ def kernel_16bit(rows, fmt):
     return out
 
 
-INT8_TOP = "v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats()"
+# The converted vector is cast, not reinterpretAsFloats()'d: the JDK's interpreter fallback for a float-to-float
+# reinterpret stores the vector with FloatVector.intoMemorySegment into a heap segment, and that store's profile is
+# the 512-bit kernels' own (see "width isolation" below).
+INT8_TOP = "((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0))"
 
 
 def int8_byte(v, shift):
     """Byte (3 - shift/8) of every int lane of v, sign-extended, as f32. Spelled out in place, never a helper
     call: where C2 finds a call site cold (the odd-k tail) it declines to inline the helper, and a vector passed
     to or returned from a call is boxed, which boxed the accumulators on every k step (int8 GEMV 6x slower)."""
-    return (f"{v}.lanewise(VectorOperators.LSHL, {shift}).lanewise(VectorOperators.ASHR, 24)"
-            f".convert(VectorOperators.I2F, 0).reinterpretAsFloats()")
+    return (f"((FloatVector) {v}.lanewise(VectorOperators.LSHL, {shift}).lanewise(VectorOperators.ASHR, 24)"
+            f".convert(VectorOperators.I2F, 0))")
 
 
 def kernel_int8(rows):

@@ -2,6 +2,7 @@ package dev.m2m100.engine.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -77,8 +78,12 @@ final class SoftmaxMath {
         p = p.fma(r, FloatVector.broadcast(F, C2));
         p = p.fma(r, FloatVector.broadcast(F, 1f));
         p = p.fma(r, FloatVector.broadcast(F, 1f));
-        // 2^k from the integer that t's low mantissa bits hold
-        var bits = t.reinterpretAsInts().sub(Float.floatToRawIntBits(MAGIC)).add(127).lanewise(VectorOperators.LSHL, 23);
+        // 2^k built in an int's exponent bits. k is an exact integer (t's low mantissa bits), so converting it equals
+        // reinterpreting t and subtracting MAGIC's bits. Not reinterpretAsInts: until C2 compiles this method, the
+        // JDK's fallback for a float-to-int reinterpret stores the 256-bit vector with FloatVector.intoMemorySegment
+        // into a heap segment, and that profile is the 512-bit GEMM kernels' accumulator store: C2 then compiled
+        // them to box every accumulator (case a 2-8x slower for the rest of the process; docs/PERFORMANCE.md).
+        var bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
 
@@ -96,7 +101,7 @@ final class SoftmaxMath {
         p = Math.fma(p, r, C2);
         p = Math.fma(p, r, 1f);
         p = Math.fma(p, r, 1f);
-        int bits = ((Float.floatToRawIntBits(t) - Float.floatToRawIntBits(MAGIC)) + 127) << 23;
+        int bits = ((int) k + 127) << 23;
         return p * Float.intBitsToFloat(bits);
     }
 }

@@ -900,10 +900,10 @@ final class GemmKernels256 {
         int kk = 0;
         for (; kk + 1 < kLen; kk += 2) {
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b2 = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b2 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b3 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -914,8 +914,8 @@ final class GemmKernels256 {
         }
         if (kk < kLen) { // odd tail: only the first k step of the last pair
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -943,10 +943,10 @@ final class GemmKernels256 {
         int kk = 0;
         for (; kk + 1 < kLen; kk += 2) {
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b2 = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b2 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b3 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 2;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -963,8 +963,8 @@ final class GemmKernels256 {
         }
         if (kk < kLen) { // odd tail: only the first k step of the last pair
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 2;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1002,10 +1002,10 @@ final class GemmKernels256 {
         int kk = 0;
         for (; kk + 1 < kLen; kk += 2) {
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b2 = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b2 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b3 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 3;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1028,8 +1028,8 @@ final class GemmKernels256 {
         }
         if (kk < kLen) { // odd tail: only the first k step of the last pair
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 3;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1077,10 +1077,10 @@ final class GemmKernels256 {
         int kk = 0;
         for (; kk + 1 < kLen; kk += 2) {
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b2 = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b2 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b3 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 4;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1109,8 +1109,8 @@ final class GemmKernels256 {
         }
         if (kk < kLen) { // odd tail: only the first k step of the last pair
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 4;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1168,10 +1168,10 @@ final class GemmKernels256 {
         int kk = 0;
         for (; kk + 1 < kLen; kk += 2) {
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b2 = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b2 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b3 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 5;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1206,8 +1206,8 @@ final class GemmKernels256 {
         }
         if (kk < kLen) { // odd tail: only the first k step of the last pair
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 5;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1275,10 +1275,10 @@ final class GemmKernels256 {
         int kk = 0;
         for (; kk + 1 < kLen; kk += 2) {
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b2 = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b3 = v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b2 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b3 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 6;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1319,8 +1319,8 @@ final class GemmKernels256 {
         }
         if (kk < kLen) { // odd tail: only the first k step of the last pair
             final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-            final FloatVector b1 = v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             final int ai = ao + kk * 6;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -1420,24 +1420,24 @@ final class GemmKernels256 {
             final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
             final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
             final FloatVector y = FloatVector.broadcast(S, a[ao + kk + 1]);
-            c0 = x.fma(v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c0);
-            c1 = x.fma(v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c1);
-            c2 = x.fma(u.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c2);
-            c3 = x.fma(u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c3);
-            c0 = y.fma(v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c0);
-            c1 = y.fma(v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c1);
-            c2 = y.fma(u.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c2);
-            c3 = y.fma(u.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c3);
+            c0 = x.fma(((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c0);
+            c1 = x.fma(((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c1);
+            c2 = x.fma(((FloatVector) u.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c2);
+            c3 = x.fma(((FloatVector) u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c3);
+            c0 = y.fma(((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c0);
+            c1 = y.fma(((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c1);
+            c2 = y.fma(((FloatVector) u.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c2);
+            c3 = y.fma(((FloatVector) u.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c3);
         }
         if (kk < kLen) {
             final long o = (long) kk * 16;
             final IntVector v = IntVector.fromMemorySegment(SI, b, p0 + o, LE);
             final IntVector u = IntVector.fromMemorySegment(SI, b, p1 + o, LE);
             final FloatVector x = FloatVector.broadcast(S, a[ao + kk]);
-            c0 = x.fma(v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c0);
-            c1 = x.fma(v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c1);
-            c2 = x.fma(u.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c2);
-            c3 = x.fma(u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0).reinterpretAsFloats(), c3);
+            c0 = x.fma(((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c0);
+            c1 = x.fma(((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c1);
+            c2 = x.fma(((FloatVector) u.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c2);
+            c3 = x.fma(((FloatVector) u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0)), c3);
         }
         c0.intoArray(acc, 0);
         c1.intoArray(acc, 8);
