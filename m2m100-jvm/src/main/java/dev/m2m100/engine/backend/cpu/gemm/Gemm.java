@@ -88,8 +88,15 @@ public final class Gemm {
 
     /** K block: a panel block of KC × 16 f32 (16 KiB) stays in L1 across row blocks. */
     public static final int KC = 256;
-    /** K block of the 512-bit path: two panel blocks of KC_512 × 16 f32 (2 × 8 KiB) stay in L1. */
-    static final int KC_512 = 128;
+    /**
+     * K block of the 512-bit path: the whole K of a d_model = 1,024 layer in one block, so each row block's
+     * accumulators are loaded and stored once per panel pair rather than 8 times. The two panel blocks (2 × 64 KiB)
+     * then come from L2, which the 12-accumulator kernel hides: at M = 64 on a Zen 5, 1.25× / 1.46× OpenBLAS at
+     * N = 4,096 / 128,112 against 1.08× / 1.39× with blocks of 128 (same run; docs/PERFORMANCE.md). Long k loops
+     * first exposed the profile pollution that boxed the accumulators (see "width isolation" in
+     * kernels/cpu/gen_gemm_kernels.py).
+     */
+    static final int KC_512 = 1024;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -363,16 +370,15 @@ public final class Gemm {
 
     /**
      * GEMM (m > mr) with the 512-bit f32 kernels: two adjacent panels per pass, one 16-lane accumulator per row
-     * and panel (12 for a 6-row block), K blocks of {@link #KC_512} so both panel blocks (2 × 8 KiB) stay in L1
-     * with the packed x block. bf16, f16 and int8 blocks are widened first into two f32 blocks (exact: every
-     * compact value is an f32), once per K block for all row blocks; widening in registers would repeat it per row
-     * block and needs a lane shuffle at 512 bits. Every element is the same FMA chain as in the 256-bit kernels. The
-     * accumulators of panel p + 1 follow those of panel p (m × 16 floats each).
+     * and panel (12 for a 6-row block), K blocks of {@link #KC_512}. bf16, f16 and int8 blocks are widened first
+     * into two f32 blocks (exact: every compact value is an f32), once per K block for all row blocks; widening in
+     * registers would repeat it per row block and needs a lane shuffle at 512 bits. Every element is the same FMA
+     * chain as in the 256-bit kernels. The accumulators of panel p + 1 follow those of panel p (m × 16 floats each).
      *
-     * <p>Every kernel here must be called often: a kernel called once per GEMM (as a one-panel kernel for the odd
-     * last panel of the 8,007-panel output projection was, once per decode step) never reaches C2's invocation
-     * thresholds, runs its 1,024-step loop in the interpreter, allocating every vector (3.5 GB per step), and made
-     * case a 8x slower with K blocks of 1,024 (docs/PERFORMANCE.md).
+     * <p>Every kernel here must be called often. A one-panel kernel for the odd last panel (the output projection
+     * has 8,007 panels) ran once per decode step, too rarely for C2's invocation thresholds, so its k loop stayed
+     * in the interpreter, allocating every vector (0.2-0.9 MB per beam-5 step); the odd panel now runs as a pair
+     * with itself.
      */
     private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m, int mr,
                                       PackedWeights w,

@@ -21,7 +21,8 @@ class GemmVectorWidthTest extends GemmPoolTest {
         Random r = new Random(15 + format.ordinal());
         int[] ms = {2, 5, 6, 7, 8, 12, 13, 19, 64}; // 2..6: f32 GEMVs take the 512-bit kernels, compact formats the 256-bit GEMV
         int[] ns = {16, 17, 32, 40, 48, 77, 160};
-        int[] ks = {1, 3, 127, 128, 129, 256, 300, 600};
+        // K around both widths' blocks (256 and Gemm.KC_512) and across two 512-bit blocks.
+        int[] ks = {1, 3, 129, 255, 257, 600, Gemm.KC_512 - 1, Gemm.KC_512, Gemm.KC_512 + 1, 2 * Gemm.KC_512 + 52};
         for (int c = 0; c < 80; c++) {
             Case t = Case.draw(r, format, c, ms[c % ms.length], ns, ks);
             assertSameBits(t, t.run(VectorWidth.BITS_256, Gemm.MR), t.run(VectorWidth.BITS_512, Gemm.MR),
