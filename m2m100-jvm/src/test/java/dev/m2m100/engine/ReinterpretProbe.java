@@ -1,0 +1,51 @@
+package dev.m2m100.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.m2m100.engine.backend.DeviceSpec;
+import dev.m2m100.engine.backend.WeightDType;
+import dev.m2m100.engine.testing.Fixtures;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Run interpreted ({@code -Xint}) by {@link ReinterpretFallbackTest} under a JFR method trace of
+ * {@code FloatVector.intoMemorySegment}: translates one fixture sentence greedily and with beams in f32 and bf16 on
+ * the CPU, so every CPU operation of a decode runs through the JDK's interpreter fallbacks, then stores one
+ * 256-bit vector directly (the canary that shows the trace works).
+ */
+final class ReinterpretProbe {
+    private ReinterpretProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JsonNode c = new ObjectMapper().readTree(Fixtures.tinyModel().resolve("reference/model.json").toFile())
+                .get("cases").get(0);
+        int[] source = new int[c.get("input_ids").get(0).size()];
+        for (int i = 0; i < source.length; i++) {
+            source[i] = c.get("input_ids").get(0).get(i).asInt();
+        }
+        int lang = c.get("forced_bos_token_id").asInt();
+        for (WeightDType dtype : new WeightDType[] {WeightDType.F32, WeightDType.BF16}) {
+            EngineSettings settings = EngineSettings.DEFAULTS.withDevice(DeviceSpec.CPU).withDtype(dtype).withThreads(1);
+            try (TranslationEngine engine = TranslationEngine.open(Fixtures.tinyModel(), settings)) {
+                for (int beams : new int[] {1, 3}) {
+                    GenerationOptions options = new GenerationOptions(beams, 4, null, null, null, null);
+                    engine.generate(List.of(source), lang, options);
+                }
+            }
+        }
+        canary();
+        System.out.println("probe done");
+    }
+
+    static void canary() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(64, 64);
+            FloatVector.zero(FloatVector.SPECIES_256).intoMemorySegment(s, 0, ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+}
