@@ -326,12 +326,9 @@ public final class Gemm {
         }
         final boolean inRegisters = widensInRegisters(format, m, mr);
         final boolean throughBlock = format != WeightFormat.F32 && !inRegisters;
-        // A single row is already in packed order. f16 through the block: x packed times 2^112 where it can be,
-        // so the widening skips its multiply.
-        final float[] a = m == 1 ? x
-                : scratch.packedA(call, x, xOffset, m, mr, k, throughBlock && format == WeightFormat.F16);
+        // f16 through the block: x packed times 2^112 where it can be, so the widening skips its multiply.
+        final float[] a = scratch.packedA(call, x, xOffset, m, mr, k, throughBlock && format == WeightFormat.F16);
         final boolean scaledX = throughBlock && scratch.packedScaled();
-        final int aBase = m == 1 ? xOffset : 0;
         final MemorySegment wide = throughBlock ? scratch.segment((long) (KC + 1) * NR * 4) : null;
         for (int p = fromPanel; p < toPanel; p++) {
             for (int k0 = 0; k0 < k; k0 += KC) {
@@ -341,7 +338,7 @@ public final class Gemm {
                 if (inRegisters) {
                     for (int r = 0, rows; r < m; r += rows) {
                         rows = blockRows(m - r, mr);
-                        compactRowBlock(format, rows, a, aBase + r * k + k0 * rows, data, src, kLen, acc, r * NR, first);
+                        compactRowBlock(format, rows, a, r * k + k0 * rows, data, src, kLen, acc, r * NR, first);
                     }
                     continue;
                 }
@@ -352,7 +349,7 @@ public final class Gemm {
                 final long bOff = throughBlock ? 0 : src;
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r, mr);
-                    final int ao = aBase + r * k + k0 * rows; // packed A: row block r..r+rows-1 stored as [kk][rows]
+                    final int ao = r * k + k0 * rows; // packed A: row block r..r+rows-1 stored as [kk][rows]
                     final int co = r * NR;
                     switch (rows) {
                         case 6 -> GemmKernels256.kernel6(a, ao, b, bOff, kLen, acc, co, first);
@@ -360,7 +357,7 @@ public final class Gemm {
                         case 4 -> GemmKernels256.kernel4(a, ao, b, bOff, kLen, acc, co, first);
                         case 3 -> GemmKernels256.kernel3(a, ao, b, bOff, kLen, acc, co, first);
                         case 2 -> GemmKernels256.kernel2(a, ao, b, bOff, kLen, acc, co, first);
-                        default -> GemmKernels256.kernel1(a, ao, b, bOff, kLen, acc, co, first);
+                        default -> throw rowBlockOutOfRange(rows);
                     }
                 }
             }
@@ -426,7 +423,7 @@ public final class Gemm {
                         case 4 -> GemmKernels512.kernel4x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
                         case 3 -> GemmKernels512.kernel3x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
                         case 2 -> GemmKernels512.kernel2x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        default -> GemmKernels512.kernel1x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        default -> throw rowBlockOutOfRange(rows);
                     }
                 }
             }
@@ -436,6 +433,11 @@ public final class Gemm {
                 store(p + 1, m, w, acc, second, bias, relu, residual, rOffset, out, oOffset);
             }
         }
+    }
+
+    /** Row blocks have 2 to {@link #MR} rows ({@link #blockRows} never leaves one row; m = 1 is the GEMV). */
+    private static IllegalStateException rowBlockOutOfRange(int rows) {
+        return new IllegalStateException("no micro-kernel for a row block of " + rows + " rows");
     }
 
     private static void compactRowBlock(WeightFormat format, int m, float[] a, int ao, MemorySegment b, long bOff, int kLen,
@@ -448,7 +450,7 @@ public final class Gemm {
                     case 4 -> GemmKernels256.kernel4Bf16(a, ao, b, bOff, kLen, acc, co, first);
                     case 3 -> GemmKernels256.kernel3Bf16(a, ao, b, bOff, kLen, acc, co, first);
                     case 2 -> GemmKernels256.kernel2Bf16(a, ao, b, bOff, kLen, acc, co, first);
-                    default -> GemmKernels256.kernel1Bf16(a, ao, b, bOff, kLen, acc, co, first);
+                    default -> throw rowBlockOutOfRange(m);
                 }
             }
             case F16 -> {
@@ -458,7 +460,7 @@ public final class Gemm {
                     case 4 -> GemmKernels256.kernel4F16(a, ao, b, bOff, kLen, acc, co, first);
                     case 3 -> GemmKernels256.kernel3F16(a, ao, b, bOff, kLen, acc, co, first);
                     case 2 -> GemmKernels256.kernel2F16(a, ao, b, bOff, kLen, acc, co, first);
-                    default -> GemmKernels256.kernel1F16(a, ao, b, bOff, kLen, acc, co, first);
+                    default -> throw rowBlockOutOfRange(m);
                 }
             }
             case INT8 -> {
@@ -468,7 +470,7 @@ public final class Gemm {
                     case 4 -> GemmKernels256.kernel4Int8(a, ao, b, bOff, kLen, acc, co, first);
                     case 3 -> GemmKernels256.kernel3Int8(a, ao, b, bOff, kLen, acc, co, first);
                     case 2 -> GemmKernels256.kernel2Int8(a, ao, b, bOff, kLen, acc, co, first);
-                    default -> GemmKernels256.kernel1Int8(a, ao, b, bOff, kLen, acc, co, first);
+                    default -> throw rowBlockOutOfRange(m);
                 }
             }
             default -> throw new IllegalStateException("no compact row-block kernel for " + format);

@@ -23,29 +23,6 @@ final class GemmKernels256 {
     private GemmKernels256() {
     }
 
-    /** 1 row(s) × 16 columns over kLen k steps; A packed as a[kk*1 + r], B rows 64 bytes apart. */
-    static void kernel1(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
-        FloatVector c00, c01;
-        if (first) {
-            c00 = FloatVector.zero(S);
-            c01 = FloatVector.zero(S);
-        } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co + 8);
-        }
-        for (int kk = 0; kk < kLen; kk++) {
-            final long o = bOff + (long) kk * 64;
-            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);
-            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);
-            final int ai = ao + kk;
-            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-        }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co + 8);
-    }
-
     /** 2 row(s) × 16 columns over kLen k steps; A packed as a[kk*2 + r], B rows 64 bytes apart. */
     static void kernel2(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
@@ -309,29 +286,6 @@ final class GemmKernels256 {
         c41.intoArray(acc, co + 72);
         c50.intoArray(acc, co + 80);
         c51.intoArray(acc, co + 88);
-    }
-
-    /** 1 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
-    static void kernel1Bf16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
-        FloatVector c00, c01;
-        if (first) {
-            c00 = FloatVector.zero(S);
-            c01 = FloatVector.zero(S);
-        } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co + 8);
-        }
-        for (int kk = 0; kk < kLen; kk++) {
-            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
-            final FloatVector b0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            final FloatVector b1 = v.and(0xffff0000).reinterpretAsFloats();
-            final int ai = ao + kk;
-            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-        }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co + 8);
     }
 
     /** 2 row(s) × 16 columns, Bf16 weights widened in registers (GEMV: m ≤ MR). */
@@ -599,29 +553,6 @@ final class GemmKernels256 {
         c51.intoArray(acc, co + 88);
     }
 
-    /** 1 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
-    static void kernel1F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
-        FloatVector c00, c01;
-        if (first) {
-            c00 = FloatVector.zero(S);
-            c01 = FloatVector.zero(S);
-        } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co + 8);
-        }
-        for (int kk = 0; kk < kLen; kk++) {
-            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 32, LE);
-            final FloatVector b0 = Gemm.f16Low(v);
-            final FloatVector b1 = Gemm.f16High(v);
-            final int ai = ao + kk;
-            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-        }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co + 8);
-    }
-
     /** 2 row(s) × 16 columns, F16 weights widened in registers (GEMV: m ≤ MR). */
     static void kernel2F16(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
         FloatVector c00, c01;
@@ -885,44 +816,6 @@ final class GemmKernels256 {
         c41.intoArray(acc, co + 72);
         c50.intoArray(acc, co + 80);
         c51.intoArray(acc, co + 88);
-    }
-
-    /** 1 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */
-    static void kernel1Int8(float[] a, int ao, MemorySegment b, long bOff, int kLen, float[] acc, int co, boolean first) {
-        FloatVector c00, c01;
-        if (first) {
-            c00 = FloatVector.zero(S);
-            c01 = FloatVector.zero(S);
-        } else {
-            c00 = FloatVector.fromArray(S, acc, co + 0);
-            c01 = FloatVector.fromArray(S, acc, co + 8);
-        }
-        int kk = 0;
-        for (; kk + 1 < kLen; kk += 2) {
-            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
-            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
-            final FloatVector b2 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
-            final FloatVector b3 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
-            final int ai = ao + kk;
-            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            final FloatVector d0 = FloatVector.broadcast(S, a[ai + 1]);
-            c00 = d0.fma(b2, c00);
-            c01 = d0.fma(b3, c01);
-        }
-        if (kk < kLen) { // odd tail: only the first k step of the last pair
-            final IntVector v = IntVector.fromMemorySegment(SI, b, bOff + (long) kk * 16, LE);
-            final FloatVector b0 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
-            final FloatVector b1 = ((FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
-            final int ai = ao + kk;
-            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-        }
-        c00.intoArray(acc, co + 0);
-        c01.intoArray(acc, co + 8);
     }
 
     /** 2 row(s) × 16 columns, int8 weights (two k steps per load) widened in registers (GEMV). */

@@ -22,32 +22,6 @@ final class GemmKernels512 {
     }
 
     /**
-     * 1 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
-     * as a[kk*1 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
-     */
-    static void kernel1x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
-        FloatVector c00, c01;
-        if (first) {
-            c00 = FloatVector.zero(S);
-            c01 = FloatVector.zero(S);
-        } else {
-            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
-            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
-        }
-        for (int kk = 0; kk < kLen; kk++) {
-            final long o = (long) kk * 64;
-            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
-            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
-            final int ai = ao + kk;
-            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
-            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
-        }
-        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
-        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
-    }
-
-    /**
      * 2 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
      * as a[kk*2 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
      */
