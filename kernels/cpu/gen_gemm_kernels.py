@@ -10,7 +10,8 @@ Output (committed, see kernels/cpu/check-cpu-kernels.sh):
   GemmKernels256.java  kernel2..6 x f32/bf16/f16/int8 over one 16-column panel (2 x 8 lanes per row) and the
                        1x2 / 1x4 GEMV shapes, all on FloatVector.SPECIES_256
   GemmKernels512.java  f32 kernel2..6x32 over two adjacent 16-column panels (2 x 16 lanes per row) on
-                       FloatVector.SPECIES_512, for the multi-row GEMM path
+                       FloatVector.SPECIES_512, for the multi-row GEMM path; they read x's rows in place
+                       (row r at ao + r * lda), with no packed copy
 
 Every kernel keeps the engine's determinism rule: each output element is one FMA chain over k in order, so
 the 256-bit and 512-bit kernels give bit-identical results.
@@ -88,14 +89,27 @@ def store_512(c, index):
     return f"{I4 * 2}{c}.intoMemorySegment(acc, 4L * ({index}), LE);"
 
 
-def fma_rows(rows, a_name, b0, b1, a_offset, indent=3, wide=False):
+def fma_256(a, b, c):
+    return f"{a}.fma({b}, {c})"
+
+
+def packed_row(offset):
+    """Index of row `offset` of a packed A block ([kk][rows]): consecutive floats after ai."""
+    return lambda r: "ai" if offset + r == 0 else f"ai + {offset + r}"
+
+
+def strided_row(r):
+    """Index of row r of A read in place (rows lda floats apart), ai being row 0's element kk."""
+    return "ai" if r == 0 else ("ai + lda" if r == 1 else f"ai + {r} * lda")
+
+
+def fma_rows(rows, a_name, b0, b1, row_index, fma=fma_256, indent=3):
+    """Per row: broadcast A's element at row_index(r), one FMA into each of the row's two accumulators."""
     out = []
     for r in range(rows):
-        idx = "ai" if a_offset + r == 0 else f"ai + {a_offset + r}"
-        out.append(f"{I4 * indent}final FloatVector {a_name}{r} = FloatVector.broadcast(S, a[{idx}]);")
+        out.append(f"{I4 * indent}final FloatVector {a_name}{r} = FloatVector.broadcast(S, a[{row_index(r)}]);")
         for c, b in ((0, b0), (1, b1)):
-            fma = fma_512(f"{a_name}{r}", b, f"c{r}{c}") if wide else f"{a_name}{r}.fma({b}, c{r}{c})"
-            out.append(f"{I4 * indent}c{r}{c} = {fma};")
+            out.append(f"{I4 * indent}c{r}{c} = {fma(f'{a_name}{r}', b, f'c{r}{c}')};")
     return out
 
 
@@ -116,7 +130,7 @@ def kernel_f32_256(rows):
             f"{I4 * 3}final FloatVector b0 = FloatVector.fromMemorySegment(S, b, o, LE);",
             f"{I4 * 3}final FloatVector b1 = FloatVector.fromMemorySegment(S, b, o + 32, LE);",
             ai_line(rows)]
-    out += fma_rows(rows, "a", "b0", "b1", 0)
+    out += fma_rows(rows, "a", "b0", "b1", packed_row(0))
     out += [f"{I4 * 2}}}"] + acc_store(rows, 2, 8) + [f"{I4}}}"]
     return out
 
@@ -137,7 +151,7 @@ def kernel_16bit(rows, fmt):
             f"{I4 * 3}final FloatVector b0 = {lo};",
             f"{I4 * 3}final FloatVector b1 = {hi};",
             ai_line(rows)]
-    out += fma_rows(rows, "a", "b0", "b1", 0)
+    out += fma_rows(rows, "a", "b0", "b1", packed_row(0))
     out += [f"{I4 * 2}}}"] + acc_store(rows, 2, 8) + [f"{I4}}}"]
     return out
 
@@ -169,15 +183,15 @@ def kernel_int8(rows):
             f"{I4 * 3}final FloatVector b2 = {int8_byte('v', 8)};",
             f"{I4 * 3}final FloatVector b3 = {INT8_TOP};",
             ai_line(rows)]
-    out += fma_rows(rows, "a", "b0", "b1", 0)
-    out += fma_rows(rows, "d", "b2", "b3", rows)
+    out += fma_rows(rows, "a", "b0", "b1", packed_row(0))
+    out += fma_rows(rows, "d", "b2", "b3", packed_row(rows))
     out += [f"{I4 * 2}}}",
             f"{I4 * 2}if (kk < kLen) {{ // odd tail: only the first k step of the last pair",
             f"{I4 * 3}{load}",
             f"{I4 * 3}final FloatVector b0 = {int8_byte('v', 24)};",
             f"{I4 * 3}final FloatVector b1 = {int8_byte('v', 16)};",
             ai_line(rows)]
-    out += fma_rows(rows, "a", "b0", "b1", 0)
+    out += fma_rows(rows, "a", "b0", "b1", packed_row(0))
     out += [f"{I4 * 2}}}"] + acc_store(rows, 2, 8) + [f"{I4}}}"]
     return out
 
@@ -288,13 +302,14 @@ def kernel1x4_16bit(fmt):
     return out + [f"{I4 * 2}}}"] + gemv_store(8) + [f"{I4}}}"]
 
 
-SIG512 = "(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first)"
+SIG512 = "(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first)"
 
 
 def kernel_f32_512(rows):
     out = [f"{I4}/**",
-           f"{I4} * {rows} row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed",
-           f"{I4} * as a[kk*{rows} + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.",
+           f"{I4} * {rows} row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of",
+           f"{I4} * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated",
+           f"{I4} * at co and co2.",
            f"{I4} */",
            f"{I4}static void kernel{rows}x32{SIG512} {{"]
     out += acc_decl(rows, 2) + acc_init(rows, 2, 16)
@@ -302,8 +317,8 @@ def kernel_f32_512(rows):
             f"{I4 * 3}final long o = (long) kk * 64;",
             f"{I4 * 3}final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);",
             f"{I4 * 3}final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);",
-            ai_line(rows)]
-    out += fma_rows(rows, "a", "b0", "b1", 0, wide=True)
+            f"{I4 * 3}final int ai = ao + kk;"]
+    out += fma_rows(rows, "a", "b0", "b1", strided_row, fma=fma_512)
     out += [f"{I4 * 2}}}"] + acc_store(rows, 2, 16) + [f"{I4}}}"]
     return out
 

@@ -191,9 +191,9 @@ public final class Gemm {
     }
 
     /**
-     * Most bytes of packed x one dispatch sweeps. Every panel re-reads all of its x block, so x must stay in the
-     * cache: each participant packs its own copy, and 2 × 4 MiB still lives in a shared L3 of 32 MiB beside the
-     * weight stream. Unchunked, the encoder's FFN down-projection (1,536 rows × 4,096 = 25 MiB) ran from DRAM at
+     * Most bytes of x one dispatch sweeps. Every panel re-reads all of its x block, so x must stay in the cache: on
+     * the 256-bit path each participant packs its own copy (the 512-bit path reads x in place), and 2 × 4 MiB still
+     * lives in a shared L3 of 32 MiB beside the weight stream. Unchunked, the encoder's FFN down-projection (1,536 rows × 4,096 = 25 MiB) ran from DRAM at
      * 85 GFLOP/s against 180+ for 2–4 MiB chunks (Zen 4, docs/PERFORMANCE.md); decoder batches stay one chunk.
      * Rows are independent (see the class comment), so chunking changes no result.
      */
@@ -393,8 +393,12 @@ public final class Gemm {
         final float[] acc = scratch.accumulators(2 * m * NR);
         // The kernels accumulate in a native segment (see GemmKernels512), copied to acc for the epilogue.
         final MemorySegment accSeg = scratch.accumulatorSegment(4L * 2 * m * NR);
-        final float[] a = scratch.packedA(call, x, xOffset, m, mr, k, format == WeightFormat.F16);
-        final boolean scaledX = format == WeightFormat.F16 && scratch.packedScaled();
+        // x is read in place (row r of a block at ao + r * k), unpacked: packing cost each participant 8-15 % of a
+        // decoder GEMM at M = 64 on a Zen 5, and its copy of x was no faster to read (docs/PERFORMANCE.md).
+        final float[] scaled = format == WeightFormat.F16 ? scratch.scaledRows(call, x, xOffset, m, k) : null;
+        final boolean scaledX = scaled != null;
+        final float[] a = scaledX ? scaled : x;
+        final int aBase = scaledX ? 0 : xOffset;
         final int second = m * NR;
         for (int p = fromPanel; p < toPanel; p += 2) {
             // An odd last panel runs as a pair with itself (its twin's result is dropped): one extra panel of FMAs
@@ -415,14 +419,14 @@ public final class Gemm {
                 final long b1 = pair ? (widened ? blockBytes : src + panelBytes) : b0;
                 for (int r = 0, rows; r < m; r += rows) {
                     rows = blockRows(m - r, mr);
-                    final int ao = r * k + k0 * rows;
+                    final int ao = aBase + r * k + k0;
                     final int co = r * NR;
                     switch (rows) {
-                        case 6 -> GemmKernels512.kernel6x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 5 -> GemmKernels512.kernel5x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 4 -> GemmKernels512.kernel4x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 3 -> GemmKernels512.kernel3x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 2 -> GemmKernels512.kernel2x32(a, ao, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 6 -> GemmKernels512.kernel6x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 5 -> GemmKernels512.kernel5x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 4 -> GemmKernels512.kernel4x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 3 -> GemmKernels512.kernel3x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
+                        case 2 -> GemmKernels512.kernel2x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
                         default -> throw rowBlockOutOfRange(rows);
                     }
                 }

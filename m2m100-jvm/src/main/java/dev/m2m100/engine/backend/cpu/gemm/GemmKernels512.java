@@ -22,10 +22,11 @@ final class GemmKernels512 {
     }
 
     /**
-     * 2 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
-     * as a[kk*2 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
+     * 2 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of
+     * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated
+     * at co and co2.
      */
-    static void kernel2x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
+    static void kernel2x32(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         if (first) {
@@ -43,11 +44,11 @@ final class GemmKernels512 {
             final long o = (long) kk * 64;
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
-            final int ai = ao + kk * 2;
+            final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
             c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
-            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + lda]);
             c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
             c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
         }
@@ -58,10 +59,11 @@ final class GemmKernels512 {
     }
 
     /**
-     * 3 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
-     * as a[kk*3 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
+     * 3 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of
+     * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated
+     * at co and co2.
      */
-    static void kernel3x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
+    static void kernel3x32(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -84,14 +86,14 @@ final class GemmKernels512 {
             final long o = (long) kk * 64;
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
-            final int ai = ao + kk * 3;
+            final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
             c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
-            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + lda]);
             c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
             c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
-            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * lda]);
             c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
             c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
         }
@@ -104,10 +106,11 @@ final class GemmKernels512 {
     }
 
     /**
-     * 4 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
-     * as a[kk*4 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
+     * 4 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of
+     * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated
+     * at co and co2.
      */
-    static void kernel4x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
+    static void kernel4x32(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -135,17 +138,17 @@ final class GemmKernels512 {
             final long o = (long) kk * 64;
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
-            final int ai = ao + kk * 4;
+            final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
             c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
-            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + lda]);
             c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
             c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
-            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * lda]);
             c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
             c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
-            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * lda]);
             c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
             c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
         }
@@ -160,10 +163,11 @@ final class GemmKernels512 {
     }
 
     /**
-     * 5 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
-     * as a[kk*5 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
+     * 5 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of
+     * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated
+     * at co and co2.
      */
-    static void kernel5x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
+    static void kernel5x32(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -196,20 +200,20 @@ final class GemmKernels512 {
             final long o = (long) kk * 64;
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
-            final int ai = ao + kk * 5;
+            final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
             c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
-            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + lda]);
             c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
             c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
-            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * lda]);
             c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
             c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
-            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * lda]);
             c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
             c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
-            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4 * lda]);
             c40 = a4.lanewise(VectorOperators.FMA, b0, c40);
             c41 = a4.lanewise(VectorOperators.FMA, b1, c41);
         }
@@ -226,10 +230,11 @@ final class GemmKernels512 {
     }
 
     /**
-     * 6 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; A packed
-     * as a[kk*6 + r]; panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated at co and co2.
+     * 6 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of
+     * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated
+     * at co and co2.
      */
-    static void kernel6x32(float[] a, int ao, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
+    static void kernel6x32(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -267,23 +272,23 @@ final class GemmKernels512 {
             final long o = (long) kk * 64;
             final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
             final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
-            final int ai = ao + kk * 6;
+            final int ai = ao + kk;
             final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
             c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
-            final FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + lda]);
             c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
             c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
-            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * lda]);
             c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
             c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
-            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * lda]);
             c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
             c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
-            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4 * lda]);
             c40 = a4.lanewise(VectorOperators.FMA, b0, c40);
             c41 = a4.lanewise(VectorOperators.FMA, b1, c41);
-            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5 * lda]);
             c50 = a5.lanewise(VectorOperators.FMA, b0, c50);
             c51 = a5.lanewise(VectorOperators.FMA, b1, c51);
         }

@@ -15,6 +15,9 @@ public final class WorkerScratch {
     private float[] packed = new float[0];
     private long packedFor = -1;
     private boolean packedScaled;
+    private float[] scaledRows = new float[0];
+    private long scaledFor = -1;
+    private boolean scaledFits;
     private final Gemm.LinearTask linearTask = new Gemm.LinearTask();
     private MemorySegment segment = MemorySegment.NULL;
     private MemorySegment accumulatorSegment = MemorySegment.NULL;
@@ -43,7 +46,7 @@ public final class WorkerScratch {
     }
 
     /**
-     * x[m][k] repacked for the micro-kernels: rows in blocks of {@link Gemm#blockRows} (mr, the last ones shorter),
+     * x[m][k] repacked for the 256-bit micro-kernels: rows in blocks of {@link Gemm#blockRows} (mr, the last ones shorter),
      * block starting at row r stored at {@code r*k} as [kk][rows of the block]. Consecutive broadcasts then
      * read consecutive floats instead of rows k apart (which also collide in the same L1 sets). Packed once
      * per call ({@link WorkerPool#callSequence()}): a worker running several chunks of one call reuses it.
@@ -64,6 +67,31 @@ public final class WorkerScratch {
         }
         packedFor = call;
         return packed;
+    }
+
+    /**
+     * x[m][k] times 2^112 in x's own row-major layout, for the 512-bit kernels (which read x's rows in place) over
+     * f16 weights; null if some |x| is not below {@link #SCALABLE_LIMIT} (the caller then reads x unscaled and the
+     * widening keeps its multiply). Computed once per call, like {@link #packedA}.
+     */
+    float[] scaledRows(long call, float[] x, int xOffset, int m, int k) {
+        if (scaledFor != call) {
+            scaledRows = atLeast(scaledRows, m * k);
+            scaledFits = scale(x, xOffset, m * k);
+            scaledFor = call;
+        }
+        return scaledFits ? scaledRows : null;
+    }
+
+    /** scaledRows[i] = x[xOffset + i] · 2^112 for n floats; false if some |x| is not below the limit (or NaN). */
+    private boolean scale(float[] x, int xOffset, int n) {
+        boolean fits = true;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            fits &= Math.abs(v) < SCALABLE_LIMIT;
+            scaledRows[i] = v * Gemm.F16_SCALE;
+        }
+        return fits;
     }
 
     /** Whether the last {@link #packedA} holds x · 2^112. */
