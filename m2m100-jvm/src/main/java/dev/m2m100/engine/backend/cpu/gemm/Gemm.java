@@ -390,52 +390,108 @@ public final class Gemm {
         final boolean widened = format != WeightFormat.F32;
         final long blockBytes = (long) (KC_512 + 1) * NR * 4;
         final MemorySegment wide = widened ? scratch.segment(2 * blockBytes) : null;
-        final float[] acc = scratch.accumulators(2 * m * NR);
-        // The kernels accumulate in a native segment (see GemmKernels512), copied to acc for the epilogue.
-        final MemorySegment accSeg = scratch.accumulatorSegment(4L * 2 * m * NR);
+        // The kernels accumulate in a native segment (see GemmKernels512), staged for a group of panel pairs until
+        // their epilogue; panel q of the group holds row i at float (q * m + i) * NR.
+        final int groupPairs = stagedPairs(m);
+        final int panelFloats = m * NR;
+        final MemorySegment accSeg = scratch.accumulatorSegment(4L * 2 * groupPairs * panelFloats);
         // x is read in place (row r of a block at ao + r * k), unpacked: packing cost each participant 8-15 % of a
         // decoder GEMM at M = 64 on a Zen 5, and its copy of x was no faster to read (docs/PERFORMANCE.md).
         final float[] scaled = format == WeightFormat.F16 ? scratch.scaledRows(call, x, xOffset, m, k) : null;
         final boolean scaledX = scaled != null;
         final float[] a = scaledX ? scaled : x;
         final int aBase = scaledX ? 0 : xOffset;
-        final int second = m * NR;
-        for (int p = fromPanel; p < toPanel; p += 2) {
-            // An odd last panel runs as a pair with itself (its twin's result is dropped): one extra panel of FMAs
-            // per call, against a one-panel kernel so rarely called that C2 never compiled it (see the method doc).
-            final boolean pair = p + 1 < toPanel;
-            for (int k0 = 0; k0 < k; k0 += KC_512) {
-                final int kLen = Math.min(KC_512, k - k0);
-                final long src = p * panelBytes + k0 * bytesPerStep;
-                final boolean first = k0 == 0;
-                if (widened) {
-                    widen(format, data, src, kLen, wide, 0, scaledX);
-                    if (pair) {
-                        widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX);
+        for (int g = fromPanel; g < toPanel; g += 2 * groupPairs) {
+            final int groupEnd = Math.min(toPanel, g + 2 * groupPairs);
+            for (int p = g; p < groupEnd; p += 2) {
+                // An odd last panel runs as a pair with itself (its twin's result is dropped): one extra panel of
+                // FMAs per call, against a one-panel kernel so rarely called that C2 never compiled it (see above).
+                final boolean pair = p + 1 < groupEnd;
+                final int c0 = (p - g) * panelFloats;
+                final int c1 = c0 + panelFloats;
+                for (int k0 = 0; k0 < k; k0 += KC_512) {
+                    final int kLen = Math.min(KC_512, k - k0);
+                    final long src = p * panelBytes + k0 * bytesPerStep;
+                    final boolean first = k0 == 0;
+                    if (widened) {
+                        widen(format, data, src, kLen, wide, 0, scaledX);
+                        if (pair) {
+                            widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX);
+                        }
                     }
-                }
-                final MemorySegment b = widened ? wide : data;
-                final long b0 = widened ? 0 : src;
-                final long b1 = pair ? (widened ? blockBytes : src + panelBytes) : b0;
-                for (int r = 0, rows; r < m; r += rows) {
-                    rows = blockRows(m - r, mr);
-                    final int ao = aBase + r * k + k0;
-                    final int co = r * NR;
-                    switch (rows) {
-                        case 6 -> GemmKernels512.kernel6x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 5 -> GemmKernels512.kernel5x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 4 -> GemmKernels512.kernel4x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 3 -> GemmKernels512.kernel3x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        case 2 -> GemmKernels512.kernel2x32(a, ao, k, b, b0, b1, kLen, accSeg, co, second + co, first);
-                        default -> throw rowBlockOutOfRange(rows);
+                    final MemorySegment b = widened ? wide : data;
+                    final long b0 = widened ? 0 : src;
+                    final long b1 = pair ? (widened ? blockBytes : src + panelBytes) : b0;
+                    for (int r = 0, rows; r < m; r += rows) {
+                        rows = blockRows(m - r, mr);
+                        final int ao = aBase + r * k + k0;
+                        final int co = c0 + r * NR;
+                        final int co2 = c1 + r * NR;
+                        switch (rows) {
+                            case 6 -> GemmKernels512.kernel6x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
+                            case 5 -> GemmKernels512.kernel5x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
+                            case 4 -> GemmKernels512.kernel4x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
+                            case 3 -> GemmKernels512.kernel3x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
+                            case 2 -> GemmKernels512.kernel2x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
+                            default -> throw rowBlockOutOfRange(rows);
+                        }
                     }
                 }
             }
-            MemorySegment.copy(accSeg, ValueLayout.JAVA_FLOAT, 0, acc, 0, (pair ? 2 : 1) * m * NR);
-            store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
-            if (pair) {
-                store(p + 1, m, w, acc, second, bias, relu, residual, rOffset, out, oOffset);
+            storeRows(g, groupEnd - g, m, w, accSeg, scratch, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
+    /** Most bytes of accumulators staged per group of panel pairs in {@link #panelPairs512} (kept in L1/L2). */
+    static final int STAGED_BYTES = 64 << 10;
+    /** Most panel pairs per group: 8 pairs write 256 consecutive floats of each row. */
+    static final int MAX_STAGED_PAIRS = 8;
+
+    /** Panel pairs whose accumulators are staged before their epilogue, for m rows: 8 up to 64 rows, 1 from 512. */
+    static int stagedPairs(int m) {
+        return (int) Math.max(1, Math.min(MAX_STAGED_PAIRS, STAGED_BYTES / (2L * m * NR * 4)));
+    }
+
+    /**
+     * Epilogue of {@code panels} consecutive panels from p0, staged in the kernels' segment (panel q's row i at float
+     * (q * m + i) * NR): copied to a heap array once, then written row by row, each row's columns left to right.
+     * Panel by panel, each store went to a row n floats from the last, and for n a multiple of 1,024 all m of them
+     * fall into one L1 set: each store waited for its line (~0.5 ns per output float, up to 13 % of a decoder GEMM at
+     * M = 64 on a Zen 5; docs/PERFORMANCE.md). Not read from the segment with 256-bit loads: the 512-bit kernels
+     * load their accumulators from it with the same JDK method, and sharing it at two widths made K-blocked GEMMs
+     * (k = 4,096) 25-40 % slower in most processes.
+     */
+    private static void storeRows(int p0, int panels, int m, PackedWeights w, MemorySegment staged,
+                                  WorkerScratch scratch, float[] bias, boolean relu, float[] residual, int rOffset,
+                                  float[] out, int oOffset) {
+        final int panelFloats = m * NR;
+        final float[] acc = scratch.accumulators(panels * panelFloats);
+        MemorySegment.copy(staged, ValueLayout.JAVA_FLOAT, 0, acc, 0, panels * panelFloats);
+        final int n = w.n();
+        final float[] scales = w.scales();
+        final int full = Math.min(panels, n / NR - p0); // the matrix's last panel may be partial (n % 16 != 0)
+        for (int i = 0; i < m; i++) {
+            final int o = oOffset + i * n;
+            final int ro = rOffset + i * n;
+            for (int q = 0; q < full; q++) {
+                final int j0 = (p0 + q) * NR;
+                final int a = q * panelFloats + i * NR;
+                FloatVector v0 = FloatVector.fromArray(S, acc, a);
+                FloatVector v1 = FloatVector.fromArray(S, acc, a + 8);
+                if (scales != null) {
+                    v0 = v0.mul(FloatVector.fromArray(S, scales, j0));
+                    v1 = v1.mul(FloatVector.fromArray(S, scales, j0 + 8));
+                }
+                if (bias != null) {
+                    v0 = v0.add(FloatVector.fromArray(S, bias, j0));
+                    v1 = v1.add(FloatVector.fromArray(S, bias, j0 + 8));
+                }
+                finish(v0, v1, relu, residual, ro + j0, out, o + j0);
             }
+        }
+        if (full < panels) {
+            storeTail((p0 + full) * NR, n, m, acc, full * panelFloats, scales, bias, relu, residual, rOffset, out,
+                    oOffset);
         }
     }
 

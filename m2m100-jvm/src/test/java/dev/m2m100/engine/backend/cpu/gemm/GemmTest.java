@@ -113,6 +113,44 @@ class GemmTest extends GemmPoolTest {
         }
     }
 
+    /**
+     * The 512-bit path stages the accumulators of up to {@link Gemm#MAX_STAGED_PAIRS} panel pairs and writes them row
+     * by row. Wide outputs (a worker's chunk then spans several groups) with a partial last panel, every epilogue, an
+     * in-place residual and offsets: each element against the reference, and nothing written outside the output.
+     */
+    @ParameterizedTest
+    @EnumSource(WeightFormat.class)
+    void stagedPanelGroupsStoreEveryElementOnceAt512Bits(WeightFormat format) {
+        Random r = new Random(17 + format.ordinal());
+        int k = 37;
+        int n = 16 * 300 + 9; // 301 panels, the last with 9 columns: chunks of 18+ panels, several groups each
+        PackedWeights w = PackedWeights.pack(random(r, n * k, 0.05f), 0, n, k, format, arena, null);
+        int c = 0;
+        for (int m : new int[] {7, 40, 130}) { // 8 pairs per group at 7 and 40 rows, 1 at 130 rows
+            for (Epilogue ep : Epilogue.values()) {
+                boolean withBias = c % 2 == 0;
+                c++;
+                int xOff = 3;
+                int oOff = 5;
+                float[] x = random(r, xOff + m * k, 1f);
+                float[] bias = withBias ? random(r, n, 0.5f) : null;
+                float[] out = new float[oOff + m * n + 7];
+                java.util.Arrays.fill(out, Float.NaN);
+                float[] residual = random(r, m * n, 1f);
+                System.arraycopy(residual, 0, out, oOff, m * n); // in place: out holds the residual
+                Gemm.linear(VectorWidth.BITS_512, pool, x, xOff, m, w, bias, ep, out, oOff, out, oOff);
+                String what = format + " m=" + m + " n=" + n + " " + ep + " bias=" + withBias;
+                checkAgainstReference(what, x, xOff, m, w, bias, ep, residual, 0, out, oOff);
+                for (int i = 0; i < oOff; i++) {
+                    assertTrue(Float.isNaN(out[i]), what + ": wrote before outOffset");
+                }
+                for (int i = oOff + m * n; i < out.length; i++) {
+                    assertTrue(Float.isNaN(out[i]), what + ": wrote past the output");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(WeightFormat.class)
     void largerShapeWithManyRowBlocksAndKBlocks(WeightFormat format) {
