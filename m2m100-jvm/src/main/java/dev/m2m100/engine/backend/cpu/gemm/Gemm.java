@@ -193,8 +193,9 @@ public final class Gemm {
     /**
      * Most bytes of x one dispatch sweeps. Every panel re-reads all of its x block, so x must stay in the cache: on
      * the 256-bit path each participant packs its own copy (the 512-bit path reads x in place), and 2 × 4 MiB still
-     * lives in a shared L3 of 32 MiB beside the weight stream. Unchunked, the encoder's FFN down-projection (1,536 rows × 4,096 = 25 MiB) ran from DRAM at
-     * 85 GFLOP/s against 180+ for 2–4 MiB chunks (Zen 4, docs/PERFORMANCE.md); decoder batches stay one chunk.
+     * lives in a shared L3 of 32 MiB beside the weight stream. Unchunked, the encoder's FFN down-projection (1,536
+     * rows × 4,096 = 25 MiB) ran from DRAM at 85 GFLOP/s against 180+ for 2–4 MiB chunks (Zen 4,
+     * docs/PERFORMANCE.md); decoder batches stay one chunk.
      * Rows are independent (see the class comment), so chunking changes no result.
      */
     static final long A_CHUNK_BYTES = 4L << 20;
@@ -749,10 +750,20 @@ public final class Gemm {
         return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS);
     }
 
-    // The widening functions write the f32 blocks as int bits (IntVector stores): FloatVector.intoMemorySegment is
-    // kept for the 512-bit kernels alone, so C2's profile inside it sees one vector class (see "width isolation" in
-    // kernels/cpu/gen_gemm_kernels.py). Where the bits are computed as ints they are stored as such: reinterpreting
-    // floats back to ints cost the f16 block GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation").
+    // The widening functions write the f32 blocks as int bits, stored as bytes (storeBits). FloatVector's
+    // intoMemorySegment is kept for the 512-bit kernels alone, so C2's profile inside it sees one vector class (see
+    // "width isolation" in kernels/cpu/gen_gemm_kernels.py). IntVector's is what the JDK's reinterpret fallback calls
+    // on a heap segment whenever the 256-bit bf16/f16 kernels run uncompiled (IntVector.reinterpretAsFloats): beside
+    // native stores of the widening it made that method's segment profile heap-and-native, the pattern that once
+    // slowed 512-bit bf16 GEMMs to half speed. Where the bits are computed as ints they are stored as such:
+    // reinterpreting floats back to ints cost the f16 block GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation").
+    // Not yet for int8 and unscaled f16, whose bits come from a FloatVector: through storeBits the int8 widening
+    // boxed its vectors (4.4 MB per call, half speed), so they keep IntVector's store (and their reinterpret).
+
+    /** Stores 8 ints of f32 bits at byte offset off of dst (little-endian), through ByteVector's store (see above). */
+    private static void storeBits(IntVector bits, MemorySegment dst, long off) {
+        bits.reinterpretAsBytes().intoMemorySegment(dst, off, LE);
+    }
 
     /**
      * bf16 pair layout → f32 rows of 16 (64 bytes per k step) in dst from dstOff: the 512-bit GEMM's f32 blocks
@@ -761,8 +772,8 @@ public final class Gemm {
     static void widenBf16(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-            v.lanewise(VectorOperators.LSHL, 16).intoMemorySegment(dst, dstOff + 64L * kk, LE);
-            v.and(0xffff0000).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+            storeBits(v.lanewise(VectorOperators.LSHL, 16), dst, dstOff + 64L * kk);
+            storeBits(v.and(0xffff0000), dst, dstOff + 64L * kk + 32);
         }
     }
 
@@ -776,8 +787,8 @@ public final class Gemm {
         if (scaledX) {
             for (int kk = 0; kk < kLen; kk++) {
                 IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-                f16LowScaledBits(v).intoMemorySegment(dst, dstOff + 64L * kk, LE);
-                f16HighScaledBits(v).intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+                storeBits(f16LowScaledBits(v), dst, dstOff + 64L * kk);
+                storeBits(f16HighScaledBits(v), dst, dstOff + 64L * kk + 32);
             }
             return;
         }
