@@ -72,9 +72,10 @@ def acc_store(rows, cols, lanes):
 # bimorphic vector call behind a type check that boxes the loop's accumulators on every k step (the 256-bit
 # f16 GEMV ran 8x slower once a 512-bit GEMM had run in the process). So FMAs call lanewise here, where the
 # profile is this kernel's own, and accumulators are stored with FloatVector.intoMemorySegment, which only these
-# kernels use (Gemm's widening stores IntVectors). The accumulators live in a native segment: a heap segment
-# beside the native ones made the segment calls inside the JDK's store bimorphic too (bf16 GEMMs at 512 bits
-# then ran at 81 against 175 GFLOP/s). Static calls with a constant species (zero, broadcast, fromMemorySegment)
+# kernels use (Gemm's widening stores its int bits as bytes, Gemm.storeBits). The accumulators live in a native
+# segment: a heap segment beside the native ones made the segment calls inside the JDK's store bimorphic too (bf16
+# GEMMs at 512 bits then ran at 81 against 175 GFLOP/s; the same with IntVector's store, which the JDK's fallback
+# for an IntVector reinterpret calls on a heap segment, cost them 15-24 % in 2026-12). Static calls with a constant species (zero, broadcast, fromMemorySegment)
 # profile nothing about the vector and are shared freely. The JDK's own interpreter fallbacks call these methods
 # too: a reinterpret of a FloatVector (reinterpretAsInts, or reinterpretAsFloats of a float vector) runs, until
 # C2 compiles it, as FloatVector.intoMemorySegment into a heap byte[] segment. The 256-bit code therefore never
