@@ -13,7 +13,9 @@ import java.util.Random;
  * Same-process A/B of two builds of the CPU GEMM: each build's m2m100-jvm jar is loaded by its own class loader
  * (so each has its own Gemm, compiled on its own), both pack the same weights, and calls alternate in blocks of
  * 0.3 s, A first in even rounds and B first in odd ones. Between processes these hosts vary by 10-30 %; inside
- * one process both builds see the same machine state, so the per-round ratio B/A is what this reports.
+ * one process both builds see the same machine state, so the per-round ratio B/A is what this reports. Run the
+ * same jar as A and B first for the shape in question: the builds share the JDK's vector classes and their
+ * profiles, and for the 256-bit bf16 GEMV (m = 5) that alone gave B/A 1.23 (f32 m = 64: 0.998, bf16 m = 64: 1.013).
  * Run with tools/bench/ab-gemm.sh (a bench script, outside the engine: the reflection here stays here).
  */
 public final class AbGemm {
