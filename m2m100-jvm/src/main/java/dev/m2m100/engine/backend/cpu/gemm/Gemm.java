@@ -362,7 +362,7 @@ public final class Gemm {
                     }
                 }
             }
-            storeRows(p, 1, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+            store(p, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
         }
     }
 
@@ -396,7 +396,6 @@ public final class Gemm {
         final int groupPairs = stagedPairs(m);
         final int panelFloats = m * NR;
         final MemorySegment accSeg = scratch.accumulatorSegment(4L * 2 * groupPairs * panelFloats);
-        final float[] acc = scratch.accumulators(2 * groupPairs * panelFloats);
         // x is read in place (row r of a block at ao + r * k), unpacked: packing cost each participant 8-15 % of a
         // decoder GEMM at M = 64 on a Zen 5, and its copy of x was no faster to read (docs/PERFORMANCE.md).
         final float[] scaled = format == WeightFormat.F16 ? scratch.scaledRows(call, x, xOffset, m, k) : null;
@@ -440,12 +439,7 @@ public final class Gemm {
                     }
                 }
             }
-            // Copied to the heap, not read from the segment with 256-bit loads: the kernels load their accumulators
-            // from it with the same JDK method at 512 bits, and sharing it made K-blocked GEMMs (k = 4,096) 25-40 %
-            // slower in most processes.
-            final int panels = groupEnd - g;
-            MemorySegment.copy(accSeg, ValueLayout.JAVA_FLOAT, 0, acc, 0, panels * panelFloats);
-            storeRows(g, panels, m, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+            storeRows(g, groupEnd - g, m, w, accSeg, scratch, bias, relu, residual, rOffset, out, oOffset);
         }
     }
 
@@ -460,17 +454,20 @@ public final class Gemm {
     }
 
     /**
-     * The epilogue of every path: {@code panels} consecutive finished panels from p0, held in acc from accBase (panel
-     * q's row i at accBase + (q * m + i) * NR), scaled, biased, ReLU'd, added to the residual and written to out, row
-     * by row, each row's columns left to right. Panel by panel instead, the 512-bit path's stores went to rows n floats
-     * apart, which for n a multiple of 1,024 all fall into one L1 set: each store waited for its line (~0.5 ns per
-     * output float, up to 13 % of a decoder GEMM at M = 64 on a Zen 5; docs/PERFORMANCE.md). The vectors here are
-     * never null (an earlier single epilogue holding vectors that may be null made C2 bail out with "Bad graph
-     * detected in build_loop_late"); the order of operations is scale, bias, ReLU, residual on every path.
+     * Epilogue of {@code panels} consecutive panels from p0, staged in the kernels' segment (panel q's row i at float
+     * (q * m + i) * NR): copied to a heap array once, then written row by row, each row's columns left to right.
+     * Panel by panel, each store went to a row n floats from the last, and for n a multiple of 1,024 all m of them
+     * fall into one L1 set: each store waited for its line (~0.5 ns per output float, up to 13 % of a decoder GEMM at
+     * M = 64 on a Zen 5; docs/PERFORMANCE.md). Not read from the segment with 256-bit loads: the 512-bit kernels
+     * load their accumulators from it with the same JDK method, and sharing it at two widths made K-blocked GEMMs
+     * (k = 4,096) 25-40 % slower in most processes.
      */
-    private static void storeRows(int p0, int panels, int m, PackedWeights w, float[] acc, int accBase, float[] bias,
-                                  boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+    private static void storeRows(int p0, int panels, int m, PackedWeights w, MemorySegment staged,
+                                  WorkerScratch scratch, float[] bias, boolean relu, float[] residual, int rOffset,
+                                  float[] out, int oOffset) {
         final int panelFloats = m * NR;
+        final float[] acc = scratch.accumulators(panels * panelFloats);
+        MemorySegment.copy(staged, ValueLayout.JAVA_FLOAT, 0, acc, 0, panels * panelFloats);
         final int n = w.n();
         final float[] scales = w.scales();
         final int full = Math.min(panels, n / NR - p0); // the matrix's last panel may be partial (n % 16 != 0)
@@ -479,7 +476,7 @@ public final class Gemm {
             final int ro = rOffset + i * n;
             for (int q = 0; q < full; q++) {
                 final int j0 = (p0 + q) * NR;
-                final int a = accBase + q * panelFloats + i * NR;
+                final int a = q * panelFloats + i * NR;
                 FloatVector v0 = FloatVector.fromArray(S, acc, a);
                 FloatVector v1 = FloatVector.fromArray(S, acc, a + 8);
                 if (scales != null) {
@@ -494,8 +491,8 @@ public final class Gemm {
             }
         }
         if (full < panels) {
-            storeTail((p0 + full) * NR, n, m, acc, accBase + full * panelFloats, scales, bias, relu, residual, rOffset,
-                    out, oOffset);
+            storeTail((p0 + full) * NR, n, m, acc, full * panelFloats, scales, bias, relu, residual, rOffset, out,
+                    oOffset);
         }
     }
 
@@ -565,8 +562,9 @@ public final class Gemm {
                 } else {
                     GemmKernels256.kernel1x4F16(x, xOffset, data, start * panelBytes, panelBytes, k, acc);
                 }
-                storeRows(p, 4 - (p - start), 1, w, acc, (p - start) * NR, bias, relu, residual, rOffset, out,
-                        oOffset);
+                for (int q = p - start; q < 4; q++) {
+                    store(start + q, 1, w, acc, q * NR, bias, relu, residual, rOffset, out, oOffset);
+                }
             }
         }
         for (; p < toPanel; p += 2) {
@@ -581,13 +579,93 @@ public final class Gemm {
                 case F16 -> GemmKernels256.kernel1x2F16(x, xOffset, data, b0, b1, k, acc);
                 case INT8 -> GemmKernels256.kernel1x2Int8(x, xOffset, data, b0, b1, k, acc);
             }
-            storeRows(p, pair ? 2 : 1, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+            store(p, 1, w, acc, 0, bias, relu, residual, rOffset, out, oOffset);
+            if (pair) {
+                store(p + 1, 1, w, acc, NR, bias, relu, residual, rOffset, out, oOffset);
+            }
+        }
+    }
+
+    /**
+     * Applies the epilogue to one finished panel of all m rows and writes it to out. Full panels go to one of
+     * small specialised methods (scales × bias) that neither take nor return vectors (a call that is not
+     * inlined would box them): a single method holding vectors that may be null made C2
+     * bail out ("Bad graph detected in build_loop_late") once several epilogues had been seen. The order of
+     * operations (scale, bias, ReLU, residual) is the same on every path.
+     */
+    private static void store(int p, int m, PackedWeights w, float[] acc, int accBase, float[] bias, boolean relu,
+                              float[] residual, int rOffset, float[] out, int oOffset) {
+        final int n = w.n();
+        final int j0 = p * NR;
+        final float[] scales = w.scales();
+        if (j0 + NR <= n) {
+            if (scales != null) {
+                if (bias != null) {
+                    storeScaledBias(j0, n, m, acc, accBase, scales, bias, relu, residual, rOffset, out, oOffset);
+                } else {
+                    storeScaled(j0, n, m, acc, accBase, scales, relu, residual, rOffset, out, oOffset);
+                }
+            } else if (bias != null) {
+                storeBias(j0, n, m, acc, accBase, bias, relu, residual, rOffset, out, oOffset);
+            } else {
+                storePlain(j0, n, m, acc, accBase, relu, residual, rOffset, out, oOffset);
+            }
+        } else {
+            storeTail(j0, n, m, acc, accBase, scales, bias, relu, residual, rOffset, out, oOffset);
+        }
+    }
+
+    private static void storeScaledBias(int j0, int n, int m, float[] acc, int accBase, float[] scales, float[] bias,
+                                        boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        final FloatVector s0 = FloatVector.fromArray(S, scales, j0);
+        final FloatVector s1 = FloatVector.fromArray(S, scales, j0 + 8);
+        final FloatVector b0 = FloatVector.fromArray(S, bias, j0);
+        final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0).add(b0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1).add(b1);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+        }
+    }
+
+    private static void storeScaled(int j0, int n, int m, float[] acc, int accBase, float[] scales,
+                                    boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        final FloatVector s0 = FloatVector.fromArray(S, scales, j0);
+        final FloatVector s1 = FloatVector.fromArray(S, scales, j0 + 8);
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).mul(s0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).mul(s1);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+        }
+    }
+
+    private static void storeBias(int j0, int n, int m, float[] acc, int accBase, float[] bias,
+                                  boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        final FloatVector b0 = FloatVector.fromArray(S, bias, j0);
+        final FloatVector b1 = FloatVector.fromArray(S, bias, j0 + 8);
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a).add(b0);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8).add(b1);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
+        }
+    }
+
+    private static void storePlain(int j0, int n, int m, float[] acc, int accBase,
+                                   boolean relu, float[] residual, int rOffset, float[] out, int oOffset) {
+        for (int i = 0; i < m; i++) {
+            final int a = accBase + i * NR;
+            final FloatVector v0 = FloatVector.fromArray(S, acc, a);
+            final FloatVector v1 = FloatVector.fromArray(S, acc, a + 8);
+            finish(v0, v1, relu, residual, rOffset + i * n + j0, out, oOffset + i * n + j0);
         }
     }
 
     /**
      * The rest of every full-panel epilogue, for one row's 16 values: ReLU, the residual add, the store. Small, so C2
-     * inlines it into {@link #storeRows} (a call would box the vectors).
+     * inlines it into the four store loops (a call would box the vectors).
      */
     private static void finish(FloatVector v0, FloatVector v1, boolean relu, float[] residual, int ro, float[] out,
                                int o) {
