@@ -23,8 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  * ./m2m100 bench-kernels [--threads T] [--formats f32,bf16,f16,int8]
  *      [--m 1,5,16,64] [--shapes 1024x4096,1024x1024,1024x128112,4096x1024] [--reps 5] [--min-ms 200] [--warmup-ms 1000]
- *      [--no-bandwidth]
+ *      [--no-bandwidth] [--copies 1]
  * </pre>
+ * {@code --copies C} packs each weight matrix C times and rotates through the copies call by call, so a matrix
+ * smaller than the last-level cache is still read from memory, as in the decoder, whose layers' weights together
+ * are far larger than any cache.
  * Shapes are {@code KxN}. Output: one line per
  * case, {@code gemm fmt=.. m=.. k=.. n=.. ms=<median>
  * gflops=<median> best_gflops=.. wgbps=<median weight GB/s> spread=<(max-min)/min of the batches>
@@ -58,6 +61,7 @@ public final class GemmBench {
         long minMs = 200;
         long warmupMs = 1000;
         boolean bandwidth = true;
+        int copies = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads" -> threads = positive("--threads", value(args, ++i));
@@ -68,11 +72,12 @@ public final class GemmBench {
                 case "--min-ms" -> minMs = positive("--min-ms", value(args, ++i));
                 case "--warmup-ms" -> warmupMs = positive("--warmup-ms", value(args, ++i));
                 case "--no-bandwidth" -> bandwidth = false;
+                case "--copies" -> copies = positive("--copies", value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see ./m2m100 bench-kernels --help)");
             }
         }
         // species: the 256-bit kernels (GEMV, compact formats); the f32 multi-row kernels follow the vector width.
-        report.printf(Locale.ROOT, "# GemmBench threads=%d species=%s java=%s %s%n", threads, S,
+        report.printf(Locale.ROOT, "# GemmBench threads=%d species=%s copies=%d java=%s %s%n", threads, S, copies,
                 System.getProperty("java.version"), VectorWidth.processChoice().describe());
         try (WorkerPool pool = new WorkerPool(threads)) {
             if (bandwidth) {
@@ -97,15 +102,20 @@ public final class GemmBench {
                 for (WeightFormat format : formats) {
                     try (Arena arena = Arena.ofShared()) {
                         long t0 = System.nanoTime();
-                        PackedWeights pw = PackedWeights.pack(w, 0, n, k, format, arena, pool);
-                        double packMs = (System.nanoTime() - t0) / 1e6;
-                        report.printf(Locale.ROOT, "# packed %s %dx%d in %.0f ms (%d bytes)%n", format, n, k, packMs,
-                                pw.byteSize());
+                        PackedWeights[] copy = new PackedWeights[copies];
+                        for (int c = 0; c < copies; c++) {
+                            copy[c] = PackedWeights.pack(w, 0, n, k, format, arena, pool);
+                        }
+                        PackedWeights pw = copy[0];
+                        double packMs = (System.nanoTime() - t0) / 1e6 / copies;
+                        report.printf(Locale.ROOT, "# packed %s %dx%d in %.0f ms (%d bytes, %d copies)%n", format, n, k,
+                                packMs, pw.byteSize(), copies);
                         for (int m : ms) {
                             long[] calls = new long[1];
                             long[] cpu0 = new long[1];
                             double[] sec = time(() -> {
-                                Gemm.linear(pool, x, 0, m, pw, bias, Epilogue.NONE, null, out, 0);
+                                Gemm.linear(pool, x, 0, m, copy[(int) (calls[0] % copy.length)], bias, Epilogue.NONE,
+                                        null, out, 0);
                                 calls[0]++;
                             }, () -> {
                                 calls[0] = 0;
