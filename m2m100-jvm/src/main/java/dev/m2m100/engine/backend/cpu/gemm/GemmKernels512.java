@@ -305,4 +305,188 @@ final class GemmKernels512 {
         c50.intoMemorySegment(acc, 4L * (co + 80), LE);
         c51.intoMemorySegment(acc, 4L * (co2 + 80), LE);
     }
+
+    /**
+     * 7 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of
+     * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated
+     * at co and co2.
+     */
+    static void kernel7x32(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        FloatVector c60, c61;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+            c60 = FloatVector.zero(S);
+            c61 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
+            c10 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c11 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 16), LE);
+            c20 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c21 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 32), LE);
+            c30 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
+            c31 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 48), LE);
+            c40 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 64), LE);
+            c41 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 64), LE);
+            c50 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 80), LE);
+            c51 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 80), LE);
+            c60 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 96), LE);
+            c61 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 96), LE);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + lda]);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * lda]);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * lda]);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4 * lda]);
+            c40 = a4.lanewise(VectorOperators.FMA, b0, c40);
+            c41 = a4.lanewise(VectorOperators.FMA, b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5 * lda]);
+            c50 = a5.lanewise(VectorOperators.FMA, b0, c50);
+            c51 = a5.lanewise(VectorOperators.FMA, b1, c51);
+            final FloatVector a6 = FloatVector.broadcast(S, a[ai + 6 * lda]);
+            c60 = a6.lanewise(VectorOperators.FMA, b0, c60);
+            c61 = a6.lanewise(VectorOperators.FMA, b1, c61);
+        }
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
+        c10.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c11.intoMemorySegment(acc, 4L * (co2 + 16), LE);
+        c20.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c21.intoMemorySegment(acc, 4L * (co2 + 32), LE);
+        c30.intoMemorySegment(acc, 4L * (co + 48), LE);
+        c31.intoMemorySegment(acc, 4L * (co2 + 48), LE);
+        c40.intoMemorySegment(acc, 4L * (co + 64), LE);
+        c41.intoMemorySegment(acc, 4L * (co2 + 64), LE);
+        c50.intoMemorySegment(acc, 4L * (co + 80), LE);
+        c51.intoMemorySegment(acc, 4L * (co2 + 80), LE);
+        c60.intoMemorySegment(acc, 4L * (co + 96), LE);
+        c61.intoMemorySegment(acc, 4L * (co2 + 96), LE);
+    }
+
+    /**
+     * 8 row(s) × 32 columns (two adjacent panels, one 16-lane vector each) over kLen k steps; row r of
+     * A at a[ao + r*lda + kk] (x in place); panel blocks at bOff and bOff2 (rows 64 bytes apart), accumulated
+     * at co and co2.
+     */
+    static void kernel8x32(float[] a, int ao, int lda, MemorySegment b, long bOff, long bOff2, int kLen, MemorySegment acc, int co, int co2, boolean first) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        FloatVector c60, c61;
+        FloatVector c70, c71;
+        if (first) {
+            c00 = FloatVector.zero(S);
+            c01 = FloatVector.zero(S);
+            c10 = FloatVector.zero(S);
+            c11 = FloatVector.zero(S);
+            c20 = FloatVector.zero(S);
+            c21 = FloatVector.zero(S);
+            c30 = FloatVector.zero(S);
+            c31 = FloatVector.zero(S);
+            c40 = FloatVector.zero(S);
+            c41 = FloatVector.zero(S);
+            c50 = FloatVector.zero(S);
+            c51 = FloatVector.zero(S);
+            c60 = FloatVector.zero(S);
+            c61 = FloatVector.zero(S);
+            c70 = FloatVector.zero(S);
+            c71 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 0), LE);
+            c01 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 0), LE);
+            c10 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 16), LE);
+            c11 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 16), LE);
+            c20 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 32), LE);
+            c21 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 32), LE);
+            c30 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 48), LE);
+            c31 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 48), LE);
+            c40 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 64), LE);
+            c41 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 64), LE);
+            c50 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 80), LE);
+            c51 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 80), LE);
+            c60 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 96), LE);
+            c61 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 96), LE);
+            c70 = FloatVector.fromMemorySegment(S, acc, 4L * (co + 112), LE);
+            c71 = FloatVector.fromMemorySegment(S, acc, 4L * (co2 + 112), LE);
+        }
+        for (int kk = 0; kk < kLen; kk++) {
+            final long o = (long) kk * 64;
+            final FloatVector b0 = FloatVector.fromMemorySegment(S, b, bOff + o, LE);
+            final FloatVector b1 = FloatVector.fromMemorySegment(S, b, bOff2 + o, LE);
+            final int ai = ao + kk;
+            final FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.lanewise(VectorOperators.FMA, b0, c00);
+            c01 = a0.lanewise(VectorOperators.FMA, b1, c01);
+            final FloatVector a1 = FloatVector.broadcast(S, a[ai + lda]);
+            c10 = a1.lanewise(VectorOperators.FMA, b0, c10);
+            c11 = a1.lanewise(VectorOperators.FMA, b1, c11);
+            final FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * lda]);
+            c20 = a2.lanewise(VectorOperators.FMA, b0, c20);
+            c21 = a2.lanewise(VectorOperators.FMA, b1, c21);
+            final FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * lda]);
+            c30 = a3.lanewise(VectorOperators.FMA, b0, c30);
+            c31 = a3.lanewise(VectorOperators.FMA, b1, c31);
+            final FloatVector a4 = FloatVector.broadcast(S, a[ai + 4 * lda]);
+            c40 = a4.lanewise(VectorOperators.FMA, b0, c40);
+            c41 = a4.lanewise(VectorOperators.FMA, b1, c41);
+            final FloatVector a5 = FloatVector.broadcast(S, a[ai + 5 * lda]);
+            c50 = a5.lanewise(VectorOperators.FMA, b0, c50);
+            c51 = a5.lanewise(VectorOperators.FMA, b1, c51);
+            final FloatVector a6 = FloatVector.broadcast(S, a[ai + 6 * lda]);
+            c60 = a6.lanewise(VectorOperators.FMA, b0, c60);
+            c61 = a6.lanewise(VectorOperators.FMA, b1, c61);
+            final FloatVector a7 = FloatVector.broadcast(S, a[ai + 7 * lda]);
+            c70 = a7.lanewise(VectorOperators.FMA, b0, c70);
+            c71 = a7.lanewise(VectorOperators.FMA, b1, c71);
+        }
+        c00.intoMemorySegment(acc, 4L * (co + 0), LE);
+        c01.intoMemorySegment(acc, 4L * (co2 + 0), LE);
+        c10.intoMemorySegment(acc, 4L * (co + 16), LE);
+        c11.intoMemorySegment(acc, 4L * (co2 + 16), LE);
+        c20.intoMemorySegment(acc, 4L * (co + 32), LE);
+        c21.intoMemorySegment(acc, 4L * (co2 + 32), LE);
+        c30.intoMemorySegment(acc, 4L * (co + 48), LE);
+        c31.intoMemorySegment(acc, 4L * (co2 + 48), LE);
+        c40.intoMemorySegment(acc, 4L * (co + 64), LE);
+        c41.intoMemorySegment(acc, 4L * (co2 + 64), LE);
+        c50.intoMemorySegment(acc, 4L * (co + 80), LE);
+        c51.intoMemorySegment(acc, 4L * (co2 + 80), LE);
+        c60.intoMemorySegment(acc, 4L * (co + 96), LE);
+        c61.intoMemorySegment(acc, 4L * (co2 + 96), LE);
+        c70.intoMemorySegment(acc, 4L * (co + 112), LE);
+        c71.intoMemorySegment(acc, 4L * (co2 + 112), LE);
+    }
 }
