@@ -9,7 +9,7 @@ accumulators, the species a static final constant). Copying them by hand gave ~1
 Output (committed, see kernels/cpu/check-cpu-kernels.sh):
   GemmKernels256.java  kernel2..6 x f32/bf16/f16/int8 over one 16-column panel (2 x 8 lanes per row) and the
                        1x2 / 1x4 GEMV shapes, all on FloatVector.SPECIES_256
-  GemmKernels512.java  f32 kernel2..8x32 over two adjacent 16-column panels (2 x 16 lanes per row) on
+  GemmKernels512.java  f32 kernel2..6x32 over two adjacent 16-column panels (2 x 16 lanes per row) on
                        FloatVector.SPECIES_512, for the multi-row GEMM path; they read x's rows in place
                        (row r at ao + r * lda), with no packed copy
 
@@ -28,9 +28,6 @@ MAX_ROWS = 6
 # Row blocks have 2 rows or more: Gemm.blockRows splits m >= 2 rows evenly into blocks of at most 5 or 6 rows, and
 # m = 1 takes the GEMV kernels (kernel1x2*, kernel1x4*), so no one-row block kernel is generated.
 MIN_ROWS = 2
-# 512-bit row blocks go up to 8 rows (Gemm.ROWS_512): 16 accumulators + 2 weight vectors + 8 broadcasts fit the 32
-# registers an AVX-512 JVM has.
-MAX_ROWS_512 = 8
 I4 = "    "
 
 
@@ -362,7 +359,7 @@ def kernels_256():
 
 
 def kernels_512():
-    bodies = [kernel_f32_512(r) for r in range(MIN_ROWS, MAX_ROWS_512 + 1)]
+    bodies = [kernel_f32_512(r) for r in range(MIN_ROWS, MAX_ROWS + 1)]
     doc = ["512-bit f32 micro-kernels of {@link Gemm} for the multi-row GEMM path: R rows × two adjacent",
            "16-column panels (kernelRx32), one 16-lane accumulator per row and panel (c{r}0 panel p, c{r}1 panel",
            "p + 1); an odd last panel runs as a pair with itself (see Gemm). The FMA chain of every element is the",

@@ -97,15 +97,6 @@ public final class Gemm {
      * kernels/cpu/gen_gemm_kernels.py).
      */
     static final int KC_512 = 1024;
-    /**
-     * Most rows per 512-bit micro-kernel (the JVM then has 32 vector registers): 8 × 2 accumulators + 2 weight vectors
-     * + 8 broadcasts = 26, and C2's k loop keeps them all in registers. Against 6-row blocks each weight vector
-     * loaded from L2 feeds 16 FMAs instead of 12, and the first row block of a panel pair, which waits on the pair's
-     * bytes from memory (the decoder's weights never fit a cache), does a third more FMAs per byte. Same-process
-     * A/B on a Zen 5 (docs/PERFORMANCE.md): M = 80 at 1024×4096 +4 %, 1024×128112 +7 %, M = 16 +9 %, M = 7 +41 %,
-     * M = 384 unchanged. Rows are independent, so no result changes.
-     */
-    static final int ROWS_512 = 8;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -301,7 +292,7 @@ public final class Gemm {
         @Override
         public void run(int worker, int from, int to) {
             if (wide) {
-                panelPairs512(pool.callSequence(), pool.scratch(worker), x, xOffset, m, w, bias, relu, residual,
+                panelPairs512(pool.callSequence(), pool.scratch(worker), x, xOffset, m, mr, w, bias, relu, residual,
                         residualOffset, out, outOffset, from, to);
                 return;
             }
@@ -377,7 +368,7 @@ public final class Gemm {
 
     /**
      * GEMM (m > mr) with the 512-bit f32 kernels: two adjacent panels per pass, one 16-lane accumulator per row
-     * and panel (16 for an 8-row block, {@link #ROWS_512}), K blocks of {@link #KC_512}. bf16, f16 and int8 blocks are widened first
+     * and panel (12 for a 6-row block), K blocks of {@link #KC_512}. bf16, f16 and int8 blocks are widened first
      * into two f32 blocks (exact: every compact value is an f32), once per K block for all row blocks; widening in
      * registers would repeat it per row block and needs a lane shuffle at 512 bits. Every element is the same FMA
      * chain as in the 256-bit kernels. The accumulators of panel p + 1 follow those of panel p (m × 16 floats each).
@@ -387,7 +378,7 @@ public final class Gemm {
      * in the interpreter, allocating every vector (0.2-0.9 MB per beam-5 step); the odd panel now runs as a pair
      * with itself.
      */
-    private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m,
+    private static void panelPairs512(long call, WorkerScratch scratch, float[] x, int xOffset, int m, int mr,
                                       PackedWeights w,
                                       float[] bias, boolean relu, float[] residual, int rOffset, float[] out,
                                       int oOffset, int fromPanel, int toPanel) {
@@ -433,13 +424,11 @@ public final class Gemm {
                     final long b0 = widened ? 0 : src;
                     final long b1 = pair ? (widened ? blockBytes : src + panelBytes) : b0;
                     for (int r = 0, rows; r < m; r += rows) {
-                        rows = blockRows(m - r, ROWS_512);
+                        rows = blockRows(m - r, mr);
                         final int ao = aBase + r * k + k0;
                         final int co = c0 + r * NR;
                         final int co2 = c1 + r * NR;
                         switch (rows) {
-                            case 8 -> GemmKernels512.kernel8x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
-                            case 7 -> GemmKernels512.kernel7x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
                             case 6 -> GemmKernels512.kernel6x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
                             case 5 -> GemmKernels512.kernel5x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);
                             case 4 -> GemmKernels512.kernel4x32(a, ao, k, b, b0, b1, kLen, accSeg, co, co2, first);

@@ -44,17 +44,11 @@ public enum VectorWidth {
             return format == WeightFormat.F32 ? width : compactWidth;
         }
 
-        /**
-         * E.g. "cpu vectors: 512-bit, 8-row kernels at 512 bits, 6-row at 256 (Zen 5, family 26 model 2)", for the log
-         * line (the 256-bit kernels still run the m = 1 GEMV, and the compact formats' GEMVs).
-         */
+        /** E.g. "cpu vectors: 512-bit, 6-row kernels (Zen 5, family 26 model 2)", for the log line. */
         public String describe() {
             String widths = width == compactWidth ? width.bits + "-bit"
                     : width.bits + "-bit for f32 weights, " + compactWidth.bits + "-bit for bf16/f16/int8";
-            String rows = width == BITS_512 || compactWidth == BITS_512
-                    ? Gemm.ROWS_512 + "-row kernels at 512 bits, " + blockRows + "-row at 256"
-                    : blockRows + "-row kernels";
-            return "cpu vectors: " + widths + ", " + rows + " (" + reason + ")";
+            return "cpu vectors: " + widths + ", " + blockRows + "-row kernels (" + reason + ")";
         }
     }
 

@@ -36,7 +36,7 @@ class VectorWidthTest {
     @Test
     void chosenByCpuAndJvm() {
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose(null, ZEN5, 512).width());
-        assertEquals("cpu vectors: 512-bit, 8-row kernels at 512 bits, 6-row at 256 (Zen 5, family 26 model 2)",
+        assertEquals("cpu vectors: 512-bit, 6-row kernels (Zen 5, family 26 model 2)",
                 VectorWidth.choose(null, ZEN5, 512).describe());
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose("", SAPPHIRE_RAPIDS, 512).width());
         VectorWidth.Choice zen4 = VectorWidth.choose(null, ZEN4, 512);
@@ -44,7 +44,7 @@ class VectorWidthTest {
         for (WeightFormat compact : new WeightFormat[] {WeightFormat.BF16, WeightFormat.F16, WeightFormat.INT8}) {
             assertEquals(VectorWidth.BITS_256, zen4.forFormat(compact), compact.toString());
         }
-        assertEquals("cpu vectors: 512-bit for f32 weights, 256-bit for bf16/f16/int8, 8-row kernels at 512 bits, 6-row at 256 (Zen 4, family 25 "
+        assertEquals("cpu vectors: 512-bit for f32 weights, 256-bit for bf16/f16/int8, 6-row kernels (Zen 4, family 25 "
                 + "model 17: splits 512-bit FMAs into two halves)", zen4.describe());
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose(null, ZEN5, 512).forFormat(WeightFormat.BF16));
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, ZEN5, 256).width());
