@@ -27,6 +27,8 @@ import picocli.CommandLine.Unmatched;
                 "  --min-ms MS            length of each timed batch (default: 200)",
                 "  --warmup-ms MS         JIT warm-up per case (default: 1000)",
                 "  --no-bandwidth         skip the bandwidth probe",
+                "  --copies C             pack each matrix C times and rotate through the copies,",
+                "                         so the weights come from memory as in the decoder (default: 1)",
                 "One line per case: gemm fmt= m= k= n= ms=<median> gflops= best_gflops=",
                 "wgbps=<weight GB/s> spread= caller_cpu_gflops= caller_alloc_bytes_per_call=.",
                 "Against OpenBLAS: tools/bench/gemm-compare.sh.",

@@ -45,12 +45,24 @@ class KernelBenchCommandTest {
     }
 
     @Test
+    void copiesArePackedAndReported() {
+        Result r = run("--threads", "1", "--formats", "bf16", "--m", "3", "--shapes", "32x48", "--reps", "1",
+                "--min-ms", "5", "--warmup-ms", "5", "--no-bandwidth", "--copies", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(" copies=3 "), r.out());
+        assertTrue(r.out().contains("# packed BF16 48x32 in "), r.out());
+        assertTrue(r.out().contains(", 3 copies)"), r.out());
+        assertTrue(r.out().contains("gemm fmt=bf16 m=3 k=32 n=48 "), r.out());
+    }
+
+    @Test
     void badOptionsExitWithTwoAndSayWhy() {
         assertBad(run("--m", "0"), "--m takes a whole number >= 1, got '0'");
         assertBad(run("--shapes", "1024"), "--shapes takes KxN[,KxN...], got '1024'");
         assertBad(run("--formats", "f8"), "unknown weight format 'f8'");
         assertBad(run("--bogus"), "unknown argument --bogus");
         assertBad(run("--threads"), "--threads needs a value");
+        assertBad(run("--copies", "0"), "--copies takes a whole number >= 1, got '0'");
     }
 
     private static void assertBad(Result r, String message) {
