@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No CPU operation of an f32 or bf16 decode may reinterpret a {@code FloatVector}. Until C2 compiles it, such a
- * reinterpret runs as the JDK's {@code AbstractVector.defaultReinterpret}, which stores the vector with
- * {@code FloatVector.intoMemorySegment} into a heap segment; that method's profile is the 512-bit GEMM kernels'
- * accumulator store, and a 256-bit entry in it made C2 box their accumulators on every k step in some processes
- * (case a 2-8x slower for the rest of the process; docs/PERFORMANCE.md, "what boxed the 512-bit kernels").
+ * No CPU operation of an f32 or bf16 decode (nor of an int8 one at 512 bits) may reinterpret a {@code FloatVector}.
+ * Until C2 compiles it, such a reinterpret runs as the JDK's {@code AbstractVector.defaultReinterpret}, which stores
+ * the vector with {@code FloatVector.intoMemorySegment} into a heap segment; that method's profile is the 512-bit
+ * GEMM kernels' accumulator store, and a 256-bit entry in it made C2 box their accumulators on every k step in some
+ * processes (case a 2-8x slower for the rest of the process; docs/PERFORMANCE.md, "what boxed the 512-bit kernels";
+ * int8 at 512 bits: every process, "Zen 4 again").
  * The same holds for the integer stores: an {@code IntVector} reinterpret (the 256-bit bf16/f16 kernels) falls back
  * to {@code IntVector.intoMemorySegment} into a heap segment, so no engine code may store through that method (the
  * 512-bit widening stores its native f32 blocks with {@code ByteVector.intoMemorySegment}, {@code Gemm.storeBits}),

@@ -344,7 +344,7 @@ public final class Gemm {
                     continue;
                 }
                 if (throughBlock) {
-                    widen(format, data, src, kLen, wide, 0, scaledX);
+                    widen(format, data, src, kLen, wide, 0, scaledX, false);
                 }
                 final MemorySegment b = throughBlock ? wide : data;
                 final long bOff = throughBlock ? 0 : src;
@@ -415,9 +415,9 @@ public final class Gemm {
                     final long src = p * panelBytes + k0 * bytesPerStep;
                     final boolean first = k0 == 0;
                     if (widened) {
-                        widen(format, data, src, kLen, wide, 0, scaledX);
+                        widen(format, data, src, kLen, wide, 0, scaledX, true);
                         if (pair) {
-                            widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX);
+                            widen(format, data, src + panelBytes, kLen, wide, blockBytes, scaledX, true);
                         }
                     }
                     final MemorySegment b = widened ? wide : data;
@@ -757,8 +757,9 @@ public final class Gemm {
     // native stores of the widening it made that method's segment profile heap-and-native, the pattern that once
     // slowed 512-bit bf16 GEMMs to half speed. Where the bits are computed as ints they are stored as such:
     // reinterpreting floats back to ints cost the f16 block GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation").
-    // Not yet for int8 and unscaled f16, whose bits come from a FloatVector: through storeBits the int8 widening
-    // boxed its vectors (4.4 MB per call, half speed), so they keep IntVector's store (and their reinterpret).
+    // The 512-bit path's int8 widening builds its bits as ints too (widenInt8Bits). The 256-bit path's (widenInt8)
+    // and unscaled f16 still get theirs from a FloatVector and keep IntVector's store and their reinterpret: a
+    // process runs one width for every format (VectorWidth), so no 512-bit kernel shares a profile with them.
 
     /** Stores 8 ints of f32 bits at byte offset off of dst (little-endian), through ByteVector's store (see above). */
     private static void storeBits(IntVector bits, MemorySegment dst, long off) {
@@ -800,8 +801,8 @@ public final class Gemm {
     }
 
     /**
-     * int8 (two k steps per 32 bytes) → f32 rows of 16 in dst from dstOff; srcOff is at an even k step. An odd
-     * kLen writes one more (padding) step.
+     * int8 (two k steps per 32 bytes) → f32 rows of 16 in dst from dstOff, for the 256-bit kernels; srcOff is at an
+     * even k step. An odd kLen writes one more (padding) step.
      */
     static void widenInt8(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
         for (int pair = 0; 2 * pair < kLen; pair++) {
@@ -818,13 +819,56 @@ public final class Gemm {
         }
     }
 
-    /** A compact K block of one panel → f32 rows of 16 in dst from dstOff ({@code scaledX}: see widenF16). */
+    /**
+     * {@link #widenInt8} for the 512-bit kernels, the same floats built with integer operations ({@link #int8Bits})
+     * and stored through {@link #storeBits}. widenInt8's {@code reinterpretAsInts} runs the JDK's fallback until C2
+     * compiles it, and that fallback stores a 256-bit FloatVector through the same JDK method as the 512-bit kernels'
+     * accumulators: in every int8 process at 512 bits it boxed them (decoder step 4x slower; docs/PERFORMANCE.md,
+     * "int8 at 512 bits"). About twice widenInt8's cost (1024 k steps of a panel: 3.7 against 1.7 us on a Zen 4).
+     */
+    static void widenInt8Bits(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
+        for (int pair = 0; 2 * pair < kLen; pair++) {
+            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * pair, LE);
+            long o = dstOff + 128L * pair;
+            // One call site for the four bytes: four inlined copies exceed C2's node budget (NodeCountInliningCutoff),
+            // and a call that is not inlined boxes its vectors.
+            for (int q = 0; q < 4; q++) {
+                storeBits(int8Bits(v.lanewise(VectorOperators.LSHL, 24 - 8 * q)), dst, o + 32L * q);
+            }
+        }
+    }
+
+    /**
+     * The f32 bits of the int8 in the top byte of each lane (exact, as {@code (float) b}): for a = |b| ≥ 1 with
+     * lz leading zeros, a << lz has its leading one at bit 31, so (a << lz) >>> 8 is the significand with that one
+     * at bit 23, which carries into the exponent field (157 - lz) << 23 to give 2^(31 - lz); a = 0 gives 0.
+     */
+    static IntVector int8Bits(IntVector topByte) {
+        IntVector b = topByte.lanewise(VectorOperators.ASHR, 24);
+        IntVector a = b.lanewise(VectorOperators.ABS);
+        IntVector lz = a.lanewise(VectorOperators.LEADING_ZEROS_COUNT);
+        IntVector normalized = a.lanewise(VectorOperators.LSHL, lz); // a = 0: a << 32 is a << 0 = 0
+        IntVector exponent = lz.neg().add(157).lanewise(VectorOperators.LSHL, 23)
+                .and(normalized.lanewise(VectorOperators.ASHR, 31)); // 0 where a = 0
+        return normalized.lanewise(VectorOperators.LSHR, 8).add(exponent).or(topByte.and(0x8000_0000));
+    }
+
+    /**
+     * A compact K block of one panel → f32 rows of 16 in dst from dstOff ({@code scaledX}: see widenF16), for the
+     * 512-bit kernels if {@code forWideKernels}.
+     */
     private static void widen(WeightFormat format, MemorySegment src, long srcOff, int kLen, MemorySegment dst,
-                              long dstOff, boolean scaledX) {
+                              long dstOff, boolean scaledX, boolean forWideKernels) {
         switch (format) {
             case BF16 -> widenBf16(src, srcOff, kLen, dst, dstOff);
             case F16 -> widenF16(src, srcOff, kLen, dst, dstOff, scaledX);
-            case INT8 -> widenInt8(src, srcOff, kLen, dst, dstOff);
+            case INT8 -> {
+                if (forWideKernels) {
+                    widenInt8Bits(src, srcOff, kLen, dst, dstOff);
+                } else {
+                    widenInt8(src, srcOff, kLen, dst, dstOff);
+                }
+            }
             default -> throw new IllegalStateException("no widening for " + format);
         }
     }

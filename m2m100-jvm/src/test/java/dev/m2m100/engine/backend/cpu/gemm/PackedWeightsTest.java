@@ -170,13 +170,18 @@ class PackedWeightsTest {
             for (int i = 0; i < 256 * 4; i++) {
                 bytes.set(ValueLayout.JAVA_BYTE, i, (byte) i);
             }
+            MemorySegment wideBits = arena.allocate(4L * 65536, 64);
             Gemm.widenInt8(bytes, 0, 64, wide, 0);
+            Gemm.widenInt8Bits(bytes, 0, 64, wideBits, 0);
             for (int i = 0; i < 256 * 4; i++) {
                 int q = i % 32;
                 int b = q % 4;
                 int kk = 2 * (i / 32) + b / 2;
                 int jj = q / 4 + 8 * (b % 2);
-                assertEquals((float) (byte) i, wide.get(F32_LE, 4L * (kk * 16 + jj)), "int8 " + i);
+                int expected = Float.floatToRawIntBits((byte) i);
+                assertEquals(expected, Float.floatToRawIntBits(wide.get(F32_LE, 4L * (kk * 16 + jj))), "int8 " + i);
+                assertEquals(expected, Float.floatToRawIntBits(wideBits.get(F32_LE, 4L * (kk * 16 + jj))),
+                        "int8 built as bits " + i);
                 assertEquals(i, PackedWeights.storedIndex(WeightFormat.INT8, kk, jj),
                         "storedIndex agrees with the widener for int8 byte " + i);
             }
