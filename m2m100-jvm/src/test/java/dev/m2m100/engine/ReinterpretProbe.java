@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.m2m100.engine.backend.DeviceSpec;
 import dev.m2m100.engine.backend.WeightDType;
 import dev.m2m100.engine.backend.cpu.gemm.VectorWidth;
-import dev.m2m100.engine.backend.cpu.gemm.WeightFormat;
 import dev.m2m100.engine.testing.Fixtures;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,8 +15,9 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Run interpreted ({@code -Xint}) by {@link ReinterpretFallbackTest} under a JFR method trace of
  * {@code FloatVector.intoMemorySegment}: translates one fixture sentence greedily and with beams in f32 and bf16
- * (and int8 where this process runs the 512-bit kernels) on the CPU, so every CPU operation of a decode runs through
- * the JDK's interpreter fallbacks, then stores one 256-bit vector directly (the canary that shows the trace works).
+ * (and int8 and f16 where this process runs the 512-bit kernels) on the CPU, so every CPU operation of a decode runs
+ * through the JDK's interpreter fallbacks, then stores one 256-bit vector directly (the canary that shows the trace
+ * works).
  */
 final class ReinterpretProbe {
     private ReinterpretProbe() {
@@ -31,11 +31,12 @@ final class ReinterpretProbe {
             source[i] = c.get("input_ids").get(0).get(i).asInt();
         }
         int lang = c.get("forced_bos_token_id").asInt();
-        // int8 where the 512-bit kernels run: their int8 blocks must be built without a reinterpret (Gemm.widenInt8Bits;
-        // at 512 bits widenInt8's reinterpret fallback boxed the kernels' accumulators). The 256-bit path's widenInt8
-        // still reinterprets, and runs only in processes without 512-bit kernels (one width per process).
-        List<WeightDType> dtypes = VectorWidth.processDefault(WeightFormat.INT8) == VectorWidth.BITS_512
-                ? List.of(WeightDType.F32, WeightDType.BF16, WeightDType.INT8)
+        // int8 and f16 where the 512-bit kernels run: their blocks must be widened without a reinterpret
+        // (Gemm.widenInt8Bits; at 512 bits widenInt8's reinterpret fallback boxed the kernels' accumulators). The
+        // 256-bit path's widenInt8 still reinterprets, and runs only in processes without 512-bit kernels (one width
+        // per process: VectorWidth).
+        List<WeightDType> dtypes = VectorWidth.processDefault() == VectorWidth.BITS_512
+                ? List.of(WeightDType.F32, WeightDType.BF16, WeightDType.INT8, WeightDType.F16)
                 : List.of(WeightDType.F32, WeightDType.BF16);
         for (WeightDType dtype : dtypes) {
             EngineSettings settings = EngineSettings.DEFAULTS.withDevice(DeviceSpec.CPU).withDtype(dtype).withThreads(1);

@@ -18,7 +18,7 @@ public final class GemmLinearKernel implements LinearKernel {
 
     private final WorkerPool pool;
     private final WeightFormat format;
-    private final VectorWidth.Choice widths;
+    private final VectorWidth.Choice vectors;
     private final Arena arena = Arena.ofShared();
 
     private record Packed(PackedWeights w) implements PackedWeight {
@@ -47,10 +47,10 @@ public final class GemmLinearKernel implements LinearKernel {
         this(pool, format, VectorWidth.Choice.of(java.util.Objects.requireNonNull(width, "width"), "fixed"));
     }
 
-    private GemmLinearKernel(WorkerPool pool, WeightFormat format, VectorWidth.Choice widths) {
+    private GemmLinearKernel(WorkerPool pool, WeightFormat format, VectorWidth.Choice vectors) {
         this.pool = pool;
         this.format = format;
-        this.widths = widths;
+        this.vectors = vectors;
     }
 
     public WeightFormat format() {
@@ -122,8 +122,8 @@ public final class GemmLinearKernel implements LinearKernel {
     @Override
     public void apply(float[] x, int rows, PackedWeight w, float[] bias, Epilogue epilogue, float[] out) {
         PackedWeights p = ((Packed) w).w();
-        VectorWidth width = widths.forFormat(p.format()); // p's own format: bf16 mode keeps the embedding in f16
-        int blockRows = widths.blockRows();
+        VectorWidth width = vectors.width();
+        int blockRows = vectors.blockRows();
         switch (epilogue) {
             case NONE -> Gemm.linear(width, blockRows, pool, x, 0, rows, p, bias,
                     dev.m2m100.engine.backend.cpu.gemm.Epilogue.NONE, null, 0, out, 0);

@@ -128,7 +128,7 @@ public final class Gemm {
      */
     public static void linear(WorkerPool pool, float[] x, int xOffset, int m, PackedWeights w, float[] bias,
                               Epilogue epilogue, float[] residual, int residualOffset, float[] out, int outOffset) {
-        linear(VectorWidth.processDefault(w.format()), pool, x, xOffset, m, w, bias, epilogue, residual,
+        linear(VectorWidth.processDefault(), pool, x, xOffset, m, w, bias, epilogue, residual,
                 residualOffset, out, outOffset);
     }
 

@@ -6,11 +6,13 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Width of the GEMM micro-kernels for calls of more than one row block (compact formats are widened to f32
  * blocks for the 512-bit ones); GEMV and smaller calls always use 256-bit kernels. The two widths' kernels share no
- * JDK vector call site that C2 profiles (see {@code GemmWidthIsolationTest}). Chosen once per process and weight
- * format ({@link #processDefault}): 512-bit where the JVM has 512-bit vectors and the cores execute them natively;
- * on a Zen 4 (it splits 512-bit FMAs into two halves) 512-bit for f32 weights and 256-bit for the compact formats;
- * 256-bit without 512-bit vectors; {@value #VARIABLE}=256|512 sets both. Both widths run the same FMA chain per
- * output element, so results are bit-identical whichever is chosen.
+ * JDK vector call site that C2 profiles (see {@code GemmWidthIsolationTest}). Chosen once per process, one width for
+ * every weight format ({@link #processDefault}): 512-bit where the JVM has 512-bit vectors, Zen 4 included (it splits
+ * 512-bit FMAs into two halves, but the 512-bit tiles need half the loads and broadcasts per FMA, and every format
+ * measured faster there); 256-bit without 512-bit vectors; {@value #VARIABLE}=256|512 overrides. One width per
+ * process also keeps the 256-bit path's FloatVector reinterprets (int8 widening) out of processes that run the
+ * 512-bit kernels ({@code Gemm.widenInt8Bits}). Both widths run the same FMA chain per output element, so results
+ * are bit-identical whichever is chosen.
  */
 public enum VectorWidth {
     BITS_256(256),
@@ -29,26 +31,16 @@ public enum VectorWidth {
         return bits;
     }
 
-    /**
-     * The width for f32 weights and the width for the compact formats (bf16, f16, int8), the most rows per
-     * micro-kernel ({@link #blockRowsFor}), and why they were chosen.
-     */
-    public record Choice(VectorWidth width, VectorWidth compactWidth, int blockRows, String reason) {
-        /** One width for every format, with this JVM's rows per micro-kernel. */
+    /** The width, the most rows per micro-kernel ({@link #blockRowsFor}), and why they were chosen. */
+    public record Choice(VectorWidth width, int blockRows, String reason) {
+        /** A width with this JVM's rows per micro-kernel. */
         public static Choice of(VectorWidth width, String reason) {
-            return new Choice(width, width, blockRowsFor(jvmMaxBits()), reason);
-        }
-
-        /** The width for GEMMs over weights stored in {@code format}. */
-        public VectorWidth forFormat(WeightFormat format) {
-            return format == WeightFormat.F32 ? width : compactWidth;
+            return new Choice(width, blockRowsFor(jvmMaxBits()), reason);
         }
 
         /** E.g. "cpu vectors: 512-bit, 6-row kernels (Zen 5, family 26 model 2)", for the log line. */
         public String describe() {
-            String widths = width == compactWidth ? width.bits + "-bit"
-                    : width.bits + "-bit for f32 weights, " + compactWidth.bits + "-bit for bf16/f16/int8";
-            return "cpu vectors: " + widths + ", " + blockRows + "-row kernels (" + reason + ")";
+            return "cpu vectors: " + width.bits + "-bit, " + blockRows + "-row kernels (" + reason + ")";
         }
     }
 
@@ -73,26 +65,27 @@ public enum VectorWidth {
                 throw new IllegalArgumentException(VARIABLE + "=512, but this JVM's widest float vector on this CPU is "
                         + jvmMaxBits + "-bit (" + cpuText + "): expected 256");
             }
-            return new Choice(w, w, rows, VARIABLE + "=" + v + "; " + cpuText);
+            return new Choice(w, rows, VARIABLE + "=" + v + "; " + cpuText);
         }
         if (runsEmulated(jvmMaxBits)) {
             // There are no narrower kernels: the 256-bit ones still give the same bits, partly or wholly emulated
             // (with -XX:UseAVX=1 f32 kept its speed on a Zen 3, bf16 and int8 ran ~100x slower; with UseAVX=0 all did).
-            return new Choice(BITS_256, BITS_256, rows, cpuText + "; the JVM's widest vector is " + jvmMaxBits
+            return new Choice(BITS_256, rows, cpuText + "; the JVM's widest vector is " + jvmMaxBits
                     + "-bit, below the 256 bits the kernels are written for: some or all of their operations run "
                     + "emulated, far slower than on an AVX2 machine");
         }
         if (jvmMaxBits < 512) {
-            return new Choice(BITS_256, BITS_256, rows, cpuText + "; the JVM's widest float vector is " + jvmMaxBits
+            return new Choice(BITS_256, rows, cpuText + "; the JVM's widest float vector is " + jvmMaxBits
                     + "-bit: 16 vector registers");
         }
         if (cpu.splitsWideFma()) {
-            // Same FMA peak at both widths here, but the 512-bit f32 tile needs half the loads and broadcasts per
-            // FMA (case c 2-16 % faster end to end); compact formats would widen through memory at 512 bits
-            // instead of in registers, which made bf16 up to 9 % slower. docs/PERFORMANCE.md, "Width isolation".
-            return new Choice(BITS_512, BITS_256, rows, cpuText + ": splits 512-bit FMAs into two halves");
+            // Same FMA peak at both widths here, but the 512-bit tiles need half the loads and broadcasts per FMA: f32
+            // case c 2-16 % faster; bf16 b 4-16 % (5 of 5 pairs), int8 and f16 c faster too once the widening no
+            // longer went through a FloatVector reinterpret. docs/PERFORMANCE.md, "Zen 4 again".
+            return new Choice(BITS_512, rows, cpuText + ": splits 512-bit FMAs into two halves, 512-bit tiles still "
+                    + "faster");
         }
-        return new Choice(BITS_512, BITS_512, rows, cpuText);
+        return new Choice(BITS_512, rows, cpuText);
     }
 
     /**
@@ -119,12 +112,11 @@ public enum VectorWidth {
     }
 
     /**
-     * This process's width for weights stored in {@code format}: decided and logged once, on first use. A bad
-     * {@value #VARIABLE} fails here (the command line checks it first with {@link #fromEnvironment}, to exit with a
-     * usage error).
+     * This process's width: decided and logged once, on first use. A bad {@value #VARIABLE} fails here (the command
+     * line checks it first with {@link #fromEnvironment}, to exit with a usage error).
      */
-    public static VectorWidth processDefault(WeightFormat format) {
-        return ProcessChoice.CHOICE.forFormat(format);
+    public static VectorWidth processDefault() {
+        return ProcessChoice.CHOICE.width();
     }
 
     /** This process's choice with its reason. */

@@ -40,13 +40,9 @@ class VectorWidthTest {
                 VectorWidth.choose(null, ZEN5, 512).describe());
         assertEquals(VectorWidth.BITS_512, VectorWidth.choose("", SAPPHIRE_RAPIDS, 512).width());
         VectorWidth.Choice zen4 = VectorWidth.choose(null, ZEN4, 512);
-        assertEquals(VectorWidth.BITS_512, zen4.forFormat(WeightFormat.F32));
-        for (WeightFormat compact : new WeightFormat[] {WeightFormat.BF16, WeightFormat.F16, WeightFormat.INT8}) {
-            assertEquals(VectorWidth.BITS_256, zen4.forFormat(compact), compact.toString());
-        }
-        assertEquals("cpu vectors: 512-bit for f32 weights, 256-bit for bf16/f16/int8, 6-row kernels (Zen 4, family 25 "
-                + "model 17: splits 512-bit FMAs into two halves)", zen4.describe());
-        assertEquals(VectorWidth.BITS_512, VectorWidth.choose(null, ZEN5, 512).forFormat(WeightFormat.BF16));
+        assertEquals(VectorWidth.BITS_512, zen4.width());
+        assertEquals("cpu vectors: 512-bit, 6-row kernels (Zen 4, family 25 model 17: splits 512-bit FMAs into two "
+                + "halves, 512-bit tiles still faster)", zen4.describe());
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, ZEN5, 256).width());
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(null, CpuIdentity.UNKNOWN, 256).width());
     }
@@ -76,8 +72,7 @@ class VectorWidthTest {
     void overrideWins() {
         VectorWidth.Choice c = VectorWidth.choose("512", ZEN4, 512);
         assertEquals(VectorWidth.BITS_512, c.width());
-        assertEquals(VectorWidth.BITS_512, c.forFormat(WeightFormat.BF16));
-        assertEquals(VectorWidth.BITS_256, VectorWidth.choose("256", ZEN4, 512).forFormat(WeightFormat.F32));
+        assertEquals(VectorWidth.BITS_256, VectorWidth.choose("256", ZEN4, 512).width());
         assertTrue(c.describe().contains("M2M100_VECTOR_BITS=512"), c.describe());
         assertEquals(VectorWidth.BITS_256, VectorWidth.choose(" 256 ", ZEN5, 512).width());
     }
