@@ -80,8 +80,8 @@ public enum VectorWidth {
         }
         if (cpu.splitsWideFma()) {
             // Same FMA peak at both widths here, but the 512-bit tiles need half the loads and broadcasts per FMA: f32
-            // case c 2-16 % faster; bf16 b 4-16 % (5 of 5 pairs), int8 and f16 c faster too once the widening no
-            // longer went through a FloatVector reinterpret. docs/PERFORMANCE.md, "Zen 4 again".
+            // case c 2-16 % faster; bf16 b 4-16 % (5 of 5 pairs); f16 c and int8 c (once its widening no longer went
+            // through a FloatVector reinterpret) faster too. docs/PERFORMANCE.md, "Zen 4 again".
             return new Choice(BITS_512, rows, cpuText + ": splits 512-bit FMAs into two halves, 512-bit tiles still "
                     + "faster");
         }
