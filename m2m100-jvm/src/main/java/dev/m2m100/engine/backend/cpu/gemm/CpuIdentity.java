@@ -59,8 +59,9 @@ public record CpuIdentity(String vendor, int family, int model) {
     }
 
     /**
-     * Zen 4 (AMD family 25, models 0x10–0x1f, 0x60–0x7f, 0xa0–0xaf): AVX-512 executed as two 256-bit halves,
-     * so 512-bit kernels only add pressure (the other family-25 models are Zen 3, without AVX-512).
+     * Zen 4 (AMD family 25, models 0x10–0x1f, 0x60–0x7f, 0xa0–0xaf): AVX-512 executed as two 256-bit halves, so
+     * the FMA peak is the same at both widths (the 512-bit kernels are still faster there: fewer loads and broadcasts
+     * per FMA; see {@link VectorWidth}). The other family-25 models are Zen 3, without AVX-512.
      */
     public boolean splitsWideFma() {
         return amd() && family == 25 && (model >= 0x10 && model <= 0x1f || model >= 0x60 && model <= 0x7f

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * columns, 2 × 8-lane FMA accumulators per row) sweep all row blocks.
  * GEMM (m > mr): f16 and int8 weights are first widened into a per-thread f32 block that stays in L1, reused by
  * every row block; bf16 weights are widened in registers in every row block (cheaper than the block).
- * GEMM at 512 bits (machines that run 512-bit FMAs at full width): two panels per pass; compact formats are
+ * GEMM at 512 bits (where the JVM has 512-bit vectors, {@link VectorWidth}): two panels per pass; compact formats are
  * widened per K block into two f32 blocks for the f32 kernels, so bf16, f16 and int8 get the wide FMAs too; f32
  * GEMVs of 2 rows or more take the 512-bit kernels as well ({@link #firstWideRows}).
  * GEMV (m ≤ mr, decode): a single row block, compact weights widened in registers straight
