@@ -32,7 +32,7 @@ final class ReinterpretProbe {
         }
         int lang = c.get("forced_bos_token_id").asInt();
         // int8 and f16 where the 512-bit kernels run: their blocks must be widened without a reinterpret
-        // (Gemm.widenInt8Bits; at 512 bits widenInt8's reinterpret fallback boxed the kernels' accumulators). The
+        // (Gemm.widenInt8Wide; at 512 bits widenInt8's reinterpret fallback boxed the kernels' accumulators). The
         // 256-bit path's widenInt8 still reinterprets, and runs only in processes without 512-bit kernels (one width
         // per process: VectorWidth).
         List<WeightDType> dtypes = VectorWidth.processDefault() == VectorWidth.BITS_512

@@ -4,9 +4,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -750,16 +752,17 @@ public final class Gemm {
         return v.lanewise(VectorOperators.ASHR, 3).and(F16_BITS);
     }
 
-    // The widening functions write the f32 blocks as int bits, stored as bytes (storeBits). FloatVector's
-    // intoMemorySegment is kept for the 512-bit kernels alone, so C2's profile inside it sees one vector class (see
-    // "width isolation" in kernels/cpu/gen_gemm_kernels.py). IntVector's is what the JDK's reinterpret fallback calls
-    // on a heap segment whenever the 256-bit bf16/f16 kernels run uncompiled (IntVector.reinterpretAsFloats): beside
-    // native stores of the widening it made that method's segment profile heap-and-native, the pattern that once
-    // slowed 512-bit bf16 GEMMs to half speed. Where the bits are computed as ints they are stored as such:
-    // reinterpreting floats back to ints cost the f16 block GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation").
-    // The 512-bit path's int8 widening builds its bits as ints too (widenInt8Bits). The 256-bit path's (widenInt8)
-    // and unscaled f16 still get theirs from a FloatVector and keep IntVector's store and their reinterpret: a
-    // process runs one width for every format (VectorWidth), so no 512-bit kernel shares a profile with them.
+    // The widening functions write the f32 blocks as int bits, stored as bytes (storeBits), except the 512-bit
+    // int8 widening (widenInt8Wide), whose rows come from a 512-bit conversion and go through the 512-bit kernels'
+    // own FloatVector store. FloatVector's intoMemorySegment is kept for 512-bit vectors on native segments, so C2's
+    // profile inside it sees one vector class (see "width isolation" in kernels/cpu/gen_gemm_kernels.py).
+    // IntVector's is what the JDK's reinterpret fallback calls on a heap segment whenever the 256-bit bf16/f16
+    // kernels run uncompiled (IntVector.reinterpretAsFloats): beside native stores of the widening it made that
+    // method's segment profile heap-and-native, the pattern that once slowed 512-bit bf16 GEMMs to half speed. Where
+    // the bits are computed as ints they are stored as such: reinterpreting floats back to ints cost the f16 block
+    // GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation"). The 256-bit path's int8 widening (widenInt8) and the
+    // unscaled f16 one still reinterpret a FloatVector and keep IntVector's store: a process runs one width for every
+    // format (VectorWidth), so no 512-bit kernel shares a profile with the former.
 
     /** Stores 8 ints of f32 bits at byte offset off of dst (little-endian), through ByteVector's store (see above). */
     private static void storeBits(IntVector bits, MemorySegment dst, long off) {
@@ -820,37 +823,38 @@ public final class Gemm {
     }
 
     /**
-     * {@link #widenInt8} for the 512-bit kernels, the same floats built with integer operations ({@link #int8Bits})
-     * and stored through {@link #storeBits}. widenInt8's {@code reinterpretAsInts} runs the JDK's fallback until C2
-     * compiles it, and that fallback stores a 256-bit FloatVector through the same JDK method as the 512-bit kernels'
-     * accumulators: in every int8 process at 512 bits it boxed them (decoder step 4x slower; docs/PERFORMANCE.md,
-     * "int8 at 512 bits"). About twice widenInt8's cost (1024 k steps of a panel: 3.7 against 1.7 us on a Zen 4).
+     * {@link #widenInt8} for the 512-bit kernels: per pair of k steps one 32-byte load, a byte permute that gathers
+     * each k step's 16 bytes (byte q of the pair block: lane q / 4, k step q % 4 / 2, column half q % 2), and a
+     * widening conversion straight to one 512-bit float row, stored with the 512-bit kernels' own store (the
+     * method and vector class their accumulators use, on a native segment). widenInt8's {@code reinterpretAsInts}
+     * would store a 256-bit FloatVector through that method from the JDK's fallback until C2 compiles it, which
+     * boxed the kernels' accumulators in every int8 process at 512 bits (decoder step 4x slower;
+     * docs/PERFORMANCE.md, "int8 at 512 bits"); rearrange and convert fall back on arrays, never on a store.
      */
-    static void widenInt8Bits(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
+    static void widenInt8Wide(MemorySegment src, long srcOff, int kLen, MemorySegment dst, long dstOff) {
         for (int pair = 0; 2 * pair < kLen; pair++) {
-            IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * pair, LE);
+            ByteVector v = ByteVector.fromMemorySegment(SB, src, srcOff + 32L * pair, LE);
             long o = dstOff + 128L * pair;
-            // One call site for the four bytes: four inlined copies exceed C2's node budget (NodeCountInliningCutoff),
-            // and a call that is not inlined boxes its vectors.
-            for (int q = 0; q < 4; q++) {
-                storeBits(int8Bits(v.lanewise(VectorOperators.LSHL, 24 - 8 * q)), dst, o + 32L * q);
-            }
+            ((FloatVector) v.rearrange(INT8_EVEN_STEP).convertShape(VectorOperators.B2F, FloatVector.SPECIES_512, 0))
+                    .intoMemorySegment(dst, o, LE);
+            ((FloatVector) v.rearrange(INT8_ODD_STEP).convertShape(VectorOperators.B2F, FloatVector.SPECIES_512, 0))
+                    .intoMemorySegment(dst, o + 64, LE);
         }
     }
 
-    /**
-     * The f32 bits of the int8 in the top byte of each lane (exact, as {@code (float) b}): for a = |b| ≥ 1 with
-     * lz leading zeros, a << lz has its leading one at bit 31, so (a << lz) >>> 8 is the significand with that one
-     * at bit 23, which carries into the exponent field (157 - lz) << 23 to give 2^(31 - lz); a = 0 gives 0.
-     */
-    static IntVector int8Bits(IntVector topByte) {
-        IntVector b = topByte.lanewise(VectorOperators.ASHR, 24);
-        IntVector a = b.lanewise(VectorOperators.ABS);
-        IntVector lz = a.lanewise(VectorOperators.LEADING_ZEROS_COUNT);
-        IntVector normalized = a.lanewise(VectorOperators.LSHL, lz); // a = 0: a << 32 is a << 0 = 0
-        IntVector exponent = lz.neg().add(157).lanewise(VectorOperators.LSHL, 23)
-                .and(normalized.lanewise(VectorOperators.ASHR, 31)); // 0 where a = 0
-        return normalized.lanewise(VectorOperators.LSHR, 8).add(exponent).or(topByte.and(0x8000_0000));
+    private static final VectorSpecies<Byte> SB = ByteVector.SPECIES_256;
+    /** Bytes of a pair block's first k step in column order (columns 0-7, then 8-15), in the low 16 lanes. */
+    private static final VectorShuffle<Byte> INT8_EVEN_STEP = int8StepShuffle(0);
+    /** The same for the block's second k step. */
+    private static final VectorShuffle<Byte> INT8_ODD_STEP = int8StepShuffle(2);
+
+    /** Lane i < 16 takes byte 4 (i % 8) + first + i / 8; the upper 16 lanes repeat them (unused). */
+    private static VectorShuffle<Byte> int8StepShuffle(int first) {
+        int[] index = new int[32];
+        for (int i = 0; i < 32; i++) {
+            index[i] = 4 * (i % 8) + first + (i % 16) / 8;
+        }
+        return VectorShuffle.fromArray(SB, index, 0);
     }
 
     /**
@@ -864,7 +868,7 @@ public final class Gemm {
             case F16 -> widenF16(src, srcOff, kLen, dst, dstOff, scaledX);
             case INT8 -> {
                 if (forWideKernels) {
-                    widenInt8Bits(src, srcOff, kLen, dst, dstOff);
+                    widenInt8Wide(src, srcOff, kLen, dst, dstOff);
                 } else {
                     widenInt8(src, srcOff, kLen, dst, dstOff);
                 }

@@ -11,7 +11,7 @@ import jdk.incubator.vector.FloatVector;
  * 512-bit FMAs into two halves, but the 512-bit tiles need half the loads and broadcasts per FMA, and every format
  * measured faster there); 256-bit without 512-bit vectors; {@value #VARIABLE}=256|512 overrides. One width per
  * process also keeps the 256-bit path's FloatVector reinterprets (int8 widening) out of processes that run the
- * 512-bit kernels ({@code Gemm.widenInt8Bits}). Both widths run the same FMA chain per output element, so results
+ * 512-bit kernels ({@code Gemm.widenInt8Wide}). Both widths run the same FMA chain per output element, so results
  * are bit-identical whichever is chosen.
  */
 public enum VectorWidth {

@@ -172,7 +172,7 @@ class PackedWeightsTest {
             }
             MemorySegment wideBits = arena.allocate(4L * 65536, 64);
             Gemm.widenInt8(bytes, 0, 64, wide, 0);
-            Gemm.widenInt8Bits(bytes, 0, 64, wideBits, 0);
+            Gemm.widenInt8Wide(bytes, 0, 64, wideBits, 0);
             for (int i = 0; i < 256 * 4; i++) {
                 int q = i % 32;
                 int b = q % 4;
@@ -181,7 +181,7 @@ class PackedWeightsTest {
                 int expected = Float.floatToRawIntBits((byte) i);
                 assertEquals(expected, Float.floatToRawIntBits(wide.get(F32_LE, 4L * (kk * 16 + jj))), "int8 " + i);
                 assertEquals(expected, Float.floatToRawIntBits(wideBits.get(F32_LE, 4L * (kk * 16 + jj))),
-                        "int8 built as bits " + i);
+                        "int8 widened for the 512-bit kernels " + i);
                 assertEquals(i, PackedWeights.storedIndex(WeightFormat.INT8, kk, jj),
                         "storedIndex agrees with the widener for int8 byte " + i);
             }
