@@ -760,9 +760,9 @@ public final class Gemm {
     // kernels run uncompiled (IntVector.reinterpretAsFloats): beside native stores of the widening it made that
     // method's segment profile heap-and-native, the pattern that once slowed 512-bit bf16 GEMMs to half speed. Where
     // the bits are computed as ints they are stored as such: reinterpreting floats back to ints cost the f16 block
-    // GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation"). The 256-bit path's int8 widening (widenInt8) and the
-    // unscaled f16 one still reinterpret a FloatVector and keep IntVector's store: a process runs one width for every
-    // format (VectorWidth), so no 512-bit kernel shares a profile with the former.
+    // GEMM ~15 % (docs/PERFORMANCE.md, "Width isolation"). Only the 256-bit path's int8 widening (widenInt8) still
+    // reinterprets a FloatVector and keeps IntVector's store: it runs only in processes without 512-bit kernels (one
+    // width per process, VectorWidth); ReinterpretFallbackTest checks that nothing else does.
 
     /** Stores 8 ints of f32 bits at byte offset off of dst (little-endian), through ByteVector's store (see above). */
     private static void storeBits(IntVector bits, MemorySegment dst, long off) {
@@ -796,11 +796,33 @@ public final class Gemm {
             }
             return;
         }
+        // x too large to scale (some |x| >= 2^15): rare, so integer operations alone, no FloatVector to reinterpret
+        // (its JDK fallback would store a 256-bit FloatVector through the 512-bit kernels' store; see storeBits).
         for (int kk = 0; kk < kLen; kk++) {
             IntVector v = IntVector.fromMemorySegment(SI, src, srcOff + 32L * kk, LE);
-            f16Low(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk, LE);
-            f16High(v).reinterpretAsInts().intoMemorySegment(dst, dstOff + 64L * kk + 32, LE);
+            storeBits(f16Bits(f16LowScaledBits(v)), dst, dstOff + 64L * kk);
+            storeBits(f16Bits(f16HighScaledBits(v)), dst, dstOff + 64L * kk + 32);
         }
+    }
+
+    /**
+     * The f32 bits of each half h from those of h × 2^-112 ({@link #f16LowScaledBits}), with integer operations
+     * only: a normal h gets 112 added to its exponent. A subnormal one (mantissa m ≥ 1, value m × 2^-24) is
+     * normalized: with lz leading zeros, m << lz has its leading one at bit 31, so (m << lz) >>> 8 is the
+     * significand with that one at bit 23, which carries into the exponent field (133 - lz) << 23 to give
+     * 2^(7 - lz), m's leading power of two times 2^-24. Zero stays zero.
+     */
+    static IntVector f16Bits(IntVector scaledBits) {
+        IntVector magnitude = scaledBits.and(0x7fff_ffff);
+        IntVector normal = magnitude.add(112 << 23);
+        IntVector m = magnitude.lanewise(VectorOperators.LSHR, 13);
+        IntVector lz = m.lanewise(VectorOperators.LEADING_ZEROS_COUNT);
+        IntVector normalized = m.lanewise(VectorOperators.LSHL, lz); // m = 0: m << 32 is m << 0 = 0
+        IntVector exponent = lz.neg().add(133).lanewise(VectorOperators.LSHL, 23)
+                .and(normalized.lanewise(VectorOperators.ASHR, 31)); // 0 where m = 0
+        IntVector subnormal = normalized.lanewise(VectorOperators.LSHR, 8).add(exponent);
+        IntVector small = magnitude.sub(1 << 23).lanewise(VectorOperators.ASHR, 31); // all ones where h's exponent is 0
+        return normal.and(small.not()).or(subnormal.and(small)).or(scaledBits.and(0x8000_0000));
     }
 
     /**
