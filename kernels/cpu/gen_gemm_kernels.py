@@ -71,8 +71,9 @@ def acc_store(rows, cols, lanes):
 # call in the JDK method, shared by every caller: used at both widths it turns bimorphic, and C2 inlines a
 # bimorphic vector call behind a type check that boxes the loop's accumulators on every k step (the 256-bit
 # f16 GEMV ran 8x slower once a 512-bit GEMM had run in the process). So FMAs call lanewise here, where the
-# profile is this kernel's own, and accumulators are stored with FloatVector.intoMemorySegment, which only these
-# kernels use (Gemm's widening stores its int bits as bytes, Gemm.storeBits). The accumulators live in a native
+# profile is this kernel's own, and accumulators are stored with FloatVector.intoMemorySegment, which only 512-bit
+# code uses: these kernels and the 512-bit int8 widening (Gemm.widenInt8Wide: Float512 rows into a native segment,
+# the same vector class and segment class); Gemm's other widenings store int bits as bytes (Gemm.storeBits). The accumulators live in a native
 # segment: a heap segment beside the native ones made the segment calls inside the JDK's store bimorphic too (bf16
 # GEMMs at 512 bits then ran at 81 against 175 GFLOP/s; the same with IntVector's store, which the JDK's fallback
 # for an IntVector reinterpret calls on a heap segment, cost them 15-24 % in 2026-12). Static calls with a constant species (zero, broadcast, fromMemorySegment)
