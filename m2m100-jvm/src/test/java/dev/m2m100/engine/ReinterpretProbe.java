@@ -40,7 +40,8 @@ final class ReinterpretProbe {
         // (Gemm.widenInt8Wide; at 512 bits widenInt8's reinterpret fallback boxed the kernels' accumulators). The
         // 256-bit path's widenInt8 still reinterprets, and runs only in processes without 512-bit kernels (one width
         // per process: VectorWidth).
-        List<WeightDType> dtypes = VectorWidth.processDefault() == VectorWidth.BITS_512
+        boolean wideKernels = VectorWidth.processDefault() == VectorWidth.BITS_512;
+        List<WeightDType> dtypes = wideKernels
                 ? List.of(WeightDType.F32, WeightDType.BF16, WeightDType.INT8, WeightDType.F16)
                 : List.of(WeightDType.F32, WeightDType.BF16);
         for (WeightDType dtype : dtypes) {
@@ -52,7 +53,7 @@ final class ReinterpretProbe {
                 }
             }
         }
-        if (VectorWidth.processDefault() == VectorWidth.BITS_512) {
+        if (wideKernels) {
             unscaledF16Gemm();
         }
         canary();
